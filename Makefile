@@ -1,0 +1,43 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test install translations extract-messages update-messages lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogs are build output (not committed): compile them from translations/*/LC_MESSAGES/messages.po.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null || true
+
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
+test: translations
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -q; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check feedback_app tests
+
+# pybabel workflow: extract -> update -> translate the .po files -> compile (make translations).
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

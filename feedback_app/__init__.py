@@ -1,0 +1,39 @@
+"""feedback_app: residents rate new-rural-construction results; the Front reads the indices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, load_config
+from .extensions import babel, csrf, db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app from the environment; `config` overrides settings (tests pass DATABASE_URL...)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path), config))
+
+    from . import i18n, models  # noqa: F401  (models: every table known to the metadata)
+    from .services import effects  # noqa: F401  (after-commit hooks on every session)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    app.after_request(i18n.remember_language)
+    app.jinja_env.globals.update(
+        text=i18n.text, language=i18n.language, switch_language_url=i18n.switch_language_url
+    )
+
+    from . import cli, web
+
+    web.register(app)
+    cli.register(app)
+    return app

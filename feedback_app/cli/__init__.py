@@ -1,0 +1,14 @@
+"""`flask --app wsgi <group> <command>`: thin commands that call services and commit once."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import campaigns, demo, surveys, units
+
+    app.cli.add_command(units.group)
+    app.cli.add_command(surveys.group)
+    app.cli.add_command(campaigns.group)
+    app.cli.add_command(demo.command)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..services.demo import CODES_SHOWN, describe_demo, ensure_demo
+from ..services.responses import local_today
+from .common import unit_of_work
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print the demo as one JSON object.")
+def command(as_json: bool) -> None:
+    """Create (or reuse) the demo province, campaign and household codes, and say how to try it."""
+    with unit_of_work():
+        demo = ensure_demo(Path(current_app.config["SURVEYS_DIR"]), local_today())
+    info = describe_demo(demo)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    campaign = info["campaign"]
+    first = info["communes"][0] if info["communes"] else None
+    click.echo(f"Demo campaign {campaign['key']} ({'created' if demo.created else 'already there'}): "
+               f"{campaign['unit']['name']}, {len(info['communes'])} communes, "
+               f"open {campaign['opens_on']} to {campaign['closes_on']}.")
+    click.echo(info["households_note"])
+    click.echo(f"\nOpen {info['home_url']} on a phone or in a browser and type a household code,")
+    click.echo("or open a household's own link (what its QR code encodes):")
+    if first:
+        for url in first["household_code_urls"][:CODES_SHOWN]:
+            click.echo(f"  {url}")
+        click.echo(f"\nOpen link for {first['name']} (any number of answers): {first['survey_url']}")
+    click.echo("\nAll communes, links and codes: flask --app wsgi demo --json")

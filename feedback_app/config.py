@@ -1,0 +1,60 @@
+"""Settings, read from the environment once when the app is created."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for bare PostgreSQL URLs (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _persistent_dev_secret(instance_path: Path) -> str:
+    """A development secret kept under instance/ so sessions survive restarts of `make run`."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the configuration mapping from the environment, then apply explicit overrides."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    database_url = overrides.pop("DATABASE_URL", None) or env.get("DATABASE_URL")
+    if not database_url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_path / 'feedback_app.sqlite'}"
+    config: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "SURVEYS_DIR": env.get("SURVEYS_DIR", str(PROJECT_ROOT / "surveys")),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("vi", "en"),
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        "COMMENT_MAX_LENGTH": 1000,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+    }
+    secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
+    config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
+    config["SECRET_KEY_FROM_ENV"] = bool(secret)
+    config.update(overrides)
+    return config

@@ -1,0 +1,25 @@
+"""A campaign's answering window, and the defaults of the Front's recognition rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+DEFAULT_MIN_COVERAGE = Decimal("0.60")
+DEFAULT_THRESHOLD = Decimal("0.90")
+
+
+class Window(str, Enum):
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def window(opens_on: date, closes_on: date, today: date) -> Window:
+    """Both dates are inclusive, in Vietnam's local time."""
+    if today < opens_on:
+        return Window.NOT_OPEN
+    if today > closes_on:
+        return Window.CLOSED
+    return Window.OPEN

@@ -1,0 +1,48 @@
+"""Language choice (Vietnamese by default, English one tap away) and survey-text lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+
+LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    """?lang= (remembered in a cookie) wins, then the cookie, then Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        g.remember_lang = asked
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    return cookie if cookie in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response):  # type: ignore[no-untyped-def]
+    lang = g.pop("remember_lang", None)
+    if lang:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "vi"
+
+
+def text(value: Mapping[str, str]) -> str:
+    """A survey text in the page's language (Vietnamese when the text lacks that language)."""
+    return value.get(language()) or value["vi"]
+
+
+def switch_language_url(lang: str) -> str:
+    args = request.args.to_dict()
+    args["lang"] = lang
+    return f"{request.path}?{urlencode(args)}"

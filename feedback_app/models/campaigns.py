@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._time import utcnow
+from .surveys import SurveyVersion
+from .units import Unit
+
+
+class Campaign(db.Model):
+    """One survey round over the communes below a unit."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+    min_coverage: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    household_codes: Mapped[bool] = mapped_column(default=True)
+    open_link: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey_version: Mapped[SurveyVersion] = relationship()
+    unit: Mapped[Unit] = relationship()
+    communes: Mapped[list[CampaignCommune]] = relationship(
+        back_populates="campaign", order_by="CampaignCommune.id"
+    )
+
+
+class CampaignCommune(db.Model):
+    """A commune surveyed by a campaign, with its registered households when the campaign was set up."""
+
+    __tablename__ = "campaign_communes"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    households: Mapped[int | None]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="communes")
+    unit: Mapped[Unit] = relationship()
+
+
+class HouseholdCode(db.Model):
+    """A single-use code for one household of a commune. Not linked to the household's identity.
+    It is used once a Response points at it (a unique key on responses.household_code_id)."""
+
+    __tablename__ = "household_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(15), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    commune: Mapped[Unit] = relationship()

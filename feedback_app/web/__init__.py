@@ -1,0 +1,95 @@
+"""The URL map: blueprints, the per-request transaction, and error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from ..services.errors import Refused
+from .messages import Message, refusal_message
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Flask) -> None:
+    from . import qr, resident
+
+    app.register_blueprint(resident.bp)
+    app.register_blueprint(qr.bp)
+    app.after_request(_commit_request)
+    app.register_error_handler(Refused, _refused)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+
+
+def _commit_request(response):  # type: ignore[no-untyped-def]
+    """One commit per request, after the view succeeded; side effects run after it (services.effects)."""
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except DBAPIError:
+        db.session.rollback()
+        log.exception("commit failed")
+        return _database_unavailable(None)
+    return response
+
+
+def message_page(message: Message, status: int):  # type: ignore[no-untyped-def]
+    return render_template("message.html", message=message, status=status), status
+
+
+def _refused(refused: Refused):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return message_page(refusal_message(refused), refused.status)
+
+
+def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    message = Message(
+        gettext("The form has expired"),
+        gettext("For your security the form must be sent from this site. Please reload the page and "
+                "send it again."),
+    )
+    return message_page(message, 400)
+
+
+def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    status = error.code or 500
+    if status == 404:
+        message = Message(gettext("Page not found"),
+                          gettext("Please check the address, or scan the QR code again."))
+    elif status == 405:
+        message = Message(gettext("Not allowed"), gettext("This page cannot be used this way."))
+    elif status == 413:
+        message = Message(gettext("Too much data"),
+                          gettext("What was sent is too large. Please shorten your comment."))
+    elif status < 500:
+        message = Message(gettext("Your request could not be handled"),
+                          gettext("Please go back and try again."))
+    else:
+        message = Message(gettext("Something went wrong"),
+                          gettext("Please try again in a few minutes."))
+    response = message_page(message, status)
+    if request.method == "HEAD":
+        return "", status
+    return response
+
+
+def _database_unavailable(error: object):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    message = Message(
+        gettext("The service is busy"),
+        gettext("Your answer could not be saved just now. Nothing was lost on your side: please "
+                "wait a minute and send the form again."),
+    )
+    page, status = message_page(message, 503)
+    return page, status, {"Retry-After": "30"}
