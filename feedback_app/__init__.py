@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 from flask import Flask
 
 from .config import PROJECT_ROOT, load_config
@@ -27,6 +28,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    # The locale is chosen per request (flask_babel caches it on the app context, which a test
+    # client's requests share with the test).
+    app.before_request(flask_babel.refresh)
     app.after_request(i18n.remember_language)
     app.jinja_env.globals.update(
         text=i18n.text, language=i18n.language, switch_language_url=i18n.switch_language_url

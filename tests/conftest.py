@@ -1,0 +1,133 @@
+"""Fixtures: one app per test session on SQLite (or TEST_DATABASE_URL), schema built by the
+migrations, tables emptied before each test that uses the database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import inspect, text
+
+from feedback_app import create_app
+from feedback_app.config import PROJECT_ROOT
+from feedback_app.extensions import db
+from feedback_app.models import Campaign
+from feedback_app.services.campaigns import NewCampaign, create_campaign, issue_codes
+from feedback_app.services.responses import local_today
+from feedback_app.services.surveys import find_survey
+from feedback_app.services.units import import_units
+
+from .support import PUBLIC_BASE_URL, UNITS_CSV
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+def _drop_everything() -> None:
+    """Start from an empty database, also when a previous run left tables behind."""
+    inspector = inspect(db.engine)
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            for name in inspector.get_table_names():
+                conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "DATABASE_URL": _database_url(tmp_path_factory),
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "SURVEYS_DIR": str(PROJECT_ROOT / "surveys"),
+        }
+    )
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app with empty tables and an app context pushed."""
+    with _app.app_context():
+        _empty_tables()
+        yield _app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def units(app: Flask) -> None:
+    import_units(StringIO(UNITS_CSV))
+    db.session.commit()
+
+
+@pytest.fixture
+def make_campaign(app: Flask, units: None) -> Callable[..., Campaign]:
+    """Create a committed campaign over Lai Châu; keyword arguments override NewCampaign fields.
+    `codes` issues that many household codes per commune (default 3)."""
+
+    def make(codes: int = 3, survey_id: str = "ntm-commune", **overrides: Any) -> Campaign:
+        today = local_today()
+        fields: dict[str, Any] = {
+            "key": "test-campaign",
+            "survey": find_survey(PROJECT_ROOT / "surveys", survey_id),
+            "scheme": "vn-2025",
+            "unit_code": "12",
+            "opens_on": today - timedelta(days=1),
+            "closes_on": today + timedelta(days=30),
+            "min_coverage": Decimal("0.6"),
+            "threshold": Decimal("0.9"),
+            "household_codes": True,
+            "open_link": True,
+        }
+        fields.update(overrides)
+        campaign = create_campaign(NewCampaign(**fields))
+        if codes and campaign.household_codes:
+            for commune in campaign.communes:
+                issue_codes(campaign, commune, codes)
+        db.session.commit()
+        return campaign
+
+    return make
+
+
+@pytest.fixture
+def campaign(make_campaign: Callable[..., Campaign]) -> Campaign:
+    return make_campaign()

@@ -1,0 +1,39 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from feedback_app.models import Campaign
+from feedback_app.services.campaigns import code_rows
+from feedback_app.services.responses import local_today
+from feedback_app.services.surveys import survey_of
+
+PUBLIC_BASE_URL = "https://khaosat.example.vn"
+
+# A small real-shaped tree: Lai Châu (vn-2025) with two communes and one ward.
+UNITS_CSV = """scheme,code,parent_code,level,unit_type,name,full_name,name_en,full_name_en,households,households_synthetic
+vn-2025,12,,province,province,Lai Châu,Tỉnh Lai Châu,Lai Chau,Lai Chau Province,,
+vn-2025,03390,12,commune,commune,Bình Lư,Xã Bình Lư,Binh Lu,Binh Lu Commune,40,true
+vn-2025,03430,12,commune,commune,Tả Lèng,Xã Tả Lèng,Ta Leng,Ta Leng Commune,25,true
+vn-2025,03388,12,commune,ward,Đoàn Kết,Phường Đoàn Kết,Doan Ket,Doan Ket Ward,60,true
+"""
+
+
+def codes_of(campaign: Campaign, commune_code: str | None = None) -> list[str]:
+    return [row.code for row in code_rows(campaign, commune_code)]
+
+
+def all_answers(campaign: Campaign, value: int = 1) -> dict[str, int]:
+    """An answer for every item of the campaign's survey."""
+    return {item_id: value for item_id in survey_of(campaign.survey_version).item_ids}
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden fields of a rendered form (rid...)."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def past(days: int) -> date:
+    return local_today() - timedelta(days=days)
