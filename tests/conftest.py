@@ -27,6 +27,7 @@ from feedback_app.services.units import import_units
 
 from .support import PUBLIC_BASE_URL, UNITS_CSV
 
+
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

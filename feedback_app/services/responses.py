@@ -8,7 +8,7 @@ import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from .surveys import survey_of
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     WEB = "web"
     SMS = "sms"
     ASSISTED = "assisted"

@@ -74,7 +74,8 @@ def test_reimport_is_safe_and_updates_in_place(app):
     [
         ("vn-2025,03999,77,commune,commune,X,Xã X,X,X Commune", "parent 77 is neither in the file"),
         ("vn-2025,03999,12,hamlet,commune,X,Xã X,X,X Commune", "level: Must be one of"),
-        ("vn-2025,03999,03390,commune,commune,X,Xã X,X,X Commune", "a commune cannot be placed under a commune"),
+        ("vn-2025,03999,03390,commune,commune,X,Xã X,X,X Commune",
+         "a commune cannot be placed under a commune"),
         ("vn-2025,03390,12,commune,commune,X,Xã X,X,X Commune", "repeats line 3"),
         ("vn-2025,03999,12,commune,commune,,,,", "name: Missing data"),
         ("vn-2025,03999,12,commune,commune,X,Xã X,X,X Commune,-5", "households:"),
