@@ -119,11 +119,12 @@ def with_place(template: str, place: str, **values: object) -> str:
 
 
 def confirmation(template: str, who: str, answers: Sequence[int]) -> str:
-    """The last message: what was recorded, answers in survey order."""
+    """The last message: what was recorded, every answer in survey order (without spaces before
+    the household code or place is shortened)."""
     safe = gsm_safe(who)
     candidates = [
         template % {"who": who_form, "answers": answers_text(answers, spaced)}
-        for spaced in (True, False)
         for who_form in (safe, shorten(safe, 30), shorten(safe, 16))
+        for spaced in (True, False)
     ]
     return first_fitting(candidates)

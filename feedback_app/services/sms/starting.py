@@ -48,17 +48,19 @@ def open_commune_entry(commune_code: str, today: date | None = None) -> Entry:
         select(Campaign)
         .join(CampaignCommune, CampaignCommune.campaign_id == Campaign.id)
         .join(Unit, Unit.id == CampaignCommune.unit_id)
-        .where(Unit.code == commune_code, Campaign.open_link.is_(True))
+        .where(Unit.code == commune_code)
         .order_by(Campaign.closes_on.desc())
     )
     campaigns = list(db.session.scalars(query))
-    running = [c for c in campaigns if c.opens_on <= today <= c.closes_on]
+    open_link = [c for c in campaigns if c.open_link]
+    running = [c for c in open_link if c.opens_on <= today <= c.closes_on]
     if len(running) > 1:
         raise Refused("sms_commune_ambiguous", status=409, commune=commune_code)
-    if running:
-        return open_entry(running[0].key, commune_code=commune_code, today=today)
-    if campaigns:  # closed or not open yet: open_entry words it with the campaign's dates
-        return open_entry(campaigns[0].key, commune_code=commune_code, today=today)
+    # Otherwise open_entry words the refusal: closed or not open yet (with the dates), or open
+    # only to household codes.
+    chosen = running or open_link or [c for c in campaigns if c.opens_on <= today <= c.closes_on]
+    if chosen:
+        return open_entry(chosen[0].key, commune_code=commune_code, today=today)
     raise Refused("sms_commune_unknown", status=404, commune=commune_code)
 
 
