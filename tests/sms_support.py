@@ -61,5 +61,6 @@ class Phone:
         params = {"MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": self.number,
                   "To": "+84900000000", "Body": body, "NumMedia": "0"}
         response = signed_post(self.client, INBOUND, params)
-        messages = twiml_messages(response.get_data(as_text=True)) if response.status_code == 200 else []
+        ok = response.status_code == 200
+        messages = twiml_messages(response.get_data(as_text=True)) if ok else []
         return Reply(response.status_code, messages, sid)

@@ -88,7 +88,8 @@ class InProcessQueue:
 
     def __init__(self, app: Flask) -> None:
         self._app = app
-        self._jobs: stdlib_queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]] = stdlib_queue.Queue()
+        self._jobs: stdlib_queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]]
+        self._jobs = stdlib_queue.Queue()
         self._thread: threading.Thread | None = None
         self._limiters: dict[float, LocalRateLimiter] = {}
         self._progress: dict[str, LocalProgress] = {}

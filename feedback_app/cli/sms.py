@@ -44,7 +44,8 @@ def invite(campaign_key: str, file, rate: float | None, lang: str, skip_invalid:
     try:
         queue.check()
     except Exception as exc:
-        raise click.ClickException(f"the job queue is not reachable ({exc}); nothing was sent") from exc
+        raise click.ClickException(
+            f"the job queue is not reachable ({exc}); nothing was sent") from exc
     rate = rate or current_app.config["SMS_INVITE_RATE"]
     with unit_of_work():
         run = invites.invite(campaign_key, parsed.rows, lang, rate)

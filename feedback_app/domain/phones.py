@@ -27,7 +27,7 @@ _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR
 
 
 def _national_digits(raw: str) -> str:
-    """The national significant number of a Vietnamese number written as +84..., 84..., 0084... or 0..."""
+    """The national significant number of a number written +84..., 84..., 0084... or 0..."""
     text = raw.strip()
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if text.startswith("+"):
@@ -56,7 +56,9 @@ def normalise_vn_mobile(raw: str) -> str | None:
         number = phonenumbers.parse("+" + COUNTRY_CODE + national, None)
     except NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

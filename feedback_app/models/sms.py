@@ -57,7 +57,7 @@ class SmsConversation(db.Model):
 
 
 class SmsInbound(db.Model):
-    """A processed inbound message and the reply it got: a repeated MessageSid gets the same reply."""
+    """A processed inbound message and its reply: a repeated MessageSid gets the same reply."""
 
     __tablename__ = "sms_inbound"
 

@@ -156,7 +156,8 @@ def rq_queue(app, monkeypatch):  # type: ignore[no-untyped-def]
 def test_rq_invitations_wait_for_the_worker(runner, campaign, outbox, numbers_file, rq_queue):
     result = _invite(runner, numbers_file(), "--no-wait")
     assert result.exit_code == 0, result.output
-    assert "3 invitations queued (rq" in result.output and "flask --app wsgi worker" in result.output
+    assert "3 invitations queued (rq" in result.output
+    assert "flask --app wsgi worker" in result.output
     assert outbox.sent == [] and rq_queue.queue.count == 3
     worker = runner.invoke(args=["worker", "--burst"])
     assert worker.exit_code == 0, worker.output

@@ -29,7 +29,8 @@ QUESTION = "Q" * 60  # the schema's longest item text
 
 
 def test_short_prompt_keeps_header_and_full_legend():
-    text = question_prompt(TEXTS, "TC2 Giao thong", 1, 20, BINARY, header=("Khao sat", "Xã Bình Lư"))
+    text = question_prompt(TEXTS, "TC2 Giao thong", 1, 20, BINARY,
+                           header=("Khao sat", "Xã Bình Lư"))
     assert text == ("Khao sat, Xa Binh Lu. Cau 1/20: TC2 Giao thong. "
                     "Tra loi 1 hai long, 2 khong hai long, 0 khong y kien")
 

@@ -33,7 +33,8 @@ def test_local_rate_limiter_spaces_calls():
 
 def test_transient_errors_back_off_exponentially_then_succeed():
     clock = Clock()
-    errors = [SmsError("429", 20429, True), SmsError("503", None, True), SmsError("503", None, True)]
+    errors = [SmsError("429", 20429, True), SmsError("503", None, True),
+              SmsError("503", None, True)]
 
     def send() -> str:
         if errors:

@@ -16,8 +16,8 @@ EMOJI = st.text(st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), max
 CONTROL = st.text(st.characters(codec="utf-8", categories=["Cc"]), max_size=40)
 UCS2 = st.text(st.characters(min_codepoint=0x0100, max_codepoint=0xFFFF,
                              exclude_categories=["Cs"]), max_size=200)
-VIETNAMESE = st.text(st.sampled_from(list("aàáảãạăằắẳẵặâầấẩẫậđeèéêếềệoòóôồốơờớuùúưừứyỳý 0123456789")),
-                     max_size=60)
+VIETNAMESE = st.text(
+    st.sampled_from(list("aàáảãạăằắẳẵặâầấẩẫậđeèéêếềệoòóôồốơờớuùúưừứyỳý 0123456789")), max_size=60)
 KEYPAD = st.text(st.sampled_from(list("0123456789 .,-HLhl")), max_size=60)
 BODIES = st.one_of(
     st.just(""), st.text(max_size=300), EMOJI, CONTROL, UCS2, VIETNAMESE, KEYPAD,

@@ -200,7 +200,8 @@ def test_code_used_on_the_web_meanwhile_ends_the_conversation(phone, campaign):
 
 def test_closed_campaign_gets_its_dates(phone, make_campaign):
     today = local_today()
-    campaign = make_campaign(opens_on=today - timedelta(days=30), closes_on=today - timedelta(days=1))
+    campaign = make_campaign(opens_on=today - timedelta(days=30),
+                             closes_on=today - timedelta(days=1))
     reply = phone.send(f"HL {codes_of(campaign)[0]}").text
     assert reply.startswith("Khao sat da ket thuc ngay " + campaign.closes_on.strftime("%d/%m/%Y"))
     assert phone.send("HL 03390").text.startswith("Khao sat da ket thuc")

@@ -49,7 +49,8 @@ def step(state: DialogueState, question_count: int, reply: ParsedAnswer) -> Step
         return Step(state, Outcome.SILENT, reply.problem)
     streak = state.invalid_streak + 1
     if streak >= MAX_INVALID_IN_A_ROW:
-        return Step(replace(state, invalid_streak=streak, paused=True), Outcome.PAUSE, reply.problem)
+        paused = replace(state, invalid_streak=streak, paused=True)
+        return Step(paused, Outcome.PAUSE, reply.problem)
     return Step(replace(state, invalid_streak=streak), Outcome.REASK, reply.problem, reply.number)
 
 

@@ -25,7 +25,7 @@ def fold(text: str) -> str:
 
 
 def ascii_text(text: str) -> str:
-    """A name for an SMS: diacritics dropped, case kept, anything outside printable ASCII removed."""
+    """A name for an SMS: diacritics dropped, case kept, anything but printable ASCII removed."""
     plain = strip_diacritics(unicodedata.normalize("NFKC", text))
     kept = "".join(ch for ch in plain if " " <= ch <= "~")
     return _SPACES.sub(" ", kept).strip()

@@ -1,1 +1,2 @@
-"""The SMS channel's use cases: a dialogue step per inbound message, status callbacks, invitations."""
+"""The SMS channel's use cases: a dialogue step per inbound message, status callbacks,
+invitations."""

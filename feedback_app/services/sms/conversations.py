@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
-from ...models import SmsConversation, Unit
-from ..responses import Entry, open_entry
+from ...models import Campaign, CampaignCommune, SmsConversation, Unit
+from ..errors import Refused
+from ..responses import Entry, check_window, code_used
+from ..surveys import survey_of
 
 ACTIVE = ("active", "paused")
 
@@ -22,7 +25,11 @@ def current_conversation(hashed: str) -> SmsConversation | None:
         .where(SmsConversation.number_hash == hashed, SmsConversation.status.in_(ACTIVE))
         .order_by(SmsConversation.id.desc())
         .limit(1)
-        .with_for_update()
+        .options(
+            joinedload(SmsConversation.campaign).joinedload(Campaign.survey_version),
+            joinedload(SmsConversation.household_code),
+        )
+        .with_for_update(of=SmsConversation)
     )
     return db.session.scalar(query)
 
@@ -62,15 +69,24 @@ def save_state(conversation: SmsConversation, state: DialogueState) -> None:
     conversation.answers = list(state.answers)
     conversation.invalid_streak = state.invalid_streak
     conversation.status = "paused" if state.paused else "active"
-    db.session.flush()
 
 
 def entry_of(conversation: SmsConversation, today: date | None = None) -> Entry:
-    """Check again, at every step, that the household may still answer (campaign open, code unused:
-    the code may have been used on the web meanwhile)."""
-    if conversation.household_code is not None:
-        return open_entry(None, household_code=conversation.household_code.code, today=today)
-    return open_entry(conversation.campaign.key, commune_code=conversation.commune.code, today=today)
+    """Check again, at every step, that the household may still answer: the same rules as
+    services.responses.open_entry (way of answering open, campaign open, code unused: it may have
+    been used on the web meanwhile), from what the conversation already points at."""
+    campaign = conversation.campaign
+    code = conversation.household_code
+    if not (campaign.household_codes if code is not None else campaign.open_link):
+        raise Refused("channel_closed", status=403, campaign=campaign)
+    check_window(campaign, today)
+    if code is not None and code_used(code):
+        raise Refused("code_used", status=409, code=code.code, campaign=campaign)
+    commune = db.session.scalar(
+        select(CampaignCommune).filter_by(campaign_id=campaign.id, unit_id=conversation.commune_id)
+    )
+    assert commune is not None, "conversations start in a campaign's commune"
+    return Entry(campaign, commune, code, survey_of(campaign.survey_version))
 
 
 def place_name(unit: Unit, language: str) -> str:

@@ -13,7 +13,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ...domain.phones import canonical_sender, mask_number
@@ -23,6 +26,7 @@ from ...domain.sms.replies import Command, parse_answer, parse_command, parse_co
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import SmsConversation, SmsInbound
+from ...models._time import utcnow
 from ..errors import Refused
 from ..responses import Channel, Entry, Submission, record_response
 from . import texts
@@ -35,7 +39,7 @@ from .conversations import (
     save_state,
     state_of,
 )
-from .numbers import hash_of, is_opted_out, language_of, set_language, set_opted_out
+from .numbers import find_number, hash_of, set_language, set_opted_out
 from .starting import claim_open_answer, resolve_start
 
 log = logging.getLogger(__name__)
@@ -50,33 +54,38 @@ class Inbound:
 
 def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     """The replies to one inbound message (each fits one GSM-7 segment; possibly none)."""
-    seen = db.session.get(SmsInbound, message.message_sid)
-    if seen is not None:
-        return list(seen.replies)
-    claim = SmsInbound(message_sid=message.message_sid, replies=[])
-    try:
-        with db.session.begin_nested():
-            db.session.add(claim)
-    except IntegrityError:  # the same message is being handled by another request right now
+    if not _claim(message.message_sid):
+        # Seen before, or being handled by another request right now (PostgreSQL waits for it).
         seen = db.session.scalar(
-            select(SmsInbound).filter_by(message_sid=message.message_sid)
-            .execution_options(populate_existing=True)
+            select(SmsInbound.replies).filter_by(message_sid=message.message_sid)
         )
-        return list(seen.replies) if seen else []
+        return list(seen or [])
     hashed = hash_of(message.sender)
     replies = [texts.guard(r) for r in _Dialogue(hashed, today).respond(message.body)]
-    claim.replies = replies
-    db.session.flush()
+    db.session.execute(
+        update(SmsInbound).filter_by(message_sid=message.message_sid).values(replies=replies)
+    )
     log.info("sms %s from %s: %d replies", message.message_sid,
              mask_number(canonical_sender(message.sender)), len(replies))
     return replies
+
+
+def _claim(message_sid: str) -> bool:
+    """Insert the message's row unless it exists (one statement, no savepoint); True when new."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SmsInbound).values(message_sid=message_sid, replies=[], created_at=utcnow())
+    result = db.session.execute(statement.on_conflict_do_nothing(index_elements=["message_sid"]))
+    return bool(result.rowcount)
 
 
 class _Dialogue:
     def __init__(self, hashed: str, today: date | None) -> None:
         self.hashed = hashed
         self.today = today
-        self.language = language_of(hashed)
+        self.number = find_number(hashed)
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        self.language = (self.number.language if self.number else None) or default
 
     def respond(self, body: str) -> list[str]:
         command = parse_command(body)
@@ -84,7 +93,7 @@ class _Dialogue:
             set_opted_out(self.hashed, True)
             end_conversation(current_conversation(self.hashed), "stopped")
             return self._say(texts.opted_out_text)
-        if is_opted_out(self.hashed):
+        if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
                 set_opted_out(self.hashed, False)
                 return self._say(texts.opted_in_text)
@@ -215,7 +224,7 @@ class _Dialogue:
         survey: Survey = entry.survey
         item = survey.items[position]
         with texts.speaking(self.language):
-            place = place_name(entry.commune.unit, self.language)
+            place = place_name(entry.commune.unit, self.language) if header else ""
             return question_prompt(
                 texts.prompt_texts(), item.sms, position + 1, len(survey.items),
                 texts.choice_labels(survey, self.language),

@@ -24,7 +24,7 @@ def handle_status(report: StatusReport) -> None:
     masked = mask_number(canonical_sender(report.recipient or ""))
     if report.error_code == OPTED_OUT and report.recipient:
         set_opted_out(hash_of(report.recipient), True)
-        log.info("sms %s to %s: recipient has opted out (21610), marked", report.message_sid, masked)
+        log.info("sms %s to %s: recipient opted out (21610), marked", report.message_sid, masked)
     elif report.error_code:
         log.warning("sms %s to %s: %s, error %s", report.message_sid, masked, report.status,
                     report.error_code)

@@ -105,7 +105,8 @@ def compact_text(problem: CompactProblem, position: int, total: int, digits: str
     if problem is CompactProblem.INVALID:
         text = pgettext(
             "sms", "Not recorded: answer %(position)d is not valid. Send %(total)d digits, one per "
-                   "question in order, each one of %(digits)s. Please send the whole message again.",
+                   "question in order, each one of %(digits)s. Please send the whole message "
+                   "again.",
             position=position, total=total, digits=digits)
     elif problem is CompactProblem.MISSING:
         text = pgettext(
@@ -171,7 +172,8 @@ def refusal_text(refused: Refused, language: str = "vi") -> str:
         template = pgettext("sms", "This phone number has already answered the survey for "
                                    "%(place)s. Each number can answer once.")
         unit = d["place"]
-        return guard(with_place(template, unit.full_name if language == "vi" else unit.full_name_en))
+        name = unit.full_name if language == "vi" else unit.full_name_en
+        return guard(with_place(template, name))
     else:
         text = pgettext("sms", "Your message could not be handled. Please try again later.")
     return guard(first_fitting([text]))
