@@ -64,3 +64,12 @@ class Phone:
         ok = response.status_code == 200
         messages = twiml_messages(response.get_data(as_text=True)) if ok else []
         return Reply(response.status_code, messages, sid)
+
+
+def enable_app_logs() -> None:
+    """Alembic's fileConfig (run by the session's migrations) disables existing loggers."""
+    import logging
+
+    for name, logger in logging.root.manager.loggerDict.items():
+        if name.startswith("feedback_app") and isinstance(logger, logging.Logger):
+            logger.disabled = False

@@ -36,7 +36,10 @@ class Progress(Protocol):
 class TaskQueue(Protocol):
     kind: str
 
-    def enqueue(self, func: Callable[..., Any], *args: Any) -> None: ...
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
+        """Queue func(*args); `description` is what logs show (never the arguments, which may
+        hold phone numbers)."""
+        ...
 
     def rate_limiter(self, rate: float) -> RateLimiter: ...
 
@@ -95,7 +98,7 @@ class InProcessQueue:
         self._progress: dict[str, LocalProgress] = {}
         self._lock = threading.Lock()
 
-    def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
         self._jobs.put((func, args))
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -184,9 +187,9 @@ class RQQueue:
         self.name = name
         self.queue = Queue(name, connection=self.redis)
 
-    def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
         self.queue.enqueue(func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
-                           failure_ttl=FAILED_JOB_TTL)
+                           failure_ttl=FAILED_JOB_TTL, description=description)
 
     def rate_limiter(self, rate: float) -> RateLimiter:
         return RedisRateLimiter(self.redis, f"{self.name}:rate", rate)

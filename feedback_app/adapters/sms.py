@@ -67,9 +67,12 @@ class TwilioSender:
             message = self._client.messages.create(**options)
         except TwilioRestException as exc:
             transient = exc.status == 429 or exc.status >= 500
-            raise SmsError(f"Twilio refused the message: {exc.msg}", exc.code, transient) from exc
+            # Twilio's own wording may quote the number: keep only the codes.
+            raise SmsError(f"Twilio refused the message (error {exc.code}, HTTP {exc.status})",
+                           exc.code, transient) from None
         except (TwilioException, requests.RequestException, OSError) as exc:
-            raise SmsError(f"Twilio could not be reached: {exc}", None, True) from exc
+            raise SmsError(f"Twilio could not be reached ({type(exc).__name__})", None,
+                           True) from None
         return str(message.sid)
 
 

@@ -17,6 +17,7 @@ from feedback_app.models import SmsInvitationRun, SmsNumber
 from feedback_app.services.sms.invites import read_invite_file
 from feedback_app.services.sms.numbers import hash_of, set_opted_out
 
+from ..sms_support import enable_app_logs
 from ..support import past
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -182,3 +183,11 @@ def test_rq_rate_limit_spaces_messages_on_the_redis_clock(rq_queue):
 def test_worker_needs_redis(runner, app):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1 and "REDIS_URL is not set" in result.output
+
+
+def test_invitation_logs_mask_numbers(runner, campaign, outbox, numbers_file, caplog):
+    enable_app_logs()
+    caplog.set_level("DEBUG")
+    outbox.fail_next(SmsError("busy", None, True), SmsError("invalid To", 21211))
+    _invite(runner, numbers_file("0912345678,03390\n"))
+    assert "+849******78" in caplog.text and "912345678" not in caplog.text

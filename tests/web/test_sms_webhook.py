@@ -12,7 +12,15 @@ from feedback_app.extensions import db
 from feedback_app.models import Answer, Response, SmsConversation, SmsInbound, SmsNumber
 from feedback_app.services.responses import Channel, Submission, local_today, record_response
 
-from ..sms_support import INBOUND, STATUS, Phone, new_sid, signature, signed_post
+from ..sms_support import (
+    INBOUND,
+    STATUS,
+    Phone,
+    enable_app_logs,
+    new_sid,
+    signature,
+    signed_post,
+)
 from ..support import all_answers, codes_of
 
 
@@ -294,3 +302,40 @@ def test_commune_keyword_with_two_open_campaigns_asks_for_the_household_code(pho
     reply = phone.send("HL 03390").text
     assert reply.startswith("Ma xa 03390 co nhieu khao sat dang mo")
     assert _count(SmsConversation) == 0
+
+
+def test_logs_never_show_a_number_in_clear(phone, campaign, caplog):
+    enable_app_logs()
+    caplog.set_level("DEBUG")
+    phone.send(codes_of(campaign)[0])
+    phone.send("1")
+    phone.send("STOP")
+    signed_post(phone.client, STATUS, {"MessageSid": new_sid(), "MessageStatus": "failed",
+                                       "ErrorCode": "30003", "To": "+84912345678"})
+    assert "sms " in caplog.text and "+849******78" in caplog.text
+    assert "912345678" not in caplog.text
+
+
+def test_the_same_message_delivered_twice_at_once_is_recorded_once(app, campaign):
+    import threading
+
+    code = codes_of(campaign)[0]
+    db.session.commit()
+    sid = new_sid()
+    barrier = threading.Barrier(2)
+    replies: list = []
+
+    def deliver() -> None:
+        barrier.wait()
+        replies.append(Phone(app.test_client()).send(f"HL {code} " + "1" * 20, sid=sid))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status for r in replies] == [200, 200]
+    assert replies[0].messages == replies[1].messages
+    assert replies[0].text.startswith("Cam on")
+    db.session.rollback()
+    assert _count(Response) == 1 and _count(SmsInbound) == 1

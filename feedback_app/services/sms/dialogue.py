@@ -75,8 +75,9 @@ def _claim(message_sid: str) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(SmsInbound).values(message_sid=message_sid, replies=[], created_at=utcnow())
-    result = db.session.execute(statement.on_conflict_do_nothing(index_elements=["message_sid"]))
-    return bool(result.rowcount)
+    statement = statement.on_conflict_do_nothing(index_elements=["message_sid"])
+    inserted = db.session.execute(statement.returning(SmsInbound.message_sid)).first()
+    return inserted is not None
 
 
 class _Dialogue:

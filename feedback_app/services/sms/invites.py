@@ -146,8 +146,9 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
 
     def dispatch() -> None:
         try:
-            for number, body in messages:
-                queue.enqueue(send_invitation, number, body, rate, planned.run_key)
+            for index, (number, body) in enumerate(messages, start=1):
+                queue.enqueue(send_invitation, number, body, rate, planned.run_key,
+                              description=f"sms invitation {index}/{len(messages)} of run {run.id}")
             planned.dispatched = True
         except Exception as exc:  # e.g. Redis went away between the check and the commit
             planned.error = str(exc)
