@@ -11,6 +11,7 @@ from feedback_app.services.responses import local_today
 from feedback_app.services.surveys import survey_of
 
 PUBLIC_BASE_URL = "https://khaosat.example.vn"
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
 
 # A small real-shaped tree: Lai Châu (vn-2025) with two communes and one ward.
 UNITS_CSV = """\

@@ -2,6 +2,7 @@
 
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .responses import Answer, Response
+from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
 from .surveys import SurveyVersion
 from .units import Unit
 
@@ -11,6 +12,11 @@ __all__ = [
     "CampaignCommune",
     "HouseholdCode",
     "Response",
+    "SmsConversation",
+    "SmsInbound",
+    "SmsInvitationRun",
+    "SmsNumber",
+    "SmsOpenAnswer",
     "SurveyVersion",
     "Unit",
 ]

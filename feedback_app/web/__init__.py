@@ -18,10 +18,11 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import qr, resident
+    from . import qr, resident, sms
 
     app.register_blueprint(resident.bp)
     app.register_blueprint(qr.bp)
+    app.register_blueprint(sms.bp)
     app.after_request(_commit_request)
     app.register_error_handler(Refused, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
