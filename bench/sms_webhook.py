@@ -24,8 +24,8 @@ import tempfile
 import threading
 import time
 import uuid
-from statistics import median
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
