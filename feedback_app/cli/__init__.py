@@ -6,9 +6,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, surveys, units
+    from . import campaigns, demo, indices, succession, surveys, tokens, units
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
     app.cli.add_command(campaigns.group)
     app.cli.add_command(demo.command)
+    units.group.add_command(succession.import_succession)
+    app.cli.add_command(indices.group)
+    app.cli.add_command(tokens.group)
