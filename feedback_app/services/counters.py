@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, case, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -74,24 +74,34 @@ def count_response(response: Response, survey: Survey, answers: Mapping[str, int
     if updated.rowcount == 0:
         _upsert(COMMUNES, key, commune_deltas)
 
-    groups: dict[tuple[int, int, int], list[str]] = {}
+    # One statement for every question: each column adds 1 where the answer says so.
+    deltas: dict[str, dict[str, int]] = {}
     for item_id, value in answers.items():
         satisfied = survey.is_satisfied(value)
-        delta = (0, 0, 1) if satisfied is None else (int(satisfied), 1, 0)
-        groups.setdefault(delta, []).append(item_id)
-    for (satisfied, valid, no_opinion), item_ids in groups.items():
-        deltas = {name: n for name, n in
-                  (("satisfied", satisfied), ("valid", valid), ("no_opinion", no_opinion)) if n}
-        stmt = (
-            _increment(ITEMS, key, deltas)
-            .where(ITEMS.c.item_id.in_(item_ids))
-            .returning(ITEMS.c.item_id)
-        )
-        done = set(db.session.scalars(stmt))
-        for item_id in item_ids:
-            if item_id not in done:
-                _upsert(ITEMS, {**key, "item_id": item_id}, deltas)
+        deltas[item_id] = ({"no_opinion": 1} if satisfied is None
+                           else {"valid": 1, "satisfied": 1} if satisfied else {"valid": 1})
+    values = {}
+    for column in ("satisfied", "valid", "no_opinion"):
+        ids = [item_id for item_id, d in deltas.items() if column in d]
+        if ids:
+            values[ITEMS.c[column]] = ITEMS.c[column] + case((ITEMS.c.item_id.in_(ids), 1), else_=0)
+    if not values:
+        return _count_day(key, response)
+    stmt = (
+        update(ITEMS)
+        .where(*[ITEMS.c[name] == value for name, value in key.items()], ITEMS.c.item_id.in_(list(deltas)))
+        .values(values)
+        .returning(ITEMS.c.item_id)
+    )
+    done = set(db.session.scalars(stmt))
+    for item_id, item_deltas in deltas.items():
+        if item_id not in done:
+            _upsert(ITEMS, {**key, "item_id": item_id}, item_deltas)
 
+    _count_day(key, response)
+
+
+def _count_day(key: Mapping[str, Any], response: Response) -> None:
     day = local_day(response.created_at)
     _upsert(DAILY, {**key, "day": day, "channel": response.channel}, {"responses": 1})
 
