@@ -193,3 +193,24 @@ def test_submissions_need_no_csrf_token(app, campaign):
 def test_closing_date_is_inclusive(make_campaign, client):
     campaign = make_campaign(opens_on=past(3), closes_on=past(0))
     assert client.post(URL, json=_body(campaign)).status_code == 201
+
+
+def test_unexpected_failures_are_json_too(app, client, campaign, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from feedback_app.web.api import catalogue
+
+    def broken(*_):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    def database_down(*_):  # type: ignore[no-untyped-def]
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(catalogue.catalogue, "list_campaigns", broken)
+    failed = client.get("/api/v1/campaigns")
+    assert failed.status_code == 500 and failed.get_json()["reason"] == "internal_error"
+    monkeypatch.setattr(catalogue.catalogue, "list_campaigns", database_down)
+    busy = client.get("/api/v1/campaigns")
+    assert busy.status_code == 503 and busy.get_json()["reason"] == "unavailable"
+    assert busy.headers["Retry-After"] == "30"
