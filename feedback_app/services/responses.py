@@ -19,6 +19,7 @@ from ..domain.codes import is_valid_code, looks_like_code, normalise_code
 from ..domain.survey import Survey, check_answers
 from ..extensions import db
 from ..models import Answer, Campaign, CampaignCommune, HouseholdCode, Response, Unit
+from . import counters
 from .campaigns import campaign_commune, get_campaign
 from .errors import Refused
 from .surveys import survey_of
@@ -186,6 +187,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
             return _replayed(previous, sub, comment)
         raise Refused("code_used", status=409, code=entry.code.code if entry.code else None,
                       campaign=entry.campaign) from None
+    # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
+    counters.count_response(response, entry.survey, answers)
     return Recorded(response, created=True)
 
 
