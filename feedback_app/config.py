@@ -50,6 +50,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "COMMENT_MAX_LENGTH": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Committee sessions: sent only over HTTPS when the site is served over HTTPS; 12 hours.
+        "SESSION_COOKIE_SECURE": env.get("PUBLIC_BASE_URL", "").startswith("https://"),
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
