@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Campaign, CampaignCommune, DailyCounter, Response, Unit
 from .access import Principal
+from .committee import get_campaign_for
 from .indices import IndexReport, ancestry, campaign_index
 from .responses import local_today
 
@@ -22,7 +23,9 @@ MAX_TIMELINE_DAYS = 400
 
 def unit_index(principal: Principal, campaign_key: str, unit_code: str | None) -> IndexReport:
     """The campaign's index at a unit the principal may see (default: the campaign's unit, or the
-    principal's own unit when the campaign's is above it), with its children."""
+    principal's own unit when the campaign's is above it), with its children. A campaign the
+    principal has no part in is refused (403) before anything is read."""
+    get_campaign_for(principal, campaign_key)
     return campaign_index(campaign_key, unit_code, depth=1, principal=principal)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from ..services.access import Principal, Role
 from ..services.accounts import active_account, check_login, principal_of
@@ -74,7 +74,7 @@ def login():  # type: ignore[no-untyped-def]
         except Refused:
             failed = True
         else:
-            session.clear()
+            _new_session()
             session.permanent = True
             session[SESSION_KEY] = account.id
             return redirect(_safe_next(form.next.data), 303)
@@ -87,8 +87,15 @@ def logout():  # type: ignore[no-untyped-def]
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    session.clear()
+    _new_session()
     return redirect(url_for("auth.login"), 303)
+
+
+def _new_session() -> None:
+    """Forget everything of the previous session, its CSRF token included (a new one is made for
+    the next form; flask_wtf also caches it on `g`)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 @bp.app_context_processor
