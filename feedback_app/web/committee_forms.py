@@ -15,7 +15,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 
 from ..domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
 
@@ -46,8 +46,7 @@ class CampaignForm(FlaskForm):
     threshold = DecimalField(_l("Satisfaction threshold (%)"), places=None, default=DEFAULT_THRESHOLD * 100,
                              validators=[DataRequired(), NumberRange(0, 100)])
     household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
-    open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"),
-                             validators=[Optional()])
+    open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"))
 
     def validate_closes_on(self, field: DateField) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

@@ -40,7 +40,8 @@ DASHBOARD_CASES = [(OWN, 200), (CHILD, 200), (SIBLING, 403), (SIBLING_CHILD, 403
 
 @pytest.mark.parametrize(("unit", "status"), DASHBOARD_CASES)
 def test_dashboards_and_comments_in_and_out_of_scope(client, member, unit, status):  # type: ignore[no-untyped-def]
-    for page in (f"/committee/campaigns/prov/units/{unit}", f"/committee/campaigns/prov/units/{unit}/comments"):
+    base = f"/committee/campaigns/prov/units/{unit}"
+    for page in (base, f"{base}/comments"):
         response = client.get(page)
         assert response.status_code == status, page
         if status == 403:
