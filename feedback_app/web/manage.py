@@ -11,6 +11,8 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ..adapters.qr import qr_svg_inline
+from ..domain.survey import Survey
+from ..i18n import text
 from ..links import commune_url, public_url
 from ..models import Campaign, CampaignCommune
 from ..services import committee
@@ -26,9 +28,10 @@ from .committee_forms import ActionForm, CampaignForm
 bp = Blueprint("manage", __name__, url_prefix="/committee")
 
 
-def _survey_choices() -> dict[str, object]:
+def _survey_choices() -> dict[str, Survey]:
+    """The newest version of each survey file."""
     surveys, _ = load_survey_dir(Path(current_app.config["SURVEYS_DIR"]))
-    newest: dict[str, object] = {}
+    newest: dict[str, Survey] = {}
     for (survey_id, _version), survey in sorted(surveys.items(), key=lambda pair: pair[0]):
         newest[survey_id] = survey  # sorted: the newest version of each survey wins
     return newest
@@ -40,13 +43,13 @@ def new_campaign():  # type: ignore[no-untyped-def]
     unit = committee.principal_unit(g.principal)
     surveys = _survey_choices()
     form = CampaignForm()
-    form.survey.choices = [(key, f"{key} — {s.title.get('vi')}") for key, s in surveys.items()]  # type: ignore[attr-defined]
+    form.survey.choices = [(key, f"{key} — {text(s.title)}") for key, s in surveys.items()]
     if request.method == "GET":
         today = local_today()
         form.opens_on.data = form.opens_on.data or today
     if form.validate_on_submit():
         spec = NewCampaign(
-            key=form.key.data or "", survey=surveys[form.survey.data],  # type: ignore[arg-type]
+            key=form.key.data or "", survey=surveys[form.survey.data],
             scheme=unit.scheme, unit_code=unit.code,
             opens_on=form.opens_on.data, closes_on=form.closes_on.data,  # type: ignore[arg-type]
             min_coverage=Decimal(form.min_coverage.data) / 100,
