@@ -17,8 +17,8 @@ BELOW = "#b3261e"
 UNKNOWN = "#9aa39d"
 THRESHOLD = "#f0a500"
 CHANNEL_COLOURS = {"web": "#1d6b3a", "sms": "#2f6fb0", "assisted": "#c77700"}
-CONFIG = {"displaylogo": False, "responsive": True,
-          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+LABEL_MAX = 26  # axis labels longer than this are cut (the full question is in the hover text)
+CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,15 @@ def _layout(**extra: Any) -> dict[str, Any]:
     return layout
 
 
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_MAX else label[: LABEL_MAX - 1].rstrip() + "…"
+
+
 def criteria_figure(bars: Sequence[Bar], threshold: float, threshold_label: str, rate_label: str,
                     no_answer_label: str) -> dict[str, Any]:
     """Horizontal bars of each question's rate (readable on a phone), coloured by whether they reach
     the threshold, with the threshold drawn as a vertical line."""
-    labels = [bar.label for bar in bars]
+    labels = [_short(bar.label) for bar in bars]
     rates = [round(bar.rate * 100, 1) if bar.rate is not None else 0 for bar in bars]
     colours = [UNKNOWN if bar.rate is None else MEETS if bar.rate >= threshold else BELOW for bar in bars]
     texts = ["—" if bar.rate is None else f"{bar.rate * 100:.1f} %" for bar in bars]
@@ -82,7 +86,7 @@ def timeline_figure(days: Sequence[date], per_channel: Mapping[str, Sequence[int
             for channel, counts in per_channel.items()
         ],
         "layout": _layout(
-            height=300, barmode="stack",
+            height=300, barmode="stack", margin={"l": 60, "r": 10, "t": 20, "b": 40},
             xaxis={"type": "date", "fixedrange": True},
             yaxis={"title": {"text": y_label}, "rangemode": "tozero", "fixedrange": True},
             legend={"orientation": "h", "y": -0.2},
