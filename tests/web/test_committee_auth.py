@@ -95,3 +95,10 @@ def test_users_create_prompts_for_the_password_and_refuses_duplicates(runner, un
     unknown_unit = runner.invoke(args=["users", "create", "--username", "x-unit", "--unit", "99999",
                                        "--password", "long-enough"])
     assert unknown_unit.exit_code == 1 and "unknown unit" in unknown_unit.output
+
+
+def test_session_cookie_is_secure_httponly_and_samesite(client, units):  # type: ignore[no-untyped-def]
+    make_account("binh-lu", "03390")
+    response = login(client, "binh-lu")  # PUBLIC_BASE_URL is https in the tests
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
