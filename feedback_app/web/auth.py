@@ -49,8 +49,9 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             principal = current_principal()
-            if principal is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if principal is None:  # back to this page after login (a button's POST cannot be replayed)
+                back = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("auth.login", next=back))
             if principal.role < role:
                 raise Refused("role_too_low", status=403, needed=role.label, role=principal.role.label)
             g.principal = principal
