@@ -50,6 +50,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "COMMENT_MAX_LENGTH": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # committee sessions
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
@@ -58,6 +59,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
     config["SECRET_KEY_FROM_ENV"] = bool(secret)
     config.update(overrides)
+    # Committee session cookies travel only over HTTPS when the site is served over HTTPS.
+    config.setdefault("SESSION_COOKIE_SECURE", config["PUBLIC_BASE_URL"].startswith("https://"))
     return config
 
 

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 
 from ..services.demo import CODES_SHOWN, describe_demo, ensure_demo
+from ..services.demo_accounts import ensure_demo_accounts
 from ..services.responses import local_today
 from .common import unit_of_work
 
@@ -17,7 +18,9 @@ def command(as_json: bool) -> None:
     """Create (or reuse) the demo province, campaign and household codes, and say how to try it."""
     with unit_of_work():
         demo = ensure_demo(Path(current_app.config["SURVEYS_DIR"]), local_today())
+        accounts = ensure_demo_accounts(demo.campaign)
     info = describe_demo(demo)
+    info["accounts"] = accounts
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -33,4 +36,8 @@ def command(as_json: bool) -> None:
         for url in first["household_code_urls"][:CODES_SHOWN]:
             click.echo(f"  {url}")
         click.echo(f"\nOpen link for {first['name']} (any number of answers): {first['survey_url']}")
-    click.echo("\nAll communes, links and codes: flask --app wsgi demo --json")
+    province = accounts[0]
+    click.echo(f"\nCommittee dashboard: {province['dashboard_url']}")
+    click.echo(f"  log in as {province['username']} / {province['password']} (demo officer of the province;")
+    click.echo("  every demo commune has one too: mttq-<commune code> / demo-mttq-<commune code>)")
+    click.echo("\nAll communes, links, codes and accounts: flask --app wsgi demo --json")

@@ -1,5 +1,6 @@
 """Tables only: every model of the app, imported here so that migrations see them all."""
 
+from .accounts import Account
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
 from .responses import Answer, Response
@@ -10,6 +11,7 @@ from .tokens import ApiToken
 from .units import Unit
 
 __all__ = [
+    "Account",
     "Answer",
     "ApiToken",
     "Campaign",

@@ -1,22 +1,46 @@
-"""Who may read what: the one place that decides whether a principal may see a unit.
+"""Who may read what and do what: the one place that decides whether a principal may see a unit,
+and whether its role lets it act there.
 
-A principal (today an API token; later a committee account's session) is scoped to one unit and
-sees that unit and everything below it, never its siblings or the units above it.
+A principal (an API token, or a committee account's session) is scoped to one unit and sees that
+unit and everything below it, never its siblings or the units above it. Accounts also have a role:
+viewer (reads dashboards and comments) < officer (also manages campaigns) < admin. API tokens read
+only, like viewers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from ..extensions import db
 from ..models import Unit
 from .errors import Refused
 
 
+class Role(IntEnum):
+    """Ordered: a higher role may do everything a lower one may."""
+
+    VIEWER = 1
+    OFFICER = 2
+    ADMIN = 3
+
+    @classmethod
+    def named(cls, name: str) -> Role:
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise Refused("role_invalid", status=422, role=name) from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
 @dataclass(frozen=True)
 class Principal:
     name: str
     unit_id: int
+    role: Role = Role.VIEWER
 
 
 def can_see(principal: Principal, unit: Unit) -> bool:
@@ -34,3 +58,10 @@ def can_see(principal: Principal, unit: Unit) -> bool:
 def check_can_see(principal: Principal, unit: Unit) -> None:
     if not can_see(principal, unit):
         raise Refused("out_of_scope", status=403, scheme=unit.scheme, code=unit.code)
+
+
+def check_can_act(principal: Principal, unit: Unit, role: Role) -> None:
+    """Refused (403) unless `unit` is in the principal's scope and its role is at least `role`."""
+    check_can_see(principal, unit)
+    if principal.role < role:
+        raise Refused("role_too_low", status=403, needed=role.label, role=principal.role.label)

@@ -8,6 +8,7 @@ from flask_babel import format_date, gettext
 
 from ..domain.codes import format_code
 from ..services.errors import Refused
+from .committee_messages import committee_message
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ def refusal_message(refused: Refused) -> Message:
             gettext("Some fields of the form were missing or changed. Please open the survey link "
                     "again and fill in the form once more."),
         )
+    committee = committee_message(refused)
+    if committee is not None:
+        return committee
     return Message(
         gettext("Your request could not be handled"),
         gettext("Please go back and try again."),

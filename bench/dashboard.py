@@ -1,0 +1,88 @@
+"""Benchmark of the committee dashboard: server time and page weight of the province and a commune
+dashboard of the demo campaign, with N responses recorded through the real service.
+
+    .venv/bin/python bench/dashboard.py [--responses 3000] [--repeat 20]
+
+Uses a temporary SQLite file. Prints, side by side: median and p95 server time of one dashboard
+request (login session, counters through services.indices, 5 latest comments), the HTML size, and
+the size of the plotly.js partial bundle (raw and gzip) that loads after the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import random
+import re
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from feedback_app import create_app
+from feedback_app.config import PROJECT_ROOT
+from feedback_app.extensions import db
+from feedback_app.services.demo import DEMO_CAMPAIGN, ensure_demo
+from feedback_app.services.demo_accounts import ensure_demo_accounts
+from feedback_app.services.responses import Channel, Submission, local_today, record_response
+from feedback_app.services.surveys import survey_of
+
+CHANNELS = (Channel.WEB, Channel.WEB, Channel.WEB, Channel.SMS, Channel.ASSISTED)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--responses", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="bench-dashboard-")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
+                      "SMS_BACKEND": "fake", "WTF_CSRF_ENABLED": False})
+    rng = random.Random(5)
+    with app.app_context():
+        upgrade()
+        demo = ensure_demo(Path(app.config["SURVEYS_DIR"]), local_today())
+        accounts = ensure_demo_accounts(demo.campaign)
+        db.session.commit()
+        campaign = demo.campaign
+        item_ids = survey_of(campaign.survey_version).item_ids
+        communes = [c.unit.code for c in campaign.communes]
+        started = time.perf_counter()
+        for n in range(args.responses):
+            record_response(Submission(
+                campaign_key=DEMO_CAMPAIGN, channel=rng.choice(CHANNELS),
+                answers={item: rng.choice((1, 1, 1, 1, 1, 1, 1, 1, 2, 0)) for item in item_ids},
+                client_uuid=str(uuid.uuid4()), commune_code=rng.choice(communes),
+                comment=f"comment {n}" if rng.random() < 0.1 else None,
+            ))
+            db.session.commit()
+        ingest = time.perf_counter() - started
+    print(f"{args.responses} responses recorded through record_response in {ingest:.1f} s")
+    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>10}{'HTML kB':>10}")
+    for account in (accounts[0], accounts[1]):
+        client = app.test_client()
+        client.post("/committee/login", data={"username": account["username"],
+                                               "password": account["password"]})
+        path = re.sub(r"^https?://[^/]+", "", account["dashboard_url"])
+        timings = []
+        size = 0
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.status_code
+            size = len(response.data)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        label = f"{account['unit']['level']} {account['unit']['code']}"
+        print(f"{label:<28}{statistics.median(timings):>10.1f}{p95:>10.1f}{size / 1024:>10.1f}")
+    bundle = (PROJECT_ROOT / "static/vendor/plotly/plotly-basic.min.js").read_bytes()
+    print(f"plotly-basic.min.js: {len(bundle) / 1024:.0f} kB raw, "
+          f"{len(gzip.compress(bundle)) / 1024:.0f} kB gzip (deferred, after the figures)")
+
+
+if __name__ == "__main__":
+    main()
