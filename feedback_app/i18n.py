@@ -27,7 +27,8 @@ def remember_language(response):  # type: ignore[no-untyped-def]
     lang = g.pop("remember_lang", None)
     if lang:
         response.set_cookie(
-            LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
 

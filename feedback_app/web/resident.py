@@ -18,6 +18,7 @@ from ..services.errors import Refused
 from ..services.responses import Channel, Entry, Submission, open_entry, record_response
 from ..services.surveys import survey_of
 from .forms import read_response_form
+from .limits import answer_submissions, code_lookups, failed_code_lookups
 
 bp = Blueprint("resident", __name__)
 # Resident forms carry no session privilege: the household code in the form is the credential, so
@@ -31,6 +32,7 @@ def home() -> str:
 
 
 @bp.get("/h")
+@code_lookups
 def find_code():  # type: ignore[no-untyped-def]
     """The landing page's 'type your code' form."""
     digits = normalise_code(request.args.get("code", ""))
@@ -40,12 +42,16 @@ def find_code():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/h/<code>", methods=["GET", "POST"])
+@answer_submissions
+@code_lookups
+@failed_code_lookups
 def household(code: str):  # type: ignore[no-untyped-def]
     entry = open_entry(None, household_code=code)
     return _survey_page(entry, household_code=code)
 
 
 @bp.route("/c/<campaign>/<commune>", methods=["GET", "POST"])
+@answer_submissions
 def commune_link(campaign: str, commune: str):  # type: ignore[no-untyped-def]
     entry = open_entry(campaign, commune_code=commune)
     return _survey_page(entry, campaign_key=campaign, commune_code=commune)
