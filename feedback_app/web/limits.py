@@ -55,6 +55,9 @@ failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_
 def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
+    if app.config["FEEDBACK_ENV"] == "production" and not app.config["REDIS_URL"]:
+        app.logger.warning("Rate limits are counted in each worker's memory: set REDIS_URL so "
+                           "that every worker and machine shares them.")
 
 
 def retry_after_seconds() -> int:
