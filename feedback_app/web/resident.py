@@ -11,10 +11,11 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..domain.codes import format_code, normalise_code
 from ..extensions import csrf, db
-from ..models import Response
+from ..models import Campaign, Response
 from ..services.errors import Refused
 from ..services.responses import Channel, Entry, Submission, open_entry, record_response
 from ..services.surveys import survey_of
@@ -104,7 +105,12 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
 
 @bp.get("/thanks/<rid>")
 def thanks(rid: str) -> str:
-    response = db.session.scalar(select(Response).filter_by(uuid=rid))
+    response = db.session.scalar(
+        select(Response)
+        .filter_by(uuid=rid)
+        .options(joinedload(Response.campaign).joinedload(Campaign.survey_version),
+                 joinedload(Response.commune))
+    )
     if response is None:
         abort(404)
     return render_template(
