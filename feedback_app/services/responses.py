@@ -216,8 +216,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         raise Refused("code_used", status=409, code=entry.code.code if entry.code else None,
                       campaign=entry.campaign)
     db.session.execute(
-        insert(Answer), [{"response_id": response.id, "item_id": k, "value": v}
-                         for k, v in answers.items()]
+        insert(Answer),
+        [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()],
     )
     return Recorded(response, created=True)
 
