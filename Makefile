@@ -26,6 +26,7 @@ run: translations
 
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
 test: translations
+	$(BIN)/ruff check feedback_app tests bench
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -q; fi
 

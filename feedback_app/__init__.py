@@ -41,6 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from . import cli, web
+    from .adapters import queue, sms
+
+    sms.init_app(app)
+    queue.init_app(app)
 
     web.register(app)
     cli.register(app)

@@ -56,6 +56,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
     config.update(deployment.deployment_settings(env))
+    config.update(_sms_settings(env))
     secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
     deployment.check_secret(overrides.get("FEEDBACK_ENV", config["FEEDBACK_ENV"]), secret)
     config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
@@ -63,3 +64,23 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config.update(overrides)
     deployment.finish(config)
     return config
+
+
+def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """The SMS channel: provider (twilio | console | fake), Twilio credentials, invitations queue.
+
+    SMS_NUMBER_KEY keys the HMAC under which phone numbers are stored; when it is not set it is
+    derived from SECRET_KEY (so changing SECRET_KEY then forgets every opt-out: set it explicitly
+    in production and keep it).
+    """
+    return {
+        "SMS_BACKEND": env.get("SMS_BACKEND", "console"),
+        "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
+        "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_FROM": env.get("TWILIO_FROM") or None,
+        "SMS_NUMBER_KEY": env.get("SMS_NUMBER_KEY") or None,
+        "SMS_QUEUE": env.get("SMS_QUEUE", "feedback_app-sms"),
+        "SMS_INVITE_RATE": float(env.get("SMS_INVITE_RATE", "1")),
+        "SMS_SEND_ATTEMPTS": int(env.get("SMS_SEND_ATTEMPTS", "5")),
+        "SMS_RETRY_BASE_SECONDS": float(env.get("SMS_RETRY_BASE_SECONDS", "2")),
+    }

@@ -14,9 +14,14 @@ _LANGUAGE_KEY = "feedback_app.language"
 
 
 def select_locale() -> str:
-    """?lang= (remembered in a cookie) wins, then the cookie, then Vietnamese."""
+    """?lang= (remembered in a cookie) wins, then the cookie, then Vietnamese (the API: ?lang=, then
+    Accept-Language, then Vietnamese)."""
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
+    if request.path.startswith("/api/"):  # the JSON API sets no cookie: ?lang= or Accept-Language
+        if asked in languages:
+            return asked
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if asked in languages:
         g.remember_lang = asked
         return asked

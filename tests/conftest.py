@@ -25,7 +25,8 @@ from feedback_app.services.responses import local_today
 from feedback_app.services.surveys import find_survey
 from feedback_app.services.units import import_units
 
-from .support import PUBLIC_BASE_URL, UNITS_CSV
+from .support import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, UNITS_CSV
+
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -55,6 +56,10 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "TESTING": True,
             "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "SURVEYS_DIR": str(PROJECT_ROOT / "surveys"),
+            "SMS_BACKEND": "fake",
+            "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+            "REDIS_URL": None,
+            "SMS_RETRY_BASE_SECONDS": 0.001,
         }
     )
     with app.app_context():

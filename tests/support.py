@@ -11,9 +11,12 @@ from feedback_app.services.responses import local_today
 from feedback_app.services.surveys import survey_of
 
 PUBLIC_BASE_URL = "https://khaosat.example.vn"
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token"
 
 # A small real-shaped tree: Lai Châu (vn-2025) with two communes and one ward.
-UNITS_CSV = """scheme,code,parent_code,level,unit_type,name,full_name,name_en,full_name_en,households,households_synthetic
+UNITS_CSV = """\
+scheme,code,parent_code,level,unit_type,name,full_name,name_en,full_name_en,\
+households,households_synthetic
 vn-2025,12,,province,province,Lai Châu,Tỉnh Lai Châu,Lai Chau,Lai Chau Province,,
 vn-2025,03390,12,commune,commune,Bình Lư,Xã Bình Lư,Binh Lu,Binh Lu Commune,40,true
 vn-2025,03430,12,commune,commune,Tả Lèng,Xã Tả Lèng,Ta Leng,Ta Leng Commune,25,true

@@ -6,9 +6,14 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, surveys, units
+    from . import campaigns, demo, indices, sms, succession, surveys, tokens, units
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
     app.cli.add_command(campaigns.group)
     app.cli.add_command(demo.command)
+    app.cli.add_command(sms.group)
+    app.cli.add_command(sms.worker)
+    units.group.add_command(succession.import_succession)
+    app.cli.add_command(indices.group)
+    app.cli.add_command(tokens.group)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 DEFAULT_MIN_COVERAGE = Decimal("0.60")
 DEFAULT_THRESHOLD = Decimal("0.90")
 
 
-class Window(str, Enum):
+class Window(StrEnum):
     NOT_OPEN = "not_open"
     OPEN = "open"
     CLOSED = "closed"

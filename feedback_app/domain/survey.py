@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 NO_OPINION = 0
 
 
-class ScaleType(str, Enum):
+class ScaleType(StrEnum):
     """Answer scales. The satisfied values follow the design notes' index definition."""
 
     BINARY = "binary"  # 1 satisfied, 2 not satisfied, 0 no opinion
@@ -26,7 +26,7 @@ class ScaleType(str, Enum):
         return frozenset({1}) if self is ScaleType.BINARY else frozenset({4, 5})
 
 
-class OverallRule(str, Enum):
+class OverallRule(StrEnum):
     """How a response's overall satisfaction is decided."""
 
     OVERALL_ITEM = "overall_item"  # the answer to the item marked overall

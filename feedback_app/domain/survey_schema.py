@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from .gsm import is_gsm7
 from .survey import LANGUAGES, Item, Option, OverallRule, ScaleType, Survey

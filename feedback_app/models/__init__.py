@@ -1,16 +1,30 @@
 """Tables only: every model of the app, imported here so that migrations see them all."""
 
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
+from .counters import CommuneCounter, DailyCounter, ItemCounter
 from .responses import Answer, Response
+from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
+from .succession import UnitSuccession
 from .surveys import SurveyVersion
+from .tokens import ApiToken
 from .units import Unit
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Campaign",
     "CampaignCommune",
+    "CommuneCounter",
+    "DailyCounter",
     "HouseholdCode",
+    "ItemCounter",
     "Response",
+    "SmsConversation",
+    "SmsInbound",
+    "SmsInvitationRun",
+    "SmsNumber",
+    "SmsOpenAnswer",
     "SurveyVersion",
     "Unit",
+    "UnitSuccession",
 ]

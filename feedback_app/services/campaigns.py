@@ -17,6 +17,7 @@ from ..domain.survey import Survey
 from ..domain.units import is_surveyed
 from ..extensions import db
 from ..models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
+from . import counters
 from .errors import Refused
 from .surveys import freeze
 
@@ -101,6 +102,7 @@ def create_campaign(spec: NewCampaign) -> Campaign:
         insert(CampaignCommune),
         [{"campaign_id": campaign.id, "unit_id": c.id, "households": c.households} for c in communes],
     )
+    counters.create_rows(campaign)  # zero index counters, so that responses only ever update rows
     db.session.flush()
     return campaign
 

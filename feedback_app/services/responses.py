@@ -8,7 +8,7 @@ import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -21,6 +21,7 @@ from ..domain.codes import is_valid_code, looks_like_code, normalise_code
 from ..domain.survey import Survey, check_answers
 from ..extensions import db
 from ..models import Answer, Campaign, CampaignCommune, HouseholdCode, Response, Unit
+from . import counters
 from .campaigns import campaign_commune, get_campaign
 from .errors import Refused
 from .surveys import survey_of
@@ -28,7 +29,7 @@ from .surveys import survey_of
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     WEB = "web"
     SMS = "sms"
     ASSISTED = "assisted"
@@ -181,8 +182,9 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     same, and is refused with 409 when it differs. A household code yields at most one response
     (enforced by the database, so two racing submissions cannot both win).
 
-    The usual path costs three statements (who may answer; the response row; its answers): the
-    replay lookup runs only when the first check refuses or the row meets a unique constraint.
+    The usual path: one query says who may answer, then the response row, its answers and the
+    counters are written; the replay lookup runs only when that check refuses or the row meets a
+    unique constraint (uuid, household code).
     """
     client_uuid = parse_client_uuid(sub.client_uuid)
     comment = (sub.comment or "").strip()
@@ -219,6 +221,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         insert(Answer),
         [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()],
     )
+    # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
+    counters.count_response(response, entry.survey, answers)
     return Recorded(response, created=True)
 
 

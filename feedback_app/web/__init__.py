@@ -12,18 +12,21 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..services.errors import Refused
+from .api import errors as api_errors
 from .messages import Message, refusal_message
 
 log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import limits, qr, resident, security
+    from . import api, limits, qr, resident, security, sms
 
     security.init_app(app)
     limits.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(qr.bp)
+    app.register_blueprint(sms.bp)
+    api.register(app)
     app.after_request(_commit_request)
     app.register_error_handler(Refused, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -66,6 +69,8 @@ def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
 
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     db.session.rollback()
+    if api_errors.is_api_request():  # unknown /api/ URLs, wrong methods: JSON, not the HTML page
+        return api_errors.http_error(error)
     status = error.code or 500
     if status == 404:
         message = Message(gettext("Page not found"),
@@ -89,6 +94,8 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
 
 def _database_unavailable(error: object):  # type: ignore[no-untyped-def]
     db.session.rollback()
+    if api_errors.is_api_request():
+        return api_errors.unavailable()
     message = Message(
         gettext("The service is busy"),
         gettext("Your answer could not be saved just now. Nothing was lost on your side: please "

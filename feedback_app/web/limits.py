@@ -99,9 +99,14 @@ def limit_message(scope: str | None, seconds: int) -> Message:
 
 
 def too_many_requests(error: RateLimitExceeded):  # type: ignore[no-untyped-def]
+    """The 429 answer: a page in the user's language, JSON under /api/, both with Retry-After."""
     from . import message_page
+    from .api import errors as api_errors
 
     seconds = retry_after_seconds()
-    scope = error.limit.scope if isinstance(error.limit.scope, str) else None
-    page, status = message_page(limit_message(scope, seconds), 429)
-    return page, status, {"Retry-After": str(seconds)}
+    if api_errors.is_api_request():
+        body, status = api_errors.http_error(error)
+    else:
+        scope = error.limit.scope if isinstance(error.limit.scope, str) else None
+        body, status = message_page(limit_message(scope, seconds), 429)
+    return body, status, {"Retry-After": str(seconds)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -103,3 +104,19 @@ def test_an_ipv6_client_is_counted_by_its_64_prefix(client, campaign, limits):
     assert same_subscriber.status_code == 429
     other = client.get(f"/h/{unissued_code(8)}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})
     assert other.status_code == 404
+
+
+def test_the_api_submission_shares_the_limits_and_answers_429_in_json(client, campaign, limits):
+    limits["RATELIMIT_CODE_FAILURES"] = "2 per hour"
+    body = {"campaign": None, "commune": None, "comment": "", "answers": {"overall": 1}}
+    for n in range(2):
+        sent = client.post("/api/v1/responses", environ_base=ALICE,
+                           json={**body, "uuid": str(uuid.uuid4()), "household_code": unissued_code(n)})
+        assert sent.status_code == 404 and sent.get_json()["reason"] == "code_unknown"
+    # A guess on the web form after two on the API: the same address, the same allowance.
+    assert client.get(f"/h/{unissued_code(3)}", environ_base=ALICE).status_code == 429
+    blocked = client.post("/api/v1/responses", environ_base=ALICE,
+                          json={**body, "uuid": str(uuid.uuid4()), "household_code": unissued_code(4)})
+    assert blocked.status_code == 429
+    assert blocked.get_json()["reason"] == "too_many_requests"
+    assert int(blocked.headers["Retry-After"]) > 0

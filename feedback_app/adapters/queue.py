@@ -1,0 +1,222 @@
+"""Background jobs, with a shared rate limit and progress counters: RQ on Redis when REDIS_URL is
+set, a worker thread in this process otherwise.
+
+A job is a module-level function and plain arguments; it runs inside an app context (the RQ worker
+is started by `flask --app wsgi worker`; the in-process worker thread pushes one itself).
+"""
+
+from __future__ import annotations
+
+import queue as stdlib_queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+JOB_TIMEOUT = 600  # seconds one job may take (retries with backoff included)
+FAILED_JOB_TTL = 3600  # failed RQ jobs (their arguments hold phone numbers) are kept one hour
+PROGRESS_TTL = 7 * 24 * 3600
+
+
+class RateLimiter(Protocol):
+    def wait(self) -> None:
+        """Block until the next message may go out."""
+        ...
+
+
+class Progress(Protocol):
+    def add(self, outcome: str) -> None: ...
+
+    def snapshot(self) -> dict[str, int]: ...
+
+
+class TaskQueue(Protocol):
+    kind: str
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
+        """Queue func(*args); `description` is what logs show (never the arguments, which may
+        hold phone numbers)."""
+        ...
+
+    def rate_limiter(self, rate: float) -> RateLimiter: ...
+
+    def progress(self, run_key: str) -> Progress: ...
+
+    def check(self) -> None:
+        """Raise when jobs cannot be queued (e.g. Redis is down)."""
+        ...
+
+
+class LocalRateLimiter:
+    """At most `rate` calls of wait() per second in this process."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            self._sleep(slot - now)
+
+
+class LocalProgress:
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, outcome: str) -> None:
+        with self._lock:
+            self._counts[outcome] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+
+class InProcessQueue:
+    """Jobs run one after the other in a daemon thread of this process, each in an app context.
+    The process must wait for them (the `sms invite` command does, with a progress bar)."""
+
+    kind = "in-process"
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._jobs: stdlib_queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]]
+        self._jobs = stdlib_queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._limiters: dict[float, LocalRateLimiter] = {}
+        self._progress: dict[str, LocalProgress] = {}
+        self._lock = threading.Lock()
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
+        self._jobs.put((func, args))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="sms-jobs", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                func, args = self._jobs.get(timeout=1)
+            except stdlib_queue.Empty:
+                return
+            try:
+                with self._app.app_context():
+                    func(*args)
+            except Exception:  # the job logs its own failures; keep the worker alive
+                self._app.logger.exception("background job failed")
+            finally:
+                self._jobs.task_done()
+
+    def join(self) -> None:
+        self._jobs.join()
+
+    def rate_limiter(self, rate: float) -> RateLimiter:
+        with self._lock:
+            return self._limiters.setdefault(rate, LocalRateLimiter(rate))
+
+    def progress(self, run_key: str) -> Progress:
+        with self._lock:
+            return self._progress.setdefault(run_key, LocalProgress())
+
+    def check(self) -> None:
+        return None
+
+
+# Redis-side token spacing: every caller reserves the next free slot, 1/rate apart, on the
+# server's clock (so that several workers on several machines share one rate).
+_RESERVE_SLOT = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local interval = tonumber(ARGV[1])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX',
+           60000 + math.ceil((slot + interval - now) / 1000))
+return slot - now
+"""
+
+
+class RedisRateLimiter:
+    def __init__(self, redis: Any, key: str, rate: float,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._reserve = redis.register_script(_RESERVE_SLOT)
+        self._key, self._interval_us, self._sleep = key, int(1_000_000 / rate), sleep
+
+    def wait(self) -> None:
+        delay_us = int(self._reserve(keys=[self._key], args=[self._interval_us]))
+        if delay_us > 0:
+            self._sleep(delay_us / 1_000_000)
+
+
+class RedisProgress:
+    def __init__(self, redis: Any, key: str) -> None:
+        self._redis, self._key = redis, key
+
+    def add(self, outcome: str) -> None:
+        pipe = self._redis.pipeline()
+        pipe.hincrby(self._key, outcome, 1)
+        pipe.expire(self._key, PROGRESS_TTL)
+        pipe.execute()
+
+    def snapshot(self) -> dict[str, int]:
+        return {k.decode(): int(v) for k, v in self._redis.hgetall(self._key).items()}
+
+
+class RQQueue:
+    """RQ on Redis. Keys of this app start with the queue name, so two apps can share a Redis."""
+
+    kind = "rq"
+
+    def __init__(self, redis_url: str, name: str) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self.redis = Redis.from_url(redis_url)
+        self.name = name
+        self.queue = Queue(name, connection=self.redis)
+
+    def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
+        self.queue.enqueue(func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
+                           failure_ttl=FAILED_JOB_TTL, description=description)
+
+    def rate_limiter(self, rate: float) -> RateLimiter:
+        return RedisRateLimiter(self.redis, f"{self.name}:rate", rate)
+
+    def progress(self, run_key: str) -> Progress:
+        return RedisProgress(self.redis, f"{self.name}:progress:{run_key}")
+
+    def check(self) -> None:
+        self.redis.ping()
+
+    def worker(self) -> Any:
+        """An RQ worker that runs jobs in this process (no fork: the app and its database pool
+        stay usable), for `flask --app wsgi worker` and tests."""
+        from rq import SimpleWorker
+
+        return SimpleWorker([self.queue], connection=self.redis)
+
+
+def build_queue(app: Flask, config: Mapping[str, Any]) -> TaskQueue:
+    if config.get("REDIS_URL"):
+        return RQQueue(config["REDIS_URL"], config["SMS_QUEUE"])
+    return InProcessQueue(app)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["task_queue"] = build_queue(app, app.config)
+
+
+def task_queue() -> TaskQueue:
+    return current_app.extensions["task_queue"]

@@ -1,0 +1,92 @@
+"""`flask --app wsgi sms invite` and `flask --app wsgi worker`."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+
+from ..adapters.queue import task_queue
+from ..services.sms import invites
+from .common import unit_of_work
+
+group = click.Group("sms", help="The SMS channel: invitations by SMS.")
+PROBLEMS_SHOWN = 20
+
+
+@group.command("invite")
+@click.option("--campaign", "campaign_key", required=True)
+@click.option("--file", "file", type=click.File("r", encoding="utf-8-sig"), required=True,
+              help="CSV of numbers (any Vietnamese mobile form), optionally a commune code column.")
+@click.option("--rate", type=click.FloatRange(min=0.01, max=100), default=None,
+              help="Messages per second (default: SMS_INVITE_RATE, 1).")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--skip-invalid", is_flag=True, help="Send to the valid numbers even if some lines "
+                                                   "are not mobile numbers.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="With RQ: wait for the worker and show its progress.")
+def invite(campaign_key: str, file, rate: float | None, lang: str, skip_invalid: bool,  # type: ignore[no-untyped-def]
+           wait: bool) -> None:
+    """Send an SMS invitation to each number of a list (the numbers are not stored)."""
+    parsed = invites.read_invite_file(file)
+    for problem in parsed.problems[:PROBLEMS_SHOWN]:
+        click.echo(f"line {problem.line}: {problem.shown}: {problem.problem}", err=True)
+    if len(parsed.problems) > PROBLEMS_SHOWN:
+        click.echo(f"... and {len(parsed.problems) - PROBLEMS_SHOWN} more lines", err=True)
+    if parsed.problems and not skip_invalid:
+        raise click.ClickException(
+            f"{len(parsed.problems)} lines are not Vietnamese mobile numbers; nothing was sent. "
+            "Correct them, or pass --skip-invalid to send to the others.")
+    if not parsed.rows:
+        raise click.ClickException("the file holds no mobile number; nothing was sent")
+    queue = task_queue()
+    try:
+        queue.check()
+    except Exception as exc:
+        raise click.ClickException(
+            f"the job queue is not reachable ({exc}); nothing was sent") from exc
+    rate = rate or current_app.config["SMS_INVITE_RATE"]
+    with unit_of_work():
+        run = invites.invite(campaign_key, parsed.rows, lang, rate)
+    if run.error or not run.dispatched:
+        raise click.ClickException(f"the invitations could not be queued: {run.error}")
+    click.echo(f"{run.total} invitations queued ({queue.kind}, {rate:g}/s); "
+               f"{run.skipped_opted_out} opted-out numbers skipped, "
+               f"{parsed.duplicates} duplicate lines ignored")
+    if queue.kind == "rq" and not wait:
+        click.echo("A worker sends them: flask --app wsgi worker")
+        return
+    counts = _follow(run, queue)
+    click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "skipped", "failed")))
+
+
+def _follow(run: invites.InviteRun, queue) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    progress = queue.progress(run.run_key)
+    done = 0
+    hinted = False
+    started = time.monotonic()
+    with click.progressbar(length=run.total, label="Sending invitations") as bar:
+        while done < run.total:
+            counts = progress.snapshot()
+            now = sum(counts.values())
+            bar.update(now - done)
+            done = now
+            if queue.kind == "rq" and not hinted and done == 0 and time.monotonic() - started > 5:
+                click.echo("\nWaiting for a worker: flask --app wsgi worker", err=True)
+                hinted = True
+            if done < run.total:
+                time.sleep(0.2)
+    return progress.snapshot()
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the SMS jobs (needs REDIS_URL)."""
+    queue = task_queue()
+    if queue.kind != "rq":
+        raise click.ClickException(
+            "REDIS_URL is not set: without Redis, jobs run inside the command that queued them, "
+            "and there is no worker to start.")
+    queue.worker().work(burst=burst)  # type: ignore[attr-defined]

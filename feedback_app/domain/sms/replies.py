@@ -1,0 +1,194 @@
+"""Reading an SMS: commands (STOP, START...), the message that starts a survey, and answers.
+
+Everything here works on `fold(body)`, so case, diacritics, full-width characters, punctuation and
+extra spaces never matter: "Hủy", "HUY" and "huy." are the same command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..survey import NO_OPINION, ScaleType, Survey
+from .fold import fold
+
+HOUSEHOLD_CODE_DIGITS = 15
+COMMUNE_CODE_LENGTHS = range(4, 9)
+# Leading words a household may put before its code: "HL 58201 93744 62817", "MA HO 58201...".
+START_KEYWORDS = ("hl", "ks", "khao sat", "ma ho", "maho", "ma", "mh", "code", "survey")
+
+
+class Command(StrEnum):
+    OPT_OUT = "opt_out"
+    OPT_IN = "opt_in"
+    RESUME = "resume"
+    HELP = "help"
+    ENGLISH = "english"
+    VIETNAMESE = "vietnamese"
+
+
+COMMAND_WORDS: Mapping[str, Command] = {
+    # Opt-out: Twilio's standard words and the Vietnamese ones (HỦY, TỪ CHỐI).
+    **dict.fromkeys(
+        ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "huy", "huy dang ky",
+         "huy dk", "tu choi", "tuchoi"),
+        Command.OPT_OUT,
+    ),
+    **dict.fromkeys(("start", "unstop", "bat dau", "dang ky", "dang ky lai"), Command.OPT_IN),
+    **dict.fromkeys(("tiep", "tiep tuc", "tieptuc", "continue", "resume"), Command.RESUME),
+    **dict.fromkeys(("help", "info", "huong dan", "hd", "hl", "ks", "tro giup"), Command.HELP),
+    **dict.fromkeys(("en", "english", "tieng anh"), Command.ENGLISH),
+    **dict.fromkeys(("vi", "vn", "tieng viet", "viet"), Command.VIETNAMESE),
+}
+
+
+def parse_command(body: str) -> Command | None:
+    """The command a whole message is, if any (a command is never part of a longer message)."""
+    return COMMAND_WORDS.get(fold(body))
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """A message that may start a survey: digits after an optional keyword.
+
+    Which reading applies is decided against the database: a household code (the first 15 digits,
+    however they are grouped) or, in campaigns open to it, a commune code (the first group of
+    digits). The digits after either are a compact reply, one digit per question.
+    """
+
+    digits: str
+    first_group: str
+    keyword: bool
+
+    @property
+    def code(self) -> tuple[str, str] | None:
+        """(household code digits, compact answers) when the message holds at least 15 digits."""
+        if len(self.digits) < HOUSEHOLD_CODE_DIGITS:
+            return None
+        return self.digits[:HOUSEHOLD_CODE_DIGITS], self.digits[HOUSEHOLD_CODE_DIGITS:]
+
+    @property
+    def commune(self) -> tuple[str, str] | None:
+        """(commune code, compact answers) when the first group of digits is as long as a code."""
+        if len(self.first_group) not in COMMUNE_CODE_LENGTHS:
+            return None
+        return self.first_group, self.digits[len(self.first_group):]
+
+
+_START = re.compile(r"^(?:(?P<keyword>" + "|".join(START_KEYWORDS) + r") ?)?(?P<digits>\d[\d ]*)$")
+
+
+def parse_start(body: str) -> StartRequest | None:
+    """A start request, or None when the message is not one (answers are read separately)."""
+    match = _START.match(fold(body))
+    if match is None:
+        return None
+    groups = match.group("digits").split()
+    request = StartRequest("".join(groups), groups[0], match.group("keyword") is not None)
+    if request.keyword or request.code or request.commune:
+        return request
+    return None
+
+
+class AnswerProblem(StrEnum):
+    """Why a reply is not an answer; each gets its own re-prompt."""
+
+    EMPTY = "empty"  # nothing readable: blank, only punctuation or emoji
+    SEVERAL = "several"  # more than one number in a message that answers one question
+    OUT_OF_RANGE = "out_of_range"  # a number that is not one of the choices
+    NOT_UNDERSTOOD = "not_understood"  # words that are not one of the choices
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    value: int | None
+    problem: AnswerProblem | None = None
+    number: str | None = None  # the out-of-range number, to quote it back
+
+
+# Particles that a polite reply may end with ("hài lòng ạ", "có nhé").
+_PARTICLES = ("a", "ah", "nhe", "nha", "nhe a", "a nhe", "ok")
+
+
+def answer_words(survey: Survey) -> dict[str, int]:
+    """Every word form accepted for each choice of a survey's scale."""
+    words: dict[str, int] = {}
+    for option in survey.options:
+        for form in (option.sms, option.label.get("vi", ""), option.label.get("en", "")):
+            if fold(form):
+                words.setdefault(fold(form), option.value)
+    values = survey.option_values
+    if NO_OPINION in values:
+        for form in ("kyk", "khong y kien", "khong biet", "kb", "no opinion", "dont know"):
+            words.setdefault(form, NO_OPINION)
+    if survey.scale_type is ScaleType.BINARY:
+        for form in ("co", "yes", "y", "dong y"):
+            words.setdefault(form, 1)
+        for form in ("khong", "ko", "k", "kh", "no", "n"):
+            words.setdefault(form, 2)
+    return words
+
+
+def _strip_particles(text: str) -> str:
+    for particle in sorted(_PARTICLES, key=len, reverse=True):
+        if text.endswith(" " + particle):
+            return text[: -len(particle) - 1]
+    return text
+
+
+def parse_answer(body: str, survey: Survey) -> ParsedAnswer:
+    """One answer: a digit (with any spaces or punctuation, full-width too) or the choice's words
+    in Vietnamese with or without diacritics, or in English, in any case."""
+    text = fold(body)
+    if not text:
+        return ParsedAnswer(None, AnswerProblem.EMPTY)
+    words = answer_words(survey)
+    tokens = text.split()
+    numbers = [t for t in tokens if t.isdigit()]
+    plain = " ".join(t for t in tokens if not t.isdigit())
+    worded = words.get(plain)
+    if worded is None:
+        worded = words.get(_strip_particles(plain))
+    if not numbers:
+        if worded is not None:
+            return ParsedAnswer(worded)
+        return ParsedAnswer(None, AnswerProblem.NOT_UNDERSTOOD)
+    if len(numbers) > 1 or int(numbers[0]) > 9:
+        return ParsedAnswer(None, AnswerProblem.SEVERAL)
+    value = int(numbers[0])
+    if value not in survey.option_values:
+        return ParsedAnswer(None, AnswerProblem.OUT_OF_RANGE, number=str(value))
+    if worded is not None and worded != value:
+        return ParsedAnswer(None, AnswerProblem.NOT_UNDERSTOOD)  # "1 khong hai long": which is it?
+    return ParsedAnswer(value)
+
+
+class CompactProblem(StrEnum):
+    INVALID = "invalid"  # a digit that is not one of the choices
+    MISSING = "missing"  # fewer answers than questions
+    EXTRA = "extra"  # more answers than questions
+
+
+@dataclass(frozen=True)
+class CompactResult:
+    answers: dict[str, int]
+    problem: CompactProblem | None = None
+    position: int | None = None  # 1-based position of the first wrong answer
+
+
+def parse_compact(digits: str, survey: Survey) -> CompactResult:
+    """Every answer in survey order, one digit each; refused as a whole at the first wrong place."""
+    allowed = survey.option_values
+    answers: dict[str, int] = {}
+    for position, item in enumerate(survey.items, start=1):
+        if position > len(digits):
+            return CompactResult({}, CompactProblem.MISSING, position)
+        value = int(digits[position - 1])
+        if value not in allowed:
+            return CompactResult({}, CompactProblem.INVALID, position)
+        answers[item.id] = value
+    if len(digits) > len(survey.items):
+        return CompactResult({}, CompactProblem.EXTRA, len(survey.items) + 1)
+    return CompactResult(answers)

@@ -1,0 +1,238 @@
+"""One inbound SMS, one dialogue step, in the request's transaction (flushes, never commits).
+
+Order of handling: a repeated MessageSid gets its stored reply; opt-out and opt-in come before any
+conversation logic; then language switches, a start (household code or commune keyword, possibly
+with every answer at once), and finally an answer to the running conversation's question.
+Responses are recorded by services.responses.record_response, like the web form's.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from ...domain.phones import canonical_sender, mask_number
+from ...domain.sms.dialogue import Outcome, resume, step
+from ...domain.sms.prompts import confirmation, question_prompt
+from ...domain.sms.replies import Command, parse_answer, parse_command, parse_compact, parse_start
+from ...domain.survey import Survey
+from ...extensions import db
+from ...models import SmsConversation, SmsInbound
+from ...models._time import utcnow
+from ..errors import Refused
+from ..responses import Channel, Entry, Submission, record_response
+from . import texts
+from .conversations import (
+    current_conversation,
+    end_conversation,
+    entry_of,
+    last_conversation,
+    place_name,
+    save_state,
+    state_of,
+)
+from .numbers import find_number, hash_of, set_language, set_opted_out
+from .starting import claim_open_answer, resolve_start
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    message_sid: str
+    sender: str
+    body: str
+
+
+def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
+    """The replies to one inbound message (each fits one GSM-7 segment; possibly none)."""
+    if not _claim(message.message_sid):
+        # Seen before, or being handled by another request right now (PostgreSQL waits for it).
+        seen = db.session.scalar(
+            select(SmsInbound.replies).filter_by(message_sid=message.message_sid)
+        )
+        return list(seen or [])
+    hashed = hash_of(message.sender)
+    replies = [texts.guard(r) for r in _Dialogue(hashed, today).respond(message.body)]
+    db.session.execute(
+        update(SmsInbound).filter_by(message_sid=message.message_sid).values(replies=replies)
+    )
+    log.info("sms %s from %s: %d replies", message.message_sid,
+             mask_number(canonical_sender(message.sender)), len(replies))
+    return replies
+
+
+def _claim(message_sid: str) -> bool:
+    """Insert the message's row unless it exists (one statement, no savepoint); True when new."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SmsInbound).values(message_sid=message_sid, replies=[], created_at=utcnow())
+    statement = statement.on_conflict_do_nothing(index_elements=["message_sid"])
+    inserted = db.session.execute(statement.returning(SmsInbound.message_sid)).first()
+    return inserted is not None
+
+
+class _Dialogue:
+    def __init__(self, hashed: str, today: date | None) -> None:
+        self.hashed = hashed
+        self.today = today
+        self.number = find_number(hashed)
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        self.language = (self.number.language if self.number else None) or default
+
+    def respond(self, body: str) -> list[str]:
+        command = parse_command(body)
+        if command is Command.OPT_OUT:
+            set_opted_out(self.hashed, True)
+            end_conversation(current_conversation(self.hashed), "stopped")
+            return self._say(texts.opted_out_text)
+        if self.number is not None and self.number.opted_out:
+            if command is Command.OPT_IN:
+                set_opted_out(self.hashed, False)
+                return self._say(texts.opted_in_text)
+            return []  # blocked until START
+        if command is Command.OPT_IN:
+            return self._say(texts.opted_in_text)
+        conversation = current_conversation(self.hashed)
+        if command in (Command.ENGLISH, Command.VIETNAMESE):
+            self.language = "en" if command is Command.ENGLISH else "vi"
+            set_language(self.hashed, self.language)
+            if conversation is None:
+                return self._say(texts.help_text)
+            return self._continue(conversation, None, Command.HELP)
+        start = parse_start(body)
+        if start is not None and (conversation is None or start.keyword or start.code):
+            return self._start(start, conversation)
+        if conversation is None:
+            last = last_conversation(self.hashed)
+            if command is not Command.HELP and last is not None and last.status == "finished":
+                return self._say(texts.finished_text)
+            return self._say(texts.help_text)
+        return self._continue(conversation, body, command)
+
+    def _say(self, make, *args) -> list[str]:  # type: ignore[no-untyped-def]
+        with texts.speaking(self.language):
+            return [make(*args)]
+
+    # -- starting -----------------------------------------------------------------------------
+
+    def _start(self, start, conversation: SmsConversation | None) -> list[str]:  # type: ignore[no-untyped-def]
+        try:
+            entry, compact = resolve_start(self.hashed, start, self.today)
+        except Refused as refused:
+            return self._refused(refused)
+        if compact:
+            result = parse_compact(compact, entry.survey)
+            if result.problem is not None:
+                digits = ", ".join(str(v) for v, _ in texts.choice_labels(entry.survey, "vi"))
+                return self._say(texts.compact_text, result.problem, result.position,
+                                 len(entry.survey.items), digits)
+        end_conversation(conversation, "abandoned")
+        started = SmsConversation(
+            number_hash=self.hashed,
+            campaign_id=entry.campaign.id,
+            commune_id=entry.commune.unit_id,
+            household_code_id=entry.code.id if entry.code else None,
+            uuid=str(uuid.uuid4()),
+            status="active",
+            position=0,
+            answers=[],
+            invalid_streak=0,
+        )
+        db.session.add(started)
+        db.session.flush()
+        if compact:
+            return self._record(started, entry, parse_compact(compact, entry.survey).answers)
+        return [self._prompt(entry, 0, header=True)]
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def _continue(self, conversation: SmsConversation, body: str | None,
+                  command: Command | None) -> list[str]:
+        try:
+            entry = entry_of(conversation, self.today)
+        except Refused as refused:
+            end_conversation(conversation, "ended")
+            return self._refused(refused)
+        state = state_of(conversation)
+        if command is Command.RESUME:
+            state = resume(state)
+            save_state(conversation, state)
+            return [self._prompt(entry, state.position)]
+        if command is Command.HELP or body is None:
+            return [self._prompt(entry, state.position)]
+        moved = step(state, len(entry.survey.items), parse_answer(body, entry.survey))
+        save_state(conversation, moved.state)
+        if moved.outcome is Outcome.COMPLETE:
+            answers = dict(zip(entry.survey.item_ids, moved.state.answers, strict=True))
+            return self._record(conversation, entry, answers)
+        if moved.outcome is Outcome.ASK:
+            return [self._prompt(entry, moved.state.position)]
+        if moved.outcome is Outcome.REASK:
+            return [self._prompt(entry, moved.state.position, problem=moved.problem,
+                                 number=moved.number)]
+        if moved.outcome is Outcome.PAUSE:
+            return self._say(texts.paused_text, moved.state.position + 1, len(entry.survey.items))
+        return []  # paused and still no valid answer: stay silent
+
+    def _record(self, conversation: SmsConversation, entry: Entry,
+                answers: dict[str, int]) -> list[str]:
+        """Record through the one service every channel uses; refused as a whole or not at all."""
+        try:
+            with db.session.begin_nested():
+                if entry.code is None:
+                    try:
+                        with db.session.begin_nested():
+                            claim_open_answer(entry, self.hashed)
+                    except IntegrityError:
+                        raise Refused("sms_number_answered", status=409, campaign=entry.campaign,
+                                      place=entry.commune.unit) from None
+                record_response(
+                    Submission(
+                        campaign_key=entry.campaign.key,
+                        channel=Channel.SMS,
+                        answers=answers,
+                        client_uuid=conversation.uuid,
+                        household_code=entry.code.code if entry.code else None,
+                        commune_code=None if entry.code else entry.commune.unit.code,
+                    ),
+                    self.today,
+                )
+        except Refused as refused:
+            end_conversation(conversation, "ended")
+            return self._refused(refused)
+        end_conversation(conversation, "finished")
+        with texts.speaking(self.language):
+            if entry.code is not None:
+                who = texts.household_who(entry.code.code)
+            else:
+                who = place_name(entry.commune.unit, self.language)
+            values = [answers[item_id] for item_id in entry.survey.item_ids]
+            return [confirmation(texts.confirmation_template(), who, values)]
+
+    # -- wording ------------------------------------------------------------------------------
+
+    def _prompt(self, entry: Entry, position: int, header: bool = False, problem=None,  # type: ignore[no-untyped-def]
+                number: str | None = None) -> str:
+        survey: Survey = entry.survey
+        item = survey.items[position]
+        with texts.speaking(self.language):
+            place = place_name(entry.commune.unit, self.language) if header else ""
+            return question_prompt(
+                texts.prompt_texts(), item.sms, position + 1, len(survey.items),
+                texts.choice_labels(survey, self.language),
+                header=(survey.sms_name, place) if header else None,
+                problem=problem, out_of_range=number,
+            )
+
+    def _refused(self, refused: Refused) -> list[str]:
+        with texts.speaking(self.language):
+            return [texts.refusal_text(refused, self.language)]

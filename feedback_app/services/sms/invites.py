@@ -1,0 +1,237 @@
+"""Invitations by SMS: read a list of numbers, queue one message each after the commit, send at a
+set rate with retries. The numbers travel only in the queue's jobs: the database records how many
+invitations a run sent, never to whom."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app, has_app_context
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+from ...adapters.queue import task_queue
+from ...adapters.sms import SmsError, sms_sender
+from ...domain.phones import mask_number, normalise_vn_mobile
+from ...domain.sms.fold import fold
+from ...extensions import db
+from ...models import SmsInvitationRun
+from ..campaigns import campaign_commune, get_campaign
+from ..effects import after_commit
+from ..errors import Refused
+from ..responses import check_window
+from ..surveys import survey_of
+from . import texts
+from .numbers import hash_of, is_opted_out, set_opted_out
+from .starting import open_commune_entry
+
+log = logging.getLogger(__name__)
+NUMBER_HEADERS = ("number", "phone", "mobile", "so dien thoai", "sdt", "dien thoai")
+COMMUNE_HEADERS = ("commune", "commune code", "commune_code", "xa", "ma xa")
+
+
+class _PhoneField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+        text = super()._deserialize(value, attr, data, **kwargs)
+        number = normalise_vn_mobile(text)
+        if number is None:
+            raise ValidationError("not a Vietnamese mobile number")
+        return number
+
+
+class InviteRowSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    number = _PhoneField(required=True)
+    commune = fields.String(load_default=None)
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    line: int
+    number: str  # E.164
+    commune: str | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    shown: str  # the value, masked
+    problem: str
+
+
+@dataclass
+class InviteFile:
+    rows: list[InviteRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def read_invite_file(lines: Iterable[str]) -> InviteFile:
+    """Numbers (any Vietnamese mobile form) and optional commune codes, one per line. A header row
+    naming the columns (number/phone/sdt, commune/xa) is optional."""
+    result = InviteFile()
+    seen: set[str] = set()
+    reader = csv.reader(lines)
+    number_col, commune_col = 0, 1
+    for line, cells in enumerate(reader, start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        names = [fold(cell).replace("_", " ") for cell in cells]
+        if line == 1 and any(name in NUMBER_HEADERS for name in names):
+            number_col = next(i for i, n in enumerate(names) if n in NUMBER_HEADERS)
+            commune_col = next((i for i, n in enumerate(names) if n in COMMUNE_HEADERS), -1)
+            continue
+        raw = {"number": cells[number_col] if number_col < len(cells) else ""}
+        if 0 <= commune_col < len(cells) and cells[commune_col].strip():
+            raw["commune"] = cells[commune_col].strip()
+        try:
+            row = InviteRowSchema().load(raw)
+        except ValidationError as exc:
+            problem = "; ".join(str(m) for msgs in exc.messages.values() for m in msgs)  # type: ignore[union-attr]
+            result.problems.append(RowProblem(line, mask_number(raw["number"]), problem))
+            continue
+        if row["number"] in seen:
+            result.duplicates += 1
+            continue
+        seen.add(row["number"])
+        result.rows.append(InviteRow(line, row["number"], row["commune"]))
+    return result
+
+
+@dataclass
+class InviteRun:
+    """What `invite` planned; `dispatched`/`error` are set once the jobs are queued after commit."""
+
+    run_id: int
+    run_key: str
+    total: int
+    skipped_opted_out: int
+    queue_kind: str
+    dispatched: bool = False
+    error: str | None = None
+
+
+def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
+           today: date | None = None) -> InviteRun:
+    """Plan one invitation per number (opted-out numbers skipped) and queue them after commit."""
+    if not 0 < rate <= 100:
+        raise Refused("invite_rate", rate=rate)
+    campaign = get_campaign(campaign_key)
+    check_window(campaign, today)
+    survey = survey_of(campaign.survey_version)
+    messages: list[tuple[str, str]] = []
+    skipped = 0
+    bodies: dict[str | None, str] = {}
+    for row in rows:
+        if row.commune not in bodies:
+            bodies[row.commune] = _invitation_body(campaign, survey.sms_name, row, language, today)
+        if is_opted_out(hash_of(row.number)):
+            skipped += 1
+            continue
+        messages.append((row.number, bodies[row.commune]))
+    run = SmsInvitationRun(campaign_id=campaign.id, language=language, numbers=len(messages),
+                           skipped_opted_out=skipped, rate=rate)
+    db.session.add(run)
+    db.session.flush()
+    queue = task_queue()
+    planned = InviteRun(run.id, f"{run.id}-{uuid.uuid4().hex}", len(messages), skipped, queue.kind)
+
+    def dispatch() -> None:
+        try:
+            for index, (number, body) in enumerate(messages, start=1):
+                queue.enqueue(send_invitation, number, body, rate, planned.run_key,
+                              description=f"sms invitation {index}/{len(messages)} of run {run.id}")
+            planned.dispatched = True
+        except Exception as exc:  # e.g. Redis went away between the check and the commit
+            planned.error = str(exc)
+            raise
+
+    after_commit(db.session, dispatch)
+    return planned
+
+
+def _invitation_body(campaign, survey_name: str, row: InviteRow, language: str,  # type: ignore[no-untyped-def]
+                     today: date | None) -> str:
+    """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>'."""
+    with texts.speaking(language):
+        if row.commune is None:
+            if not campaign.household_codes:
+                raise Refused("invite_commune_needed", line=row.line)
+            return texts.invitation_text(survey_name, None, None)
+        commune = campaign_commune(campaign, row.commune)
+        if not campaign.open_link:
+            return texts.invitation_text(survey_name, None, None)
+        if open_commune_entry(row.commune, today).campaign.id != campaign.id:
+            raise Refused("invite_keyword_ambiguous", commune=row.commune)
+        place = commune.unit.full_name if language == "vi" else commune.unit.full_name_en
+        return texts.invitation_text(survey_name, row.commune, place)
+
+
+def send_with_retry(send: Callable[[], str], attempts: int, base_delay: float,
+                    sleep: Callable[[float], None] = time.sleep) -> str:
+    """Call `send`; on a transient provider error wait base, 2*base, 4*base... and try again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return send()
+        except SmsError as exc:
+            if not exc.transient or attempt == attempts:
+                raise
+            delay = base_delay * 2 ** (attempt - 1)
+            log.info("sms provider error (%s), attempt %d of %d, retrying in %.1fs",
+                     exc, attempt, attempts, delay)
+            sleep(delay)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _app_context() -> Iterator[None]:
+    """Jobs run in `flask worker`'s app context; a bare `rq worker` gets an app of its own."""
+    if has_app_context():
+        with nullcontext():
+            yield
+        return
+    from ... import create_app
+
+    with create_app().app_context():
+        yield
+
+
+def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
+    """The queued job: send one invitation unless the number opted out meanwhile."""
+    with _app_context():
+        queue = task_queue()
+        progress = queue.progress(run_key)
+        outcome = "failed"
+        try:
+            hashed = hash_of(number)
+            if is_opted_out(hashed):
+                outcome = "skipped"
+                return outcome
+            limiter = queue.rate_limiter(rate)
+            sender = sms_sender()
+
+            def attempt() -> str:
+                limiter.wait()
+                return sender.send(number, body)
+
+            config = current_app.config
+            send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"], config["SMS_RETRY_BASE_SECONDS"])
+            outcome = "sent"
+        except SmsError as exc:
+            if exc.opted_out:
+                set_opted_out(hash_of(number), True)
+                db.session.commit()
+                outcome = "skipped"
+            log.warning("invitation to %s not sent: %s", mask_number(number), exc)
+        finally:
+            db.session.rollback()
+            progress.add(outcome)
+        return outcome

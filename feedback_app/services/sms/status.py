@@ -1,0 +1,32 @@
+"""Twilio's delivery-status callbacks: an opt-out error marks the number as opted out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ...adapters.sms import OPTED_OUT
+from ...domain.phones import canonical_sender, mask_number
+from .numbers import hash_of, set_opted_out
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    message_sid: str
+    status: str
+    recipient: str | None
+    error_code: int | None
+
+
+def handle_status(report: StatusReport) -> None:
+    masked = mask_number(canonical_sender(report.recipient or ""))
+    if report.error_code == OPTED_OUT and report.recipient:
+        set_opted_out(hash_of(report.recipient), True)
+        log.info("sms %s to %s: recipient opted out (21610), marked", report.message_sid, masked)
+    elif report.error_code:
+        log.warning("sms %s to %s: %s, error %s", report.message_sid, masked, report.status,
+                    report.error_code)
+    else:
+        log.info("sms %s to %s: %s", report.message_sid, masked, report.status)

@@ -1,0 +1,116 @@
+"""Reading what households type on a phone keypad: commands, starts, answers, compact replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback_app.domain.sms.fold import ascii_text, fold
+from feedback_app.domain.sms.replies import (
+    AnswerProblem,
+    Command,
+    CompactProblem,
+    parse_answer,
+    parse_command,
+    parse_compact,
+    parse_start,
+)
+
+from .surveys import binary_survey, likert_survey
+
+
+def test_fold_ignores_case_diacritics_width_and_punctuation():
+    assert fold("  Không   HÀI-lòng!! ") == "khong hai long"
+    assert fold("ＨＬ　５８２０１") == "hl 58201"
+    assert fold("Đồng ý") == "dong y"
+    assert ascii_text("Xã Đoàn Kết 😀") == "Xa Doan Ket"
+
+
+@pytest.mark.parametrize(
+    ("body", "command"),
+    [("STOP", Command.OPT_OUT), ("stop.", Command.OPT_OUT), ("Hủy", Command.OPT_OUT),
+     ("HUY", Command.OPT_OUT), ("từ chối", Command.OPT_OUT), ("Tu Choi", Command.OPT_OUT),
+     ("start", Command.OPT_IN), ("Bắt đầu", Command.OPT_IN), ("TIEP", Command.RESUME),
+     ("tiếp tục", Command.RESUME), ("en", Command.ENGLISH), ("Tiếng Việt", Command.VIETNAMESE),
+     ("HL", Command.HELP), ("1", None), ("stop it now", None), ("", None)],
+)
+def test_commands_are_whole_messages(body, command):
+    assert parse_command(body) is command
+
+
+def test_start_reads_a_household_code_however_it_is_grouped():
+    for body in ("HL 58201 93744 62817", "58201-93744-62817", "hl582019374462817",
+                 "Mã hộ: ５８２０１ ９３７４４ ６２８１７", "HL 582 019 374 462 817"):
+        start = parse_start(body)
+        assert start is not None and start.code == ("582019374462817", ""), body
+
+
+def test_start_carries_compact_answers_and_a_commune_reading():
+    start = parse_start("HL 03390 1 1 2")
+    assert start is not None and start.keyword
+    assert start.commune == ("03390", "112")
+    assert start.code is None
+    long = parse_start("HL 58201 93744 62817 1 1 2")
+    assert long is not None and long.code == ("582019374462817", "112")
+    assert long.commune == ("58201", "9374462817112")  # tried only when no issued code matches
+
+
+@pytest.mark.parametrize("body", ["1", "12", "hai long", "1 2 3", "", "STOP", "xin chao 12"])
+def test_answers_and_words_are_not_starts(body):
+    assert parse_start(body) is None
+
+
+def test_a_keyword_alone_with_a_few_digits_is_a_start_to_be_refused():
+    start = parse_start("HL 1")
+    assert start is not None and start.code is None and start.commune is None
+
+
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [("1", 1), (" 2 ", 2), ("2.", 2), ("(0)", 0), ("１", 1), ("hai long", 1), ("Hài lòng", 1),
+     ("HAI LONG", 1), ("khong hai long", 2), ("Không hài lòng ạ", 2), ("co", 1), ("Có", 1),
+     ("khong", 2), ("ko", 2), ("khong y kien", 0), ("Không ý kiến", 0), ("kyk", 0),
+     ("satisfied", 1), ("Not satisfied", 2), ("1 hai long", 1), ("01", 1)],
+)
+def test_binary_answers(body, value):
+    assert parse_answer(body, binary_survey()).value == value
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [("", AnswerProblem.EMPTY), ("?!", AnswerProblem.EMPTY), ("😀", AnswerProblem.EMPTY),
+     ("3", AnswerProblem.OUT_OF_RANGE), ("9", AnswerProblem.OUT_OF_RANGE),
+     ("1 2", AnswerProblem.SEVERAL), ("12", AnswerProblem.SEVERAL), ("1,1", AnswerProblem.SEVERAL),
+     ("rat hai long", AnswerProblem.NOT_UNDERSTOOD), ("abc", AnswerProblem.NOT_UNDERSTOOD),
+     ("2 hai long", AnswerProblem.NOT_UNDERSTOOD)],
+)
+def test_binary_invalid_replies_say_why(body, problem):
+    parsed = parse_answer(body, binary_survey())
+    assert parsed.value is None and parsed.problem is problem
+
+
+def test_five_point_words_and_no_guessing_of_yes_no():
+    survey = likert_survey()
+    assert parse_answer("rất hài lòng", survey).value == 5
+    assert parse_answer("rat khong hai long", survey).value == 1
+    assert parse_answer("binh thuong", survey).value == 3
+    assert parse_answer("5", survey).value == 5
+    assert parse_answer("co", survey).problem is AnswerProblem.NOT_UNDERSTOOD
+
+
+def test_compact_answers_in_survey_order():
+    survey = binary_survey()
+    result = parse_compact("1" * 19 + "0", survey)
+    assert result.problem is None and len(result.answers) == 20
+    assert result.answers["overall"] == 1 and result.answers["c19"] == 0
+
+
+@pytest.mark.parametrize(
+    ("digits", "problem", "position"),
+    [("11311111111111111111", CompactProblem.INVALID, 3), ("1111", CompactProblem.MISSING, 5),
+     ("", CompactProblem.MISSING, 1), ("1" * 21, CompactProblem.EXTRA, 21),
+     ("1911", CompactProblem.INVALID, 2)],
+)
+def test_compact_refused_at_the_first_wrong_position(digits, problem, position):
+    result = parse_compact(digits, binary_survey())
+    assert (result.problem, result.position, result.answers) == (problem, position, {})
+
