@@ -8,6 +8,7 @@ from typing import Any
 import flask_babel
 from flask import Flask
 
+from . import database, logs
 from .config import PROJECT_ROOT, load_config
 from .extensions import babel, csrf, db, migrate
 
@@ -20,11 +21,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(Path(app.instance_path), config))
+    logs.install_redaction(logs.secrets_in(app.config))
 
     from . import i18n, models  # noqa: F401  (models: every table known to the metadata)
     from .services import effects  # noqa: F401  (after-commit hooks on every session)
 
     db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

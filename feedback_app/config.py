@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from . import deployment
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,13 +56,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
     }
+    config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))
     secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
+    deployment.check_secret(overrides.get("FEEDBACK_ENV", config["FEEDBACK_ENV"]), secret)
     config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
     config["SECRET_KEY_FROM_ENV"] = bool(secret)
     config.update(overrides)
     # Committee session cookies travel only over HTTPS when the site is served over HTTPS.
     config.setdefault("SESSION_COOKIE_SECURE", config["PUBLIC_BASE_URL"].startswith("https://"))
+    deployment.finish(config)
     return config
 
 

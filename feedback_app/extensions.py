@@ -1,6 +1,10 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
+import ipaddress
+
+from flask import request
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -19,3 +23,23 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+def client_address() -> str:
+    """Who a rate limit counts: the client's address (after ProxyFix), an IPv6 client by its /64,
+    since one subscriber gets a whole /64 and could otherwise change address at will."""
+    raw = request.remote_addr or "unknown"
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+# Storage, prefix and on/off come from the RATELIMIT_* settings (deployment.py); limits are put on
+# views with the decorators of web/limits.py (or limiter.limit / limiter.shared_limit directly).
+limiter = Limiter(key_func=client_address)

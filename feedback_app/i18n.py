@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600
+_LANGUAGE_KEY = "feedback_app.language"
 
 
 def select_locale() -> str:
@@ -32,14 +33,22 @@ def remember_language(response):  # type: ignore[no-untyped-def]
     lang = g.pop("remember_lang", None)
     if lang:
         response.set_cookie(
-            LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+            LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
 
 
 def language() -> str:
+    """The page's language; looked up once per request (a survey page asks for it ~90 times)."""
+    cached = request.environ.get(_LANGUAGE_KEY) if has_request_context() else None
+    if cached is not None:
+        return cached
     locale = get_locale()
-    return locale.language if locale else "vi"
+    lang = locale.language if locale else "vi"
+    if has_request_context():
+        request.environ[_LANGUAGE_KEY] = lang
+    return lang
 
 
 def text(value: Mapping[str, str]) -> str:

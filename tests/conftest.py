@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from feedback_app import create_app
 from feedback_app.config import PROJECT_ROOT
-from feedback_app.extensions import db
+from feedback_app.extensions import db, limiter
 from feedback_app.models import Campaign
 from feedback_app.services.campaigns import NewCampaign, create_campaign, issue_codes
 from feedback_app.services.responses import local_today
@@ -83,6 +83,7 @@ def app(_app: Flask) -> Iterator[Flask]:
     """The app with empty tables and an app context pushed."""
     with _app.app_context():
         _empty_tables()
+        limiter.reset()  # rate-limit counters start from zero in every test
         yield _app
         db.session.remove()
 

@@ -40,3 +40,17 @@ def form_fields(html: str) -> dict[str, str]:
 
 def past(days: int) -> date:
     return local_today() - timedelta(days=days)
+
+
+def unissued_code(n: int) -> str:
+    """A well-formed code (right check digit) that was never issued: what a guesser would send."""
+    from feedback_app.domain.codes import damm_digit
+
+    body = f"{n:014d}"
+    return body + str(damm_digit(body))
+
+
+def mistyped_code(n: int) -> str:
+    """A 15-digit code whose check digit is wrong: what a typo gives."""
+    good = unissued_code(n)
+    return good[:-1] + str((int(good[-1]) + 1) % 10)

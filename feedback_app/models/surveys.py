@@ -21,5 +21,6 @@ class SurveyVersion(db.Model):
     survey_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: requests need only sha256 (services.surveys.survey_of caches the parsed spec).
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
 from ..domain.codes import generate_code
@@ -48,7 +48,9 @@ def get_unit(scheme: str, code: str) -> Unit:
 
 
 def get_campaign(key: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).filter_by(key=key))
+    campaign = db.session.scalar(
+        select(Campaign).filter_by(key=key).options(joinedload(Campaign.survey_version))
+    )
     if campaign is None:
         raise Refused("unknown_campaign", status=404, campaign=key)
     return campaign
@@ -111,6 +113,7 @@ def campaign_commune(campaign: Campaign, scheme_code: str) -> CampaignCommune:
         select(CampaignCommune)
         .join(Unit, Unit.id == CampaignCommune.unit_id)
         .where(CampaignCommune.campaign_id == campaign.id, Unit.code == scheme_code)
+        .options(contains_eager(CampaignCommune.unit))
     )
     if row is None:
         raise Refused("unknown_commune", status=404, campaign=campaign.key, commune=scheme_code)

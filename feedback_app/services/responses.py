@@ -11,8 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..domain.campaign import Window, window
 from ..domain.codes import is_valid_code, looks_like_code, normalise_code
@@ -74,12 +76,20 @@ def check_window(campaign: Campaign, today: date | None = None) -> None:
         raise Refused("campaign_closed", status=403, campaign=campaign)
 
 
-def lookup_code(raw: str) -> HouseholdCode:
-    """The issued code a household typed, or Refused: mistyped (check digit), unknown."""
+def _check_digits(raw: str) -> str:
     digits = normalise_code(raw)
     if not looks_like_code(digits) or not is_valid_code(digits):
         raise Refused("code_mistyped", status=400, code=raw)
-    code = db.session.scalar(select(HouseholdCode).filter_by(code=digits))
+    return digits
+
+
+def lookup_code(raw: str) -> HouseholdCode:
+    """The issued code a household typed, or Refused: mistyped (check digit), unknown."""
+    code = db.session.scalar(
+        select(HouseholdCode)
+        .filter_by(code=_check_digits(raw))
+        .options(joinedload(HouseholdCode.campaign).joinedload(Campaign.survey_version))
+    )
     if code is None:
         raise Refused("code_unknown", status=404, code=raw)
     return code
@@ -87,6 +97,24 @@ def lookup_code(raw: str) -> HouseholdCode:
 
 def code_used(code: HouseholdCode) -> bool:
     return db.session.scalar(select(Response.id).filter_by(household_code_id=code.id)) is not None
+
+
+def _code_entry(raw: str) -> tuple[HouseholdCode, CampaignCommune, bool]:
+    """The issued code with its campaign (and survey version), its campaign commune (and unit),
+    and whether a response used it, in one query: every page and answer of a household needs it."""
+    used = select(Response.id).where(Response.household_code_id == HouseholdCode.id).exists()
+    row = db.session.execute(
+        select(HouseholdCode, CampaignCommune, used)
+        .join(HouseholdCode.campaign)
+        .join(CampaignCommune, (CampaignCommune.campaign_id == HouseholdCode.campaign_id)
+              & (CampaignCommune.unit_id == HouseholdCode.commune_id))
+        .where(HouseholdCode.code == _check_digits(raw))
+        .options(contains_eager(HouseholdCode.campaign).joinedload(Campaign.survey_version),
+                 joinedload(CampaignCommune.unit))
+    ).first()
+    if row is None:  # codes are only issued for a campaign's communes
+        raise Refused("code_unknown", status=404, code=raw)
+    return row[0], row[1], bool(row[2])
 
 
 def open_entry(
@@ -101,18 +129,14 @@ def open_entry(
     With a commune code: the campaign must be open to answers through its commune link.
     """
     if household_code is not None:
-        code = lookup_code(household_code)
+        code, commune, used = _code_entry(household_code)
         campaign = code.campaign
         if campaign_key is not None and campaign.key != campaign_key:
             raise Refused("code_unknown", status=404, code=household_code)
         if not campaign.household_codes:
             raise Refused("channel_closed", status=403, campaign=campaign)
-        commune = db.session.scalar(
-            select(CampaignCommune).filter_by(campaign_id=campaign.id, unit_id=code.commune_id)
-        )
-        assert commune is not None, "codes are only issued for a campaign's communes"
         check_window(campaign, today)
-        if code_used(code):
+        if used:
             raise Refused("code_used", status=409, code=code.code, campaign=campaign)
         return Entry(campaign, commune, code, survey_of(campaign.survey_version))
     if campaign_key is None or commune_code is None:
@@ -157,17 +181,27 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     A replay of a client UUID returns the original response (created=False) when the content is the
     same, and is refused with 409 when it differs. A household code yields at most one response
     (enforced by the database, so two racing submissions cannot both win).
+
+    The usual path: one query says who may answer, then the response row, its answers and the
+    counters are written; the replay lookup runs only when that check refuses or the row meets a
+    unique constraint (uuid, household code).
     """
     client_uuid = parse_client_uuid(sub.client_uuid)
     comment = (sub.comment or "").strip()
-    previous = _replay(client_uuid)
-    if previous is not None:
-        return _replayed(previous, sub, comment)
-    entry = open_entry(sub.campaign_key, sub.household_code, sub.commune_code, today)
+    try:
+        entry = open_entry(sub.campaign_key, sub.household_code, sub.commune_code, today)
+    except Refused:
+        previous = _replay(client_uuid)  # e.g. the code is used: by this very answer, re-sent?
+        if previous is not None:
+            return _replayed(previous, sub, comment)
+        raise
     answers, problems = check_answers(entry.survey, sub.answers, comment)
     if problems:
+        previous = _replay(client_uuid)
+        if previous is not None:
+            return _replayed(previous, sub, comment)
         raise Refused("answers_invalid", status=422, problems=problems, survey=entry.survey)
-    response = Response(
+    response = _insert_unless_taken(
         uuid=client_uuid,
         campaign_id=entry.campaign.id,
         commune_id=entry.commune.unit_id,
@@ -175,21 +209,33 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         channel=sub.channel.value,
         comment=comment or None,
         content_hash=content_hash(entry, sub.channel, answers, comment),
-        answers=[Answer(item_id=k, value=v) for k, v in answers.items()],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:
-        # Lost a race: the same UUID or the same household code was stored meanwhile.
+    if response is None:
+        # The same UUID or the same household code is stored already (a replay, or a lost race).
         previous = _replay(client_uuid)
         if previous is not None:
             return _replayed(previous, sub, comment)
         raise Refused("code_used", status=409, code=entry.code.code if entry.code else None,
-                      campaign=entry.campaign) from None
+                      campaign=entry.campaign)
+    db.session.execute(
+        insert(Answer),
+        [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()],
+    )
     # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
     counters.count_response(response, entry.survey, answers)
     return Recorded(response, created=True)
+
+
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _insert_unless_taken(**values: object) -> Response | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the new row, or None when a unique value
+    (uuid, household code) is taken. Unlike a savepoint around a plain INSERT, a conflict
+    leaves the transaction usable, and it costs one round trip instead of three."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _INSERTS[dialect](Response).values(**values).on_conflict_do_nothing()
+    return db.session.scalars(statement.returning(Response)).first()
 
 
 def _replayed(previous: Response, sub: Submission, comment: str) -> Recorded:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, dashboard, manage, qr, resident, sms
+    from . import api, auth, dashboard, limits, manage, qr, resident, security, sms
 
+    security.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(resident.bp)
     app.register_blueprint(qr.bp)
     app.register_blueprint(sms.bp)
@@ -45,7 +47,7 @@ def _commit_request(response):  # type: ignore[no-untyped-def]
     except DBAPIError:
         db.session.rollback()
         log.exception("commit failed")
-        return _database_unavailable(None)
+        return current_app.make_response(_database_unavailable(None))
     return response
 
 
@@ -55,6 +57,7 @@ def message_page(message: Message, status: int):  # type: ignore[no-untyped-def]
 
 def _refused(refused: Refused):  # type: ignore[no-untyped-def]
     db.session.rollback()
+    g.refusal = refused.reason  # read by the failed-lookup throttle (web/limits.py)
     return message_page(refusal_message(refused), refused.status)
 
 

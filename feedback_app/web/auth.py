@@ -16,6 +16,7 @@ from ..services.access import Principal, Role
 from ..services.accounts import active_account, check_login, principal_of
 from ..services.errors import Refused
 from .committee_forms import ActionForm, LoginForm
+from .limits import login_attempts
 
 bp = Blueprint("auth", __name__, url_prefix="/committee")
 SESSION_KEY = "account_id"
@@ -63,7 +64,7 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# Rate limit: the lead applies the Flask-Limiter decorator (`limiter` from extensions) here when merging.
+@login_attempts
 def login():  # type: ignore[no-untyped-def]
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 from werkzeug.datastructures import MultiDict
 
 from ..services.errors import Refused
@@ -35,6 +36,17 @@ class ResponseFormSchema(Schema):
                 k[len(ANSWER_PREFIX) :]: v for k, v in form.items() if k.startswith(ANSWER_PREFIX)
             },
         }
+
+    @post_load
+    def _printable_comment(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["comment"] = without_control_characters(data["comment"])
+        return data
+
+
+def without_control_characters(text: str) -> str:
+    """Drop control characters (NUL, escapes...) but tabs and line breaks: no browser sends them
+    from a text box, PostgreSQL refuses NUL in text, and escapes would garble a terminal."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) != "Cc")
 
 
 def read_response_form(form: MultiDict) -> dict[str, Any]:

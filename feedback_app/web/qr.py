@@ -9,6 +9,7 @@ from ..domain.codes import normalise_code
 from ..links import commune_url, household_url
 from ..services.campaigns import campaign_commune, get_campaign
 from ..services.responses import lookup_code
+from .limits import code_lookups, failed_code_lookups
 
 bp = Blueprint("qr", __name__, url_prefix="/qr")
 CACHE = "public, max-age=86400"
@@ -19,6 +20,8 @@ def _image(url: str, fmt: Format) -> Response:
 
 
 @bp.get("/h/<code>.<any(png, svg):fmt>")
+@code_lookups
+@failed_code_lookups
 def household(code: str, fmt: Format) -> Response:
     issued = lookup_code(code)
     return _image(household_url(normalise_code(issued.code)), fmt)

@@ -6,18 +6,21 @@ Plain HTML forms that work without JavaScript. Views parse, call one service, re
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..domain.codes import format_code, normalise_code
 from ..extensions import csrf, db
-from ..models import Response
+from ..models import Campaign, Response
 from ..services.errors import Refused
 from ..services.responses import Channel, Entry, Submission, open_entry, record_response
 from ..services.surveys import survey_of
 from .forms import read_response_form
+from .limits import answer_submissions, code_lookups, failed_code_lookups
 
 bp = Blueprint("resident", __name__)
 # Resident forms carry no session privilege: the household code in the form is the credential, so
@@ -31,6 +34,7 @@ def home() -> str:
 
 
 @bp.get("/h")
+@code_lookups
 def find_code():  # type: ignore[no-untyped-def]
     """The landing page's 'type your code' form."""
     digits = normalise_code(request.args.get("code", ""))
@@ -40,20 +44,26 @@ def find_code():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/h/<code>", methods=["GET", "POST"])
+@answer_submissions
+@code_lookups
+@failed_code_lookups
 def household(code: str):  # type: ignore[no-untyped-def]
-    entry = open_entry(None, household_code=code)
-    return _survey_page(entry, household_code=code)
+    return _survey_page(lambda: open_entry(None, household_code=code), household_code=code)
 
 
 @bp.route("/c/<campaign>/<commune>", methods=["GET", "POST"])
+@answer_submissions
 def commune_link(campaign: str, commune: str):  # type: ignore[no-untyped-def]
-    entry = open_entry(campaign, commune_code=commune)
-    return _survey_page(entry, campaign_key=campaign, commune_code=commune)
+    return _survey_page(lambda: open_entry(campaign, commune_code=commune),
+                        campaign_key=campaign, commune_code=commune)
 
 
-def _survey_page(entry: Entry, **who: Any):  # type: ignore[no-untyped-def]
+def _survey_page(entry_of: Callable[[], Entry], **who: Any):  # type: ignore[no-untyped-def]
+    """GET: the form. POST: straight to record_response, which checks who may answer itself, so a
+    form re-sent after it was stored (same rid and answers: a lost reply, a double tap) is thanked
+    again instead of being refused as a used code."""
     if request.method == "GET":
-        return _render_form(entry, rid=str(uuid.uuid4()))
+        return _render_form(entry_of(), rid=str(uuid.uuid4()))
     form = read_response_form(request.form)
     submission = Submission(
         campaign_key=who.get("campaign_key"),
@@ -72,7 +82,7 @@ def _survey_page(entry: Entry, **who: Any):  # type: ignore[no-untyped-def]
         problems = refused.data["problems"]
         if any(p.code == "unknown_item" for p in problems):
             raise Refused("form_tampered", status=400) from None
-        return _render_form(entry, rid=form["rid"], form=form, problems=problems), 422
+        return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems), 422
     return redirect(url_for(".thanks", rid=recorded.response.uuid), 303)
 
 
@@ -95,7 +105,12 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
 
 @bp.get("/thanks/<rid>")
 def thanks(rid: str) -> str:
-    response = db.session.scalar(select(Response).filter_by(uuid=rid))
+    response = db.session.scalar(
+        select(Response)
+        .filter_by(uuid=rid)
+        .options(joinedload(Response.campaign).joinedload(Campaign.survey_version),
+                 joinedload(Response.commune))
+    )
     if response is None:
         abort(404)
     return render_template(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -152,6 +152,7 @@ def answer_errors(problems: list[AnswerProblem], comment_max: int) -> dict[str, 
 def refused(refusal: Refused) -> tuple[Response, int]:
     """A service's refusal as JSON: its reason, its status and a sentence in the request's language."""
     reason = refusal.reason
+    g.refusal = reason  # read by the failed-lookup throttle (web/limits.py)
     if reason == "answers_invalid":
         survey = refusal.data["survey"]
         return invalid(answer_errors(refusal.data["problems"], survey.comment_max_length))

@@ -13,6 +13,7 @@ from typing import Any
 from flask import abort, request
 
 from ...services.responses import Channel, Submission, record_response
+from ..limits import answer_submissions, failed_code_lookups
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, RecordedSchema, SubmissionSchema
 
@@ -36,6 +37,9 @@ def _json_only() -> None:
 @blp.alt_response(409, schema=ApiErrorSchema, description="uuid_conflict, code_used")
 @blp.alt_response(415, schema=ApiErrorSchema, description="unsupported_media_type: not JSON")
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid: errors per field")
+@blp.alt_response(429, schema=ApiErrorSchema, description="too_many_requests (Retry-After)")
+@answer_submissions
+@failed_code_lookups
 def submit(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Record one household's answers (channel web)."""
     recorded = record_response(Submission(

@@ -1,0 +1,27 @@
+"""Engine settings that make both backends keep the one-transaction-per-request promise.
+
+SQLite through Python's sqlite3 module starts a transaction only before INSERT/UPDATE/DELETE, so a
+SAVEPOINT (session.begin_nested(), used by services.responses) opened outside a transaction
+becomes the transaction itself, and releasing it commits: a response was stored even when the
+request then failed and rolled back. The recipe from SQLAlchemy's SQLite documentation fixes it:
+the driver emits no BEGIN of its own and SQLAlchemy emits BEGIN when a transaction starts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _no_driver_transactions)
+        event.listen(engine, "begin", _begin)
+
+
+def _no_driver_transactions(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

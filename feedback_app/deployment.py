@@ -1,0 +1,111 @@
+"""Deployment settings: which environment runs, the proxy in front, rate limits, the secret.
+
+Production is selected with FEEDBACK_ENV=production. It refuses to start without a SECRET_KEY in
+the environment and sends the session cookie over HTTPS only. Development (the default) keeps the
+generated instance/secret_key, so `make run` needs no setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from limits import parse_many
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
+MIN_SECRET_LENGTH = 32
+
+# Per client address (an IPv6 client by its /64). The arithmetic behind the failed-lookup throttle
+# is in README.md ("Rate limits"). Each is a Flask-Limiter string: "N per period; M per period".
+DEFAULT_LIMITS = {
+    # POSTs of a resident form (household link or commune link).
+    "RATELIMIT_SUBMIT": "20 per minute; 300 per hour",
+    # Opening a household code: GET/HEAD /h/<code>, /h?code=, /qr/h/<code>.<fmt>.
+    "RATELIMIT_CODE_LOOKUP": "60 per minute; 600 per hour",
+    # Household codes that were mistyped or unknown (counted only when the lookup failed).
+    "RATELIMIT_CODE_FAILURES": "10 per minute; 30 per hour; 100 per day",
+    # POSTs of the committee login form (right or wrong password alike).
+    "RATELIMIT_LOGIN": "10 per minute; 50 per hour",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message says which setting to fix and how."""
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
+def deployment_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings read from the environment; `finish()` completes them once overrides are applied."""
+    name = env.get("FEEDBACK_ENV", DEVELOPMENT).strip().lower() or DEVELOPMENT
+    settings: dict[str, Any] = {
+        "FEEDBACK_ENV": name,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust
+        # no such header).
+        "TRUSTED_PROXIES": _count(env, "TRUSTED_PROXIES", 0),
+        "HSTS_MAX_AGE": _count(env, "HSTS_MAX_AGE", 365 * 24 * 3600),
+        "RATELIMIT_ENABLED": _flag(env, "RATELIMIT_ENABLED", True),
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "feedback_app"),
+        # When Redis is unreachable, count in each process's memory instead of failing requests.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
+    }
+    if env.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    for key, default in DEFAULT_LIMITS.items():
+        settings[key] = env.get(key) or default
+    return settings
+
+
+def check_secret(environment: str, secret: str | None) -> None:
+    """Production runs only with a long enough SECRET_KEY given by the operator."""
+    if environment != PRODUCTION:
+        return
+    if not secret:
+        raise ConfigError(
+            "FEEDBACK_ENV=production needs SECRET_KEY in the environment (the production "
+            "configuration never generates one). Create one with: "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long")
+
+
+def finish(config: dict[str, Any]) -> None:
+    """Derive what depends on the final settings; refuse settings that cannot work."""
+    if config["FEEDBACK_ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"FEEDBACK_ENV must be one of {', '.join(ENVIRONMENTS)}, "
+                          f"not {config['FEEDBACK_ENV']!r}")
+    if config["FEEDBACK_ENV"] == PRODUCTION:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    for key in DEFAULT_LIMITS:
+        try:
+            parse_many(config[key])
+        except ValueError:
+            raise ConfigError(
+                f"{key}={config[key]!r} is not a rate limit; "
+                "write e.g. '10 per minute; 100 per day'"
+            ) from None

@@ -1,0 +1,120 @@
+"""Rate limits of the resident pages, and the 429 page that says when to try again.
+
+Each limit is a setting (deployment.DEFAULT_LIMITS), counted per client address
+(extensions.client_address) in Redis when REDIS_URL is set, in memory otherwise. Limiting another
+view takes one decorator, e.g. for the login or the SMS webhook::
+
+    @bp.post("/login")
+    @limited("RATELIMIT_LOGIN", scope="login")   # the setting holds e.g. "10 per minute"
+    def login(): ...
+
+(for the SMS webhook pass key_func=lambda: request.form.get("From", "") to count per sender).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import Flask, Response, current_app, g
+from flask_babel import format_datetime, format_time, format_timedelta, gettext, to_user_timezone
+from flask_limiter import RateLimitExceeded, RouteLimit
+
+from ..extensions import limiter
+from .messages import Message
+
+FAILED_LOOKUP_REASONS = frozenset({"code_mistyped", "code_unknown"})
+SUBMISSIONS = "answer-submissions"
+LOOKUPS = "household-code-lookups"
+FAILED_LOOKUPS = "household-code-failures"
+LOGINS = "committee-logins"
+
+
+def setting(name: str) -> Callable[[], str]:
+    """A limit read from the app's settings at request time."""
+    return lambda: current_app.config[name]
+
+
+def limited(setting_name: str, scope: str, **options: object) -> RouteLimit:
+    """A limit shared by every view it decorates, named `scope`, its value from `setting_name`."""
+    return limiter.shared_limit(setting(setting_name), scope=scope, **options)  # type: ignore[arg-type]
+
+
+def lookup_failed(response: Response) -> bool:
+    """The request was refused because its household code was mistyped or not issued."""
+    return g.get("refusal") in FAILED_LOOKUP_REASONS
+
+
+answer_submissions = limited("RATELIMIT_SUBMIT", SUBMISSIONS, methods=["POST"])
+code_lookups = limited("RATELIMIT_CODE_LOOKUP", LOOKUPS, methods=["GET", "HEAD"])
+# Every method: a HEAD or POST with a guessed code would tell as much as a GET.
+failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_when=lookup_failed)
+login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"])
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
+    if app.config["FEEDBACK_ENV"] == "production" and not app.config["REDIS_URL"]:
+        app.logger.warning("Rate limits are counted in each worker's memory: set REDIS_URL so "
+                           "that every worker and machine shares them.")
+
+
+def retry_after_seconds() -> int:
+    current = limiter.current_limit
+    reset_at = current.reset_at if current is not None else time.time() + 60
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _when(seconds: int) -> dict[str, str]:
+    at = datetime.now().astimezone() + timedelta(seconds=seconds)
+    same_day = to_user_timezone(at).date() == to_user_timezone(datetime.now().astimezone()).date()
+    return {
+        "wait": format_timedelta(timedelta(seconds=seconds), threshold=0.9),
+        "time": format_time(at, "short") if same_day else format_datetime(at, "short"),
+    }
+
+
+def limit_message(scope: str | None, seconds: int) -> Message:
+    when = _when(seconds)
+    if scope == FAILED_LOOKUPS:
+        return Message(
+            gettext("Too many wrong household codes"),
+            gettext("Too many household codes that do not exist or were mistyped were tried from "
+                    "your connection. Please check the code on your slip, and try again in "
+                    "%(wait)s (after %(time)s).", **when),
+        )
+    if scope == SUBMISSIONS:
+        return Message(
+            gettext("Too many forms sent"),
+            gettext("Too many forms were sent from your connection in a short time, so your "
+                    "answers were not saved. Please send the form again in %(wait)s (after "
+                    "%(time)s).", **when),
+        )
+    if scope == LOGINS:
+        return Message(
+            gettext("Too many sign-in attempts"),
+            gettext("Too many sign-in attempts came from your connection. Please try again in "
+                    "%(wait)s (after %(time)s).", **when),
+        )
+    return Message(
+        gettext("Too many requests"),
+        gettext("Too many requests came from your connection in a short time. Please try again "
+                "in %(wait)s (after %(time)s).", **when),
+    )
+
+
+def too_many_requests(error: RateLimitExceeded):  # type: ignore[no-untyped-def]
+    """The 429 answer: a page in the user's language, JSON under /api/, both with Retry-After."""
+    from . import message_page
+    from .api import errors as api_errors
+
+    seconds = retry_after_seconds()
+    if api_errors.is_api_request():
+        body, status = api_errors.http_error(error)
+    else:
+        scope = error.limit.scope if isinstance(error.limit.scope, str) else None
+        body, status = message_page(limit_message(scope, seconds), 429)
+    return body, status, {"Retry-After": str(seconds)}

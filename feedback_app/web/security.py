@@ -1,0 +1,58 @@
+"""Security headers on every response, and trust in the reverse proxy's X-Forwarded-* headers.
+
+The pages use no inline script or style (templates link static/css only), so the
+Content-Security-Policy allows neither; keep it that way: put styles in static/css and scripts in
+static files, never in style="" attributes or <script> blocks.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Survey links carry the household code: never send them to another site as a Referer.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response; trust TRUSTED_PROXIES proxies' X-Forwarded-For/-Proto."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Only the headers the app relies on: the client address (rate limits) and the scheme
+        # (HSTS, secure cookies). Links use PUBLIC_BASE_URL, so the Host is not trusted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=0, x_port=0, x_prefix=0)
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        # Only over HTTPS (directly, or as told by a trusted proxy): browsers ignore it otherwise,
+        # and a development server on http:// must not pin itself to HTTPS.
+        max_age = current_app.config["HSTS_MAX_AGE"]
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
+    return response
