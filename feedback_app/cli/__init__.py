@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, indices, sms, succession, surveys, tokens, units
+    from . import campaigns, demo, indices, reports, sms, succession, surveys, tokens, units
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
@@ -17,3 +17,4 @@ def register(app: Flask) -> None:
     units.group.add_command(succession.import_succession)
     app.cli.add_command(indices.group)
     app.cli.add_command(tokens.group)
+    app.cli.add_command(reports.group)

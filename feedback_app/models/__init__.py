@@ -2,6 +2,7 @@
 
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
+from .reports import Report, ReportEvent
 from .responses import Answer, Response
 from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
 from .succession import UnitSuccession
@@ -18,6 +19,8 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "Report",
+    "ReportEvent",
     "Response",
     "SmsConversation",
     "SmsInbound",
