@@ -19,11 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import api, qr, resident, sms
+    from . import api, public, qr, resident, sms
 
     app.register_blueprint(resident.bp)
     app.register_blueprint(qr.bp)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(public.bp)
     api.register(app)
     app.after_request(_commit_request)
     app.register_error_handler(Refused, _refused)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import format_date, gettext
 
 from ..domain.codes import format_code
+from ..i18n import language
 from ..services.errors import Refused
 
 
@@ -62,6 +63,13 @@ def refusal_message(refused: Refused) -> Message:
             gettext("Survey not found"),
             gettext("This link does not lead to a survey. Please scan the QR code again or ask your "
                     "village Front committee for the right link."),
+        )
+    if reason == "results_not_published":
+        return Message(
+            gettext("Results are not published yet"),
+            gettext("The results of the survey in %(unit)s will be shown here once the commune's report "
+                    "has been accepted by the level above. Please come back later.",
+                    unit=d["unit"].display_name(language())),
         )
     if reason == "channel_closed":
         return Message(
