@@ -9,6 +9,7 @@ from flask_babel import format_date, gettext
 from ..domain.codes import format_code
 from ..i18n import language
 from ..services.errors import Refused
+from .report_messages import report_refusal
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ def refusal_message(refused: Refused) -> Message:
     """A title and a sentence a resident can act on."""
     d = refused.data
     reason = refused.reason
+    reporting = report_refusal(refused)
+    if reporting is not None:
+        return Message(*reporting)
     if reason == "campaign_not_open":
         return Message(
             gettext("The survey has not opened yet"),
