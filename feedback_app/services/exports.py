@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from flask import render_template
@@ -21,7 +21,7 @@ from flask_babel import force_locale, format_date
 from ..domain.reports import Action, Actor
 from .campaigns import get_campaign, get_unit
 from .export_labels import item_label, percent, status_label, unit_name, verdict_label
-from .report_content import results_content
+from .report_content import check_in_campaign, results_content
 from .reports import authorize, get_report
 
 FORMATS = ("csv", "xlsx", "html")
@@ -38,18 +38,24 @@ CSV_COLUMNS = (
 CSV_BATCH = 200  # rows per streamed chunk
 
 
-@dataclass(frozen=True)
 class Source:
-    """What an export shows: the content object and, for a report, its status and seal."""
+    """What an export shows: the content object and, for a report, its status and seal.
 
-    content: dict[str, Any]
-    status: str = "live"
-    meta: dict[str, Any] = field(default_factory=dict)  # content_hash, submitted_at, decided_by...
+    The content may be given as a function: it is then built on first use, so that a streamed CSV
+    sends its first bytes before the index of a large unit is computed (checks of who may see it
+    are made before, when the source is created).
+    """
 
-    @property
-    def filename(self) -> str:
-        kind = "report" if self.status != "live" else "results"
-        return f"{self.content['campaign']['key']}-{self.content['unit']['code']}-{kind}"
+    def __init__(self, content: dict[str, Any] | Callable[[], dict[str, Any]], filename: str,
+                 status: str = "live", meta: dict[str, Any] | None = None) -> None:
+        self._content = content
+        self.filename = filename
+        self.status = status
+        self.meta = meta or {}  # content_hash, submitted_at, decided_by...
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        return self._content() if callable(self._content) else self._content
 
 
 def results_source(actor: Actor | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
@@ -58,13 +64,16 @@ def results_source(actor: Actor | None, campaign_key: str, unit_code: str, depth
     unit = get_unit(campaign.unit.scheme, unit_code)
     if actor is not None:
         authorize(actor, campaign, unit, Action.VIEW)
-    return Source(results_content(campaign, unit, depth))
+    check_in_campaign(campaign, unit)
+    return Source(lambda: results_content(campaign, unit, depth, public=False),
+                  f"{campaign.key}-{unit.code}-results")
 
 
 def report_source(actor: Actor | None, campaign_key: str, unit_code: str) -> Source:
     """A unit's report: its frozen snapshot, status and content hash."""
     report = get_report(actor, campaign_key, unit_code)
-    return Source(json.loads(report.content), report.status, {
+    filename = f"{report.campaign.key}-{report.unit.code}-report"
+    return Source(json.loads(report.content), filename, report.status, {
         "content_hash": report.content_hash,
         "submitted_at": report.submitted_at,
         "decided_by": report.decided_by,
@@ -100,11 +109,11 @@ def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str) -> list[A
 
 
 def csv_rows(source: Source, lang: str = "vi") -> Iterator[list[Any]]:
-    """The unit, then each question of the unit, then every unit below it (depth first)."""
+    """The header, the unit, then each question of the unit, then every unit below it (depth first)."""
+    yield list(CSV_COLUMNS)
     index = source.content["index"]
     labels = {item["id"]: item for item in source.content["items"]}
     code = index["unit"]["code"]
-    yield list(CSV_COLUMNS)
     yield _unit_row("unit", index, "", lang)
     for item in index["items"]:
         yield ["criterion", item["id"], code, item_label(labels[item["id"]], lang), "", "", "", "",
@@ -118,10 +127,10 @@ def csv_chunks(source: Source, lang: str = "vi") -> Iterator[bytes]:
     """UTF-8 CSV with a byte-order mark (so spreadsheet programs read Vietnamese), in batches."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    yield "\ufeff".encode()
-    for number, row in enumerate(csv_rows(source, lang), 1):
+    buffer.write("\ufeff")
+    for number, row in enumerate(csv_rows(source, lang)):
         writer.writerow(["" if value is None else value for value in row])
-        if number % CSV_BATCH == 0:
+        if number % CSV_BATCH == 0:  # the header goes out alone, before the figures are computed
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()

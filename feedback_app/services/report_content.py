@@ -12,9 +12,13 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
-from ..models import Campaign, Unit
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Campaign, CampaignCommune, Unit
+from .errors import Refused
 from .index_document import index_document, unit_ref
-from .indices import MAX_DEPTH, campaign_index
+from .indices import MAX_DEPTH, ancestry, campaign_index
 from .surveys import survey_of
 
 FORMAT = 1
@@ -49,15 +53,29 @@ def item_labels(campaign: Campaign) -> list[dict[str, Any]]:
             for item in survey.items]
 
 
-def results_content(campaign: Campaign, unit: Unit, depth: int = 1) -> dict[str, Any]:
+def check_in_campaign(campaign: Campaign, unit: Unit) -> None:
+    """Refused (404) unless a commune of the campaign is at or below the unit: the same rule as
+    services.indices, without computing the index (two small queries)."""
+    communes = db.session.scalars(select(CampaignCommune.unit_id)
+                                  .where(CampaignCommune.campaign_id == campaign.id))
+    parents, _ = ancestry(communes)
+    if unit.id not in parents:
+        raise Refused("unit_not_in_campaign", status=404, campaign=campaign.key, scheme=unit.scheme,
+                      code=unit.code)
+
+
+def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool = True) -> dict[str, Any]:
     """A unit's results for a campaign, as of now: campaign, unit, questions, committee index with
-    `depth` levels of children, and the public variant of the same figures."""
+    `depth` levels of children, and (unless `public` is False) the public variant of the same
+    figures, which a report needs for the public page and an export does not."""
     report = campaign_index(campaign.key, unit.code, campaign.unit.scheme, min(depth, MAX_DEPTH))
-    return {
+    content = {
         "format": FORMAT,
         "campaign": campaign_ref(campaign),
         "unit": unit_ref(unit),
         "items": item_labels(campaign),
         "index": index_document(report),
-        "public": index_document(report, public=True),
     }
+    if public:
+        content["public"] = index_document(report, public=True)
+    return content

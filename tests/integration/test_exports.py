@@ -6,11 +6,13 @@ import csv
 import io
 import json
 
+import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
 from feedback_app.extensions import db
 from feedback_app.services import exports, reports
+from feedback_app.services.errors import Refused
 from feedback_app.services.indices import campaign_index
 from feedback_app.web.downloads import export_response
 
@@ -128,3 +130,27 @@ def test_print_page_is_laid_out_like_a_front_report(campaign):
     live = exports.results_source(None, campaign.key, "12")
     english = b"".join(exports.render(live, "html", "en")).decode()
     assert "Prepared by" in english and "Binh Lu Commune" in english and "Current results" in english
+
+
+def test_csv_header_leaves_before_the_figures_are_computed(campaign):
+    built = []
+
+    def content():  # type: ignore[no-untyped-def]
+        built.append(1)
+        return exports.results_source(None, campaign.key, "12").content
+
+    source = exports.Source(content, "x")
+    chunks = exports.render(source, "csv")
+    assert next(chunks).decode("utf-8-sig").startswith("kind,code,parent_code")
+    assert built == []
+    assert b"".join(chunks).decode().startswith("unit,12,")
+    assert built == [1]
+
+
+def test_export_of_a_unit_outside_the_campaign_is_refused_before_streaming(campaign):
+    with pytest.raises(Refused) as refused:
+        exports.results_source(None, campaign.key, "03388")  # a ward: not surveyed by this campaign
+    assert (refused.value.reason, refused.value.status) == ("unit_not_in_campaign", 404)
+    with pytest.raises(Refused) as refused:
+        exports.results_source(officer("03430"), campaign.key, "03390")
+    assert refused.value.reason == "out_of_scope"
