@@ -75,8 +75,13 @@ def _target(campaign_key: str, unit_code: str | None, actor: Actor) -> tuple[Cam
     return campaign, unit, in_scheme(actor, campaign)
 
 
-def find_report(campaign: Campaign, unit: Unit) -> Report | None:
-    return db.session.scalar(select(Report).filter_by(campaign_id=campaign.id, unit_id=unit.id))
+def find_report(campaign: Campaign, unit: Unit, lock: bool = False) -> Report | None:
+    """The unit's report; with `lock`, the row is locked until the commit (PostgreSQL), so that two
+    officers deciding at the same moment take turns and the second sees the first's decision."""
+    query = select(Report).filter_by(campaign_id=campaign.id, unit_id=unit.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def _step(report: Report | None, action: Action) -> Status:
@@ -139,7 +144,7 @@ def _prepare(actor: Actor, campaign_key: str, remarks: str, action: Action,
              allow_incomplete: bool) -> Report:
     campaign, unit, actor = _target(campaign_key, None, actor)
     remarks = _text(remarks, "remarks")
-    report = find_report(campaign, unit)
+    report = find_report(campaign, unit, lock=True)
     if action is Action.SUBMIT:
         action = submit_action(Status(report.status) if report else None)
     authorize(actor, campaign, unit, action)
@@ -187,7 +192,7 @@ def submit_report(actor: Actor, campaign_key: str, remarks: str = "",
 
 def _decide(actor: Actor, campaign_key: str, unit_code: str, action: Action, reason: str = "") -> Report:
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
-    report = find_report(campaign, unit)
+    report = find_report(campaign, unit, lock=True)
     authorize(actor, campaign, unit, action)
     status = _step(report, action)
     assert report is not None  # _step refuses a missing report

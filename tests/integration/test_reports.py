@@ -201,3 +201,44 @@ def test_postgresql_refuses_changes_to_the_log_and_accepted_reports(campaign):
             db.session.execute(text(statement))
         db.session.rollback()
     assert reports.get_report(None, campaign.key, COMMUNE).status == "accepted"
+
+
+def test_two_officers_deciding_at_once_take_turns(app, campaign):
+    """On PostgreSQL the report row is locked: of an accept and a return sent together, exactly one
+    is applied and the other is refused with the state the first one left."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs a database with concurrent writers (TEST_DATABASE_URL on PostgreSQL)")
+    import threading
+
+    reports.submit_report(officer(COMMUNE), campaign.key)
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(step) -> None:  # type: ignore[no-untyped-def]
+        with app.app_context():
+            try:
+                barrier.wait()
+                step()
+                db.session.commit()
+                outcomes.append("done")
+            except Refused as problem:
+                db.session.rollback()
+                outcomes.append(problem.reason)
+            except BaseException as problem:  # reported by the main thread
+                outcomes.append(repr(problem))
+            finally:
+                db.session.remove()
+
+    key = campaign.key
+    steps = [lambda: reports.accept_report(officer(PROVINCE, "a"), key, COMMUNE),
+             lambda: reports.return_report(officer(PROVINCE, "b"), key, COMMUNE, "sai")]
+    threads = [threading.Thread(target=decide, args=(step,)) for step in steps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) in (["done", "report_accepted"], ["done", "report_not_submitted"])
+    db.session.expire_all()
+    decisions = [e.action for e in reports.audit_log(officer(PROVINCE), key)][1:]
+    assert decisions in (["accept"], ["return"])
