@@ -107,6 +107,7 @@ def measure(districts: int, per_district: int, reset: bool) -> tuple[float, ...]
     source = exports.results_source(None, KEY, PROVINCE, depth=2)
     xlsx, data = timed(lambda: b"".join(exports.render(source, "xlsx")))  # includes the index build
     html, page = timed(lambda: b"".join(exports.render(source, "html")))  # index already built
+    db.session.remove()  # end the read transaction before the next size empties the database
     return first, whole, size, xlsx, len(data), html, len(page)
 
 
