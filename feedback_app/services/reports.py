@@ -49,8 +49,13 @@ class ChildReport:
         return self.report.status if self.report else "none"
 
 
+MAX_USERNAME = 64  # report_events.actor_username
+
+
 def in_scheme(actor: Actor, campaign: Campaign) -> Actor:
     """The actor with its unit's scheme spelled out (the campaign's when it was left empty)."""
+    if not actor.username.strip() or len(actor.username) > MAX_USERNAME:
+        raise Refused("actor_invalid", status=422, maximum=MAX_USERNAME)
     return actor if actor.unit_scheme else replace(actor, unit_scheme=campaign.unit.scheme)
 
 

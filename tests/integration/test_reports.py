@@ -242,3 +242,10 @@ def test_two_officers_deciding_at_once_take_turns(app, campaign):
     db.session.expire_all()
     decisions = [e.action for e in reports.audit_log(officer(PROVINCE), key)][1:]
     assert decisions in (["accept"], ["return"])
+
+
+def test_an_actor_needs_a_usable_name(campaign):
+    for name in ("", "   ", "x" * 65):
+        problem = refused(reports.submit_report, officer(COMMUNE, name=name or " "), campaign.key)
+        assert (problem.reason, problem.status) == ("actor_invalid", 422)
+    assert reports.submit_report(officer(COMMUNE, name="x" * 64), campaign.key).status == "submitted"
