@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, indices, sms, succession, surveys, tokens, units, users
+    from . import campaigns, demo, indices, reports, sms, succession, surveys, tokens, units, users
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
@@ -18,3 +18,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(indices.group)
     app.cli.add_command(tokens.group)
     app.cli.add_command(users.group)
+    app.cli.add_command(reports.group)

@@ -3,6 +3,7 @@
 from .accounts import Account
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
+from .reports import Report, ReportEvent
 from .responses import Answer, Response
 from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
 from .succession import UnitSuccession
@@ -20,6 +21,8 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "Report",
+    "ReportEvent",
     "Response",
     "SmsConversation",
     "SmsInbound",

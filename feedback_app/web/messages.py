@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from flask_babel import format_date, gettext
 
 from ..domain.codes import format_code
+from ..i18n import language
 from ..services.errors import Refused
 from .committee_messages import committee_message
+from .report_messages import report_refusal
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ def refusal_message(refused: Refused) -> Message:
     """A title and a sentence a resident can act on."""
     d = refused.data
     reason = refused.reason
+    reporting = report_refusal(refused)
+    if reporting is not None:
+        return Message(*reporting)
     if reason == "campaign_not_open":
         return Message(
             gettext("The survey has not opened yet"),
@@ -63,6 +68,13 @@ def refusal_message(refused: Refused) -> Message:
             gettext("Survey not found"),
             gettext("This link does not lead to a survey. Please scan the QR code again or ask your "
                     "village Front committee for the right link."),
+        )
+    if reason == "results_not_published":
+        return Message(
+            gettext("Results are not published yet"),
+            gettext("The results of the survey in %(unit)s will be shown here once the commune's report "
+                    "has been accepted by the level above. Please come back later.",
+                    unit=d["unit"].display_name(language())),
         )
     if reason == "channel_closed":
         return Message(

@@ -1,0 +1,47 @@
+"""Words of the exports and the printable report (translated with Flask-Babel), and number formats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+VERDICTS = {
+    "meets": _l("Meets the threshold"),
+    "does_not_meet": _l("Does not meet the threshold"),
+    "insufficient": _l("Not enough households answered"),
+}
+STATUSES = {
+    "none": _l("Not started"),
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted, awaiting decision"),
+    "returned": _l("Returned for correction"),
+    "accepted": _l("Accepted"),
+    "live": _l("Current results (not a submitted report)"),
+}
+
+
+def verdict_label(verdict: str | None) -> str:
+    return str(VERDICTS[verdict]) if verdict in VERDICTS else "–"
+
+
+def status_label(status: str) -> str:
+    return str(STATUSES.get(status, status))
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{decimals}f} %"
+
+
+def unit_name(unit: Mapping[str, Any], lang: str) -> str:
+    return unit["name"] if lang == "vi" else unit["name_en"]
+
+
+def text_in(texts: Mapping[str, str], lang: str) -> str:
+    return texts.get(lang) or texts["vi"]
+
+
+def item_label(item: Mapping[str, Any], lang: str) -> str:
+    """The question as the survey words it (criteria texts start with their number)."""
+    return text_in(item["text"], lang)

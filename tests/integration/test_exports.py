@@ -1,0 +1,156 @@
+"""Exports: CSV and XLSX read back give the numbers of services/indices.py; the print page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+
+from feedback_app.extensions import db
+from feedback_app.services import exports, reports
+from feedback_app.services.errors import Refused
+from feedback_app.services.indices import campaign_index
+from feedback_app.web.downloads import export_response
+
+from ..reports_support import answered, legacy_campaign, officer
+
+
+def read_csv(source: exports.Source, lang: str = "vi") -> list[dict[str, str]]:
+    data = b"".join(exports.render(source, "csv", lang))
+    assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read the Vietnamese right
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def seed(campaign) -> None:  # type: ignore[no-untyped-def]
+    answered(campaign, "03390", 7)
+    answered(campaign, "03390", 3, value=2, c05=0)
+    answered(campaign, "03430", 4, value=1, overall=0)
+
+
+def test_csv_has_the_numbers_of_the_index(campaign):
+    seed(campaign)
+    rows = read_csv(exports.results_source(None, campaign.key, "12"))
+    index = campaign_index(campaign.key, "12")
+    root = index.root.figures
+    unit = rows[0]
+    assert (unit["kind"], unit["code"], unit["name"]) == ("unit", "12", "Tỉnh Lai Châu")
+    assert int(unit["respondents"]) == root.counts.respondents == 14
+    assert int(unit["households"]) == root.counts.households == 65
+    assert (int(unit["satisfied"]), int(unit["valid"])) == (root.counts.overall.satisfied,
+                                                           root.counts.overall.valid) == (7, 10)
+    assert float(unit["rate"]) == round(float(root.rate), 4) == 0.7
+    assert float(unit["coverage"]) == round(float(root.coverage), 4)
+    assert unit["verdict"] == root.verdict.value
+    criteria = {r["code"]: r for r in rows if r["kind"] == "criterion"}
+    assert list(criteria) == list(index.survey.item_ids)
+    tally = root.counts.items["c05"]
+    c05 = criteria["c05"]
+    exported = (int(c05["satisfied"]), int(c05["valid"]), int(c05["no_opinion"]))
+    assert exported == (tally.satisfied, tally.valid, tally.no_opinion) == (11, 11, 3)
+    assert criteria["c01"]["name"].startswith("Tiêu chí 1")
+    children = [r for r in rows if r["kind"] == "child"]
+    assert [(r["code"], r["parent_code"], int(r["respondents"])) for r in children] == [
+        ("03390", "12", 10), ("03430", "12", 4)]
+    assert children[1]["rate"] == ""  # nothing valid on the overall question: no rate
+    english = read_csv(exports.results_source(None, campaign.key, "12"), "en")
+    assert english[0]["name"] == "Lai Chau Province"
+
+
+def test_csv_streams_in_chunks_and_lists_every_level(make_campaign, monkeypatch):
+    campaign = legacy_campaign(make_campaign)
+    answered(campaign, "03391", 2)
+    monkeypatch.setattr(exports, "CSV_BATCH", 3)
+    source = exports.results_source(None, campaign.key, "12", depth=2)
+    chunks = list(exports.render(source, "csv"))
+    assert len(chunks) > 3
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert [(r["code"], r["parent_code"]) for r in rows if r["kind"] == "child"] == [
+        ("105", "12"), ("03391", "105"), ("03392", "105"), ("106", "12"), ("03393", "106"), ("03394", "106")]
+
+
+def test_download_response_streams_csv(app: Flask, campaign):
+    seed(campaign)
+    source = exports.results_source(officer("12"), campaign.key, "12")
+    with app.test_request_context():
+        response = export_response(source, "csv")
+        assert response.is_streamed
+        disposition = response.headers["Content-Disposition"]
+        assert disposition == 'attachment; filename="test-campaign-12-results.csv"'
+        assert b"".join(response.response).decode("utf-8-sig").startswith("kind,code")
+
+
+def test_xlsx_has_the_numbers_of_the_index(campaign):
+    seed(campaign)
+    data = b"".join(exports.render(exports.results_source(None, campaign.key, "12"), "xlsx"))
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Tổng hợp", "Tiêu chí", "Đơn vị"]
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True)}
+    root = campaign_index(campaign.key, "12").root.figures
+    assert summary["Đơn vị"] == "Tỉnh Lai Châu"
+    assert summary["Số hộ đã trả lời"] == root.counts.respondents
+    assert summary["Tỷ lệ hài lòng"] == round(float(root.rate), 4)
+    criteria = list(book["Tiêu chí"].iter_rows(values_only=True))
+    c05 = next(r for r in criteria if r[0] == "c05")
+    assert c05[2:5] == (11, 11, 3)
+    units = list(book["Đơn vị"].iter_rows(values_only=True))
+    assert [(r[0], r[3]) for r in units[1:]] == [("12", 14), ("03390", 10), ("03430", 4)]
+    assert book["Tổng hợp"]["B13"].number_format == "0.0%"
+
+
+def test_a_report_export_shows_the_frozen_snapshot(campaign):
+    seed(campaign)
+    report = reports.submit_report(officer("03390"), campaign.key, "Ghi chú của xã")
+    db.session.commit()
+    answered(campaign, "03390", 5)  # answers after the submission do not change the report
+    frozen = read_csv(exports.report_source(None, campaign.key, "03390"))
+    live = read_csv(exports.results_source(None, campaign.key, "03390"))
+    assert (frozen[0]["respondents"], live[0]["respondents"]) == ("10", "15")
+    data = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "xlsx"))
+    summary = {r[0]: r[1] for r in load_workbook(io.BytesIO(data))["Tổng hợp"].iter_rows(values_only=True)}
+    assert summary["Mã kiểm tra nội dung (SHA-256)"] == report.content_hash
+    assert json.loads(report.content)["index"]["respondents"] == 10
+
+
+def test_print_page_is_laid_out_like_a_front_report(campaign):
+    seed(campaign)
+    reports.submit_report(officer("03390"), campaign.key, "Ghi chú của xã")
+    reports.accept_report(officer("12"), campaign.key, "03390")
+    db.session.commit()
+    page = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "html")).decode()
+    assert "@page { size: A4" in page
+    for words in ("Xã Bình Lư", "Số hộ đã trả lời", "70.0 %", "Tiêu chí 5", "Ghi chú của xã",
+                  "Người lập biểu", "TM. Ban Thường trực", "đóng dấu"):
+        assert words in page
+    report = reports.get_report(None, campaign.key, "03390")
+    assert report.content_hash in page
+    live = exports.results_source(None, campaign.key, "12")
+    english = b"".join(exports.render(live, "html", "en")).decode()
+    assert "Prepared by" in english and "Binh Lu Commune" in english and "Current results" in english
+
+
+def test_csv_header_leaves_before_the_figures_are_computed(campaign):
+    built = []
+
+    def content():  # type: ignore[no-untyped-def]
+        built.append(1)
+        return exports.results_source(None, campaign.key, "12").content
+
+    source = exports.Source(content, "x")
+    chunks = exports.render(source, "csv")
+    assert next(chunks).decode("utf-8-sig").startswith("kind,code,parent_code")
+    assert built == []
+    assert b"".join(chunks).decode().startswith("unit,12,")
+    assert built == [1]
+
+
+def test_export_of_a_unit_outside_the_campaign_is_refused_before_streaming(campaign):
+    with pytest.raises(Refused) as refused:
+        exports.results_source(None, campaign.key, "03388")  # a ward: not surveyed by this campaign
+    assert (refused.value.reason, refused.value.status) == ("unit_not_in_campaign", 404)
+    with pytest.raises(Refused) as refused:
+        exports.results_source(officer("03430"), campaign.key, "03390")
+    assert refused.value.reason == "out_of_scope"
