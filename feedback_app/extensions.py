@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -19,3 +20,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+# Pages, JSON and the service worker are gzipped per response; static files are pre-compressed
+# (web/assets.py) and carry their own Content-Encoding, which Flask-Compress leaves alone.
+compress = Compress()
