@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select
 
 from feedback_app.extensions import db
@@ -29,6 +31,14 @@ def waiting(page) -> int:  # type: ignore[no-untyped-def]
 
 def wait_waiting(page, n: int) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(f"html[data-queue-waiting='{n}']")
+
+
+def wait_until(page, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the browser run (and route handlers fire) until `condition()` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the browser did not get there in time"
+        page.wait_for_timeout(50)
 
 
 def stored() -> list[Response]:
