@@ -145,12 +145,16 @@
     });
   }
 
-  registerWorker();
   var form = document.querySelector("form[data-endpoint]");
   if (form) { enhance(form); }
-  if (typeof BroadcastChannel === "function") {
-    new BroadcastChannel(Q.CHANNEL).onmessage = function () { render(); };
-  }
   window.addEventListener("online", drain);
-  askPersistence().then(render).then(drain);
+  // The rest waits for the page to finish loading, so it never delays the first paint or input.
+  function start() {
+    registerWorker();
+    if (typeof BroadcastChannel === "function") {
+      new BroadcastChannel(Q.CHANNEL).onmessage = function () { render(); };
+    }
+    askPersistence().then(render).then(drain);
+  }
+  if (document.readyState === "complete") { start(); } else { window.addEventListener("load", start); }
 })();

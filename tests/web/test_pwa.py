@@ -127,3 +127,15 @@ def test_pages_have_no_inline_script_style_or_event_handler(client, campaign):
             assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
         assert "<style" not in html and not re.search(r"\sstyle=", html), url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_a_first_visit_stays_within_the_30_kb_budget(client, campaign):
+    """HTML, CSS, JS, manifest and service worker as sent gzipped (bodies; bench/pwa_budget.py
+    measures the same in chromium, headers included)."""
+    gz = {"Accept-Encoding": "gzip"}
+    page = client.get(f"/h/{codes_of(campaign)[0]}", headers=gz)
+    html = gzip.decompress(page.data).decode()
+    urls = [u for u in _static_urls(html) if not u.endswith(".png")]
+    urls += ["/manifest.webmanifest", "/sw.js"]
+    total = len(page.data) + sum(len(client.get(u, headers=gz).data) for u in urls)
+    assert total <= 30 * 1024
