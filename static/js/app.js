@@ -133,6 +133,7 @@
             show(status, fill(T.refused_now, { reason: mine.message || mine.reason }), "problem");
           } else {
             form.reset();
+            button.disabled = false;
             show(status, T.saved_offline, "info");
             requestSync();
           }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from ..support import codes_of
+from feedback_app.extensions import db
+from feedback_app.services.responses import Channel, Submission, record_response
+
+from ..support import all_answers, codes_of
 from .support import answer_all, open_for_offline, queue_records, stored, wait_until, wait_waiting
 
 pytestmark = pytest.mark.browser
@@ -137,3 +142,52 @@ def test_a_service_worker_update_keeps_the_queue_and_the_cached_forms(app, conte
     context.set_offline(False)
     wait_waiting(page, 0)
     assert sorted(r.household_code.code for r in stored()) == sorted(codes)
+
+
+def test_an_answer_the_server_refuses_shows_the_servers_reason(context, server, campaign):
+    code = codes_of(campaign, "03390")[0]
+    page = context.new_page()
+    open_for_offline(page, f"{server}/h/{code}")
+    context.set_offline(True)
+    page.reload()
+    answer_all(page)
+    wait_waiting(page, 1)
+    persisted = page.evaluate("navigator.storage.persisted()")
+    assert page.locator("[data-queue-persist]").is_visible() is (not persisted)
+
+    # Meanwhile the household answered on another phone.
+    record_response(Submission(campaign_key=None, channel=Channel.WEB, answers=all_answers(campaign),
+                               client_uuid=str(uuid.uuid4()), household_code=code))
+    db.session.commit()
+
+    context.set_offline(False)
+    wait_waiting(page, 0)
+    refused = page.locator("li[data-state='refused']")
+    assert refused.count() == 1
+    assert "bị từ chối: Câu trả lời của mã hộ" in refused.inner_text()
+    assert [r["reason"] for r in queue_records(page)] == ["code_used"]
+    assert len(stored()) == 1
+
+
+def test_background_sync_sends_the_answers_with_no_page_open(context, server, campaign):
+    code = codes_of(campaign, "03390")[0]
+    page = context.new_page()
+    open_for_offline(page, f"{server}/h/{code}")
+    context.set_offline(True)
+    page.reload()
+    answer_all(page)
+    wait_waiting(page, 1)
+
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    wait_until(page, lambda: bool(registrations))
+    page.goto("about:blank")  # no survey page runs any more: only the service worker can send
+    context.set_offline(False)  # chromium fires the sync itself; DevTools makes sure it is now
+    cdp.send("ServiceWorker.dispatchSyncEvent", {
+        "origin": server, "registrationId": registrations[0]["registrationId"],
+        "tag": "send-answers", "lastChance": False,
+    })
+    wait_until(page, lambda: len(stored()) == 1)
+    assert stored()[0].household_code.code == code
