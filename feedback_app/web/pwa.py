@@ -100,5 +100,7 @@ def page_texts() -> dict[str, str]:
                                  "be sent automatically when the connection returns."),
         "refused_now": gettext("Your answers were not accepted: {reason}"),
         "missing": gettext("Please answer every question before sending."),
+        "already_saved": gettext("An answer for this household code is already saved on this phone "
+                                 "(see the list below)."),
         "not_saved": gettext("Your answers could not be saved on this phone. Please try again."),
     }

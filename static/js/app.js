@@ -97,16 +97,27 @@
     return { answers: answers, missing: missing };
   }
 
-  function show(status, message, kind) {
+  function show(status, message, kind, quiet) {
     status.textContent = message;
     status.className = "card status " + kind;
     status.hidden = false;
-    status.focus();
+    if (!quiet) { status.focus(); }
+  }
+
+  /* A household page opened again (e.g. offline, from the cache) after its answer was saved. */
+  function noteEarlierAnswer(form, status) {
+    var code = form.dataset.householdCode;
+    if (!code) { return; }
+    Q.all().then(function (records) {
+      var earlier = records.some(function (r) { return r.body.household_code === code && r.state !== "refused"; });
+      if (earlier) { show(status, T.already_saved, "info", true); }
+    });
   }
 
   function enhance(form) {
     var status = document.getElementById("send-status");
     var button = form.querySelector("button[type=submit]");
+    noteEarlierAnswer(form, status);
     form.addEventListener("submit", function (event) {
       var read = answersOf(form);
       if (read.missing.length && navigator.onLine) { return; }  // the server explains what is missing

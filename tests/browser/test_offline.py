@@ -29,7 +29,11 @@ def test_answers_given_offline_are_sent_once_when_the_connection_returns(context
     wait_waiting(page, 1)
     assert page.locator("[data-queue-count]").inner_text() == "1 câu trả lời đang chờ gửi"
 
+    page.goto(f"{server}/h/{second}")  # opened again: the phone says it already holds its answer
+    page.get_by_text("Câu trả lời của mã hộ này đã được lưu trên điện thoại này").wait_for()
+
     page.goto(f"{server}/h/{first}")
+    assert not page.locator("#send-status").is_visible()
     answer_all(page, value="2")
     wait_waiting(page, 2)
     assert page.locator("[data-queue-count]").inner_text() == "2 câu trả lời đang chờ gửi"
