@@ -51,10 +51,16 @@
   }
 
   var draining = null;
+  var again = false;
+  /* One drain at a time; a call during a drain (e.g. `online` while an offline attempt is still
+   * failing) runs another one right after it. */
   function drain() {
-    if (!draining) {
-      draining = Q.drain().then(render, render).then(function () { draining = null; });
-    }
+    if (draining) { again = true; return draining; }
+    again = false;
+    draining = Q.drain().then(render, render).then(function () {
+      draining = null;
+      if (again) { return drain(); }
+    });
     return draining;
   }
 
@@ -120,9 +126,11 @@
     noteEarlierAnswer(form, status);
     form.addEventListener("submit", function (event) {
       var read = answersOf(form);
-      if (read.missing.length && navigator.onLine) { return; }  // the server explains what is missing
       event.preventDefault();
-      if (read.missing.length) {
+      form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+        fieldset.classList.toggle("problem", read.missing.indexOf(fieldset) >= 0);
+      });
+      if (read.missing.length) {  // also offline, where the server cannot say it
         show(status, T.missing, "problem");
         return;
       }

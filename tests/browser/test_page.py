@@ -75,3 +75,15 @@ def test_without_javascript_the_form_posts_as_before(browser, server, campaign):
         assert len(responses[0].answers) == 20
     finally:
         ctx.close()
+
+
+def test_a_missing_answer_is_pointed_out_before_anything_is_saved(context, server, campaign):
+    page = context.new_page()
+    open_for_offline(page, f"{server}/h/{codes_of(campaign)[0]}")
+    context.set_offline(True)
+    page.reload()
+    page.locator("fieldset.question").first.locator("input[value='1']").check()
+    page.get_by_role("button", name="Gửi câu trả lời").click()
+    page.get_by_text("Xin trả lời tất cả các câu hỏi trước khi gửi.").wait_for()
+    assert page.locator("fieldset.question.problem").count() == 19
+    assert page.evaluate("FeedbackQueue.all()") == []
