@@ -100,8 +100,9 @@
         record.message = null;
         return put(record).then(function () { return "sent"; });
       }
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 &&
-          response.status !== 429) {
+      // 401: signed out (a cadre's page); 408, 429: try again later. Other 4xx are final.
+      if (response.status >= 400 && response.status < 500 && response.status !== 401 &&
+          response.status !== 408 && response.status !== 429) {
         return response.json().catch(function () { return {}; }).then(function (error) {
           record.state = "refused";
           record.reason = error.reason || String(response.status);
