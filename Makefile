@@ -25,10 +25,17 @@ run: translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
-test: translations
+test: translations chromium
 	$(BIN)/ruff check feedback_app tests bench
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -q; fi
+
+# Browser tests (tests/browser) drive Debian's chromium through Playwright; a browser is never
+# downloaded. Install it when missing; without it (no root, no apt) those tests are skipped, saying why.
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; } \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check feedback_app tests

@@ -10,7 +10,7 @@ from flask import Flask
 
 from . import database, logs
 from .config import PROJECT_ROOT, load_config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, compress, csrf, db, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -42,10 +42,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import cli, web
     from .adapters import queue, sms
+    from .web import assets, pwa
 
     sms.init_app(app)
     queue.init_app(app)
 
     web.register(app)
+    pwa.init_app(app)
+    assets.init_app(app)
+    compress.init_app(app)
     cli.register(app)
     return app

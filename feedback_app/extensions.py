@@ -4,6 +4,7 @@ import ipaddress
 
 from flask import request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -43,3 +44,7 @@ def client_address() -> str:
 # Storage, prefix and on/off come from the RATELIMIT_* settings (deployment.py); limits are put on
 # views with the decorators of web/limits.py (or limiter.limit / limiter.shared_limit directly).
 limiter = Limiter(key_func=client_address)
+
+# Pages, JSON and the service worker are gzipped per response; static files are pre-compressed
+# (web/assets.py) and carry their own Content-Encoding, which Flask-Compress leaves alone.
+compress = Compress()

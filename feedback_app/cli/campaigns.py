@@ -138,7 +138,7 @@ def slips(campaign_key: str, commune_code: str | None, unused_only: bool, out: P
         campaign = service.get_campaign(campaign_key)
         rows = list(service.code_rows(campaign, commune_code, unused_only))
         with current_app.test_request_context("/"), force_locale(lang):
-            html = render_template("print/slips.html", **slip_sheet(campaign, rows))
+            html = render_template("print/slips.html", standalone=True, **slip_sheet(campaign, rows))
     out.write_text(html, encoding="utf-8")
     click.echo(f"{len(rows)} slips written to {out}")
 

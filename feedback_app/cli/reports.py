@@ -142,6 +142,6 @@ def export(campaign_key: str, unit_code: str, fmt: str, out: Path, frozen: bool,
         source = (exports.report_source(None, campaign_key, unit_code) if frozen
                   else exports.results_source(None, campaign_key, unit_code, depth))
         with out.open("wb") as file:
-            for chunk in exports.render(source, fmt, lang):
+            for chunk in exports.render(source, fmt, lang, standalone=True):
                 file.write(chunk)
     click.echo(f"wrote {out} ({out.stat().st_size} bytes)")

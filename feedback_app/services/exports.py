@@ -82,15 +82,16 @@ def report_source(actor: Actor | None, campaign_key: str, unit_code: str) -> Sou
     })
 
 
-def render(source: Source, fmt: str, lang: str = "vi") -> Iterator[bytes]:
-    """The export as chunks of bytes (CSV is produced row batch by row batch)."""
+def render(source: Source, fmt: str, lang: str = "vi", standalone: bool = False) -> Iterator[bytes]:
+    """The export as chunks of bytes (CSV is produced row batch by row batch). A standalone HTML
+    page carries its stylesheet inside (a file opened without the server)."""
     if fmt == "csv":
         return csv_chunks(source, lang)
     if fmt == "xlsx":
         from .export_xlsx import xlsx_bytes
         return iter([xlsx_bytes(source, lang)])
     if fmt == "html":
-        return iter([print_page(source, lang).encode("utf-8")])
+        return iter([print_page(source, lang, standalone).encode("utf-8")])
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -145,13 +146,14 @@ def long_date(iso: str | date | None) -> str:
     return format_date(day, "long")
 
 
-def print_page(source: Source, lang: str = "vi") -> str:
+def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> str:
     """The printable report (A4, print stylesheet) laid out like a Front report."""
     content = source.content
     labels = {item["id"]: item for item in content["items"]}
     with force_locale(lang):
         return render_template(
             "reports/print.html", content=content, index=content["index"], source=source, lang=lang,
+            standalone=standalone,
             labels=labels, child_status={c["unit"]: c["status"] for c in content.get("children_reports", [])},
             percent=percent, verdict_label=verdict_label, status_label=status_label,
             unit_name=unit_name, item_label=item_label, long_date=long_date,

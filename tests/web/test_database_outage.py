@@ -4,8 +4,9 @@ Retry-After, nothing is half-stored, and the same form post (same rid) succeeds 
 The outage is real on both backends. PostgreSQL: the app's server process is terminated in the
 middle of the transaction (right after the response row, or when the transaction commits, after
 every row was written) and the database refuses new connections for the moment. SQLite: another
-connection holds a write lock (the first INSERT fails) or a read lock (the COMMIT fails, after
-every row was written in the transaction).
+connection holds the write lock (the first INSERT fails), or the COMMIT fails with a disk error
+after every row was written in the transaction (injected: in WAL mode no other connection can make
+a commit fail).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Response
@@ -40,17 +42,24 @@ def _sqlite_outage(stage: str) -> Iterator[None]:
     def short_wait(dbapi_connection, record, proxy) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.execute("PRAGMA busy_timeout = 200")
 
+    def commit_fails(conn) -> None:  # type: ignore[no-untyped-def]
+        # In WAL mode no other connection can make a COMMIT fail once the rows are written, so
+        # the disk failing at that moment is injected (as the driver would report it).
+        raise OperationalError("COMMIT", {}, sqlite3.OperationalError("disk I/O error"))
+
     event.listen(db.engine, "checkout", short_wait)
     other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a writer holds the lock: our next INSERT cannot get it
+    if stage == "commit":
+        other.execute("ROLLBACK")  # our rows get written; the COMMIT itself fails
+        event.listen(db.engine, "commit", commit_fails)
     try:
-        if stage == "flush":
-            other.execute("BEGIN IMMEDIATE")  # a writer: our first INSERT cannot get the lock
-        else:
-            other.execute("BEGIN")  # a reader: our rows are written, the COMMIT cannot finish
-            other.execute("SELECT count(*) FROM responses").fetchone()
         yield
     finally:
-        other.execute("ROLLBACK")
+        if stage == "commit":
+            event.remove(db.engine, "commit", commit_fails)
+        else:
+            other.execute("ROLLBACK")
         other.close()
         event.remove(db.engine, "checkout", short_wait)
         db.engine.dispose()

@@ -47,8 +47,9 @@ def test_shown_after_acceptance_with_small_cells_hidden(client, campaign):
     bars = re.findall(r'<li>\s*<span class="bar-label">(Tiêu chí \d+)[^<]*</span>(.*?)</li>', text, re.S)
     shown = {label: body for label, body in bars}
     assert "Quá ít câu trả lời để hiển thị" in shown["Tiêu chí 2"]  # 0 valid answers
-    assert 'style="width: 100.0%"' in shown["Tiêu chí 3"]  # 6 satisfied of 6 valid: shown
-    assert 'style="width: 66.7%"' in shown["Tiêu chí 4"]  # 6 of 9
+    assert 'value="1.0000"' in shown["Tiêu chí 3"]  # 6 satisfied of 6 valid: shown
+    assert 'value="0.6667"' in shown["Tiêu chí 4"]  # 6 of 9
+    assert 'low="0.9"' in shown["Tiêu chí 4"]  # the threshold, as the meter's boundary
     assert "<script" not in text
     english = client.get(URL + "?lang=en").text
     assert "Binh Lu Commune" in english and "Satisfaction by criterion" in english
