@@ -52,7 +52,8 @@ def _submit(client, remarks="Đã rà soát", **extra):  # type: ignore[no-untyp
 
 def _decide(client, action, **data):  # type: ignore[no-untyped-def]
     page = _page(client, f"{DASH}/{PROVINCE}")
-    return client.post(f"{DASH}/{COMMUNE}/report/{action}", data={"csrf_token": csrf_token(page.text), **data})
+    return client.post(f"{DASH}/{COMMUNE}/report/{action}",
+                       data={"csrf_token": csrf_token(page.text), **data})
 
 
 def _report() -> Report:
@@ -154,7 +155,8 @@ def test_results_downloads_match_the_indices(province_client, commune_client, ca
         code = index.unit(child).code
         assert int(children[code]["respondents"]) == child.figures.counts.respondents
 
-    book = openpyxl.load_workbook(io.BytesIO(province_client.get(f"{DASH}/{PROVINCE}/export/results.xlsx").data))
+    xlsx = province_client.get(f"{DASH}/{PROVINCE}/export/results.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
     assert book.sheetnames == ["Tổng hợp", "Tiêu chí", "Đơn vị"]  # the page's language: Vietnamese
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
     assert figures.counts.respondents in cells
