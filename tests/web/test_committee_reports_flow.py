@@ -117,6 +117,8 @@ def test_draft_then_submit(commune_client):  # type: ignore[no-untyped-def]
     assert response.status_code == 303 and _report().status == "draft"
     assert "nháp" in commune_client.get(f"{DASH}/{COMMUNE}").text  # the remarks are kept in the form
     assert _submit(commune_client).status_code == 303 and _report().status == "submitted"
+    english = commune_client.get(f"{DASH}/{COMMUNE}/report?lang=en").text
+    assert "Submitted, awaiting decision" in english and "Download the report" in english
 
 
 def test_posts_without_csrf_token_change_nothing(commune_client, province_client):  # type: ignore[no-untyped-def]
