@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.reports import Status
+from ..models import Campaign, Unit
 from .campaigns import get_campaign, get_unit
 from .errors import Refused
 from .reports import find_report
@@ -23,6 +24,12 @@ class Published:
     index: dict[str, Any]  # the public index document
     items: dict[str, dict[str, Any]]  # question id -> its texts
     accepted_at: datetime | None
+
+
+def is_published(campaign: Campaign, commune: Unit) -> bool:
+    """Whether the commune's results are on its public page (its report is accepted)."""
+    report = find_report(campaign, commune)
+    return report is not None and report.status == Status.ACCEPTED
 
 
 def published_results(campaign_key: str, commune_code: str) -> Published:

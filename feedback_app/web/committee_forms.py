@@ -14,6 +14,8 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 
@@ -28,6 +30,20 @@ class LoginForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (log out, open, close): only its CSRF token."""
+
+
+class SubmitReportForm(FlaskForm):
+    """The unit's officer submits (or drafts) its report with remarks; the length is checked by
+    services.reports, which words the refusal."""
+
+    remarks = TextAreaField(_l("Remarks"))
+    allow_incomplete = BooleanField(_l("Submit even though some reports below are not accepted yet"))
+    draft = SubmitField(_l("Save as draft"))
+    submit = SubmitField(_l("Submit the report"))
+
+
+class ReturnReportForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"))
 
 
 class CampaignForm(FlaskForm):

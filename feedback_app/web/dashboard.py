@@ -21,6 +21,7 @@ from ..services.errors import Refused
 from ..services.indices import IndexReport
 from ..services.responses import local_today
 from .auth import login_required
+from .committee_reports import report_panel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/committee")
 LATEST_COMMENTS = 5
@@ -59,7 +60,7 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     charts = {"criteria": _criteria_chart(report), "timeline": _timeline_chart(days)}
     return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
-                           charts=charts, item_label=_item_label)
+                           charts=charts, item_label=_item_label, reporting=report_panel(report))
 
 
 @bp.get("/campaigns/<key>/units/<code>/comments")

@@ -17,6 +17,7 @@ from ..domain.codes import format_code, normalise_code
 from ..extensions import csrf, db
 from ..models import Campaign, Response
 from ..services.errors import Refused
+from ..services.public_results import is_published
 from ..services.responses import Channel, Entry, Submission, open_entry, record_response
 from ..services.surveys import survey_of
 from .forms import read_response_form
@@ -118,4 +119,5 @@ def thanks(rid: str) -> str:
         response=response,
         survey=survey_of(response.campaign.survey_version),
         commune=response.commune,
+        published=is_published(response.campaign, response.commune),
     )
