@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, Response, Unit
+from feedback_app.services.responses import local_today
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..support import all_answers, codes_of, mistyped_code
@@ -105,10 +107,8 @@ def test_bad_bodies_get_the_api_error_shapes(cadre, campaign):
 
 
 def test_closed_campaign_is_403(client, make_campaign):
-    from datetime import timedelta
-
-    from feedback_app.services.responses import local_today
-    cp = make_campaign(closes_on=local_today() - timedelta(days=1), opens_on=local_today() - timedelta(days=5))
+    today = local_today()
+    cp = make_campaign(closes_on=today - timedelta(days=1), opens_on=today - timedelta(days=5))
     make_account("mttq-03390", "03390")
     logged_in(client, "mttq-03390")
     sent = client.post(ANSWERS, json=_body(cp, codes_of(cp, "03390")[0]))
