@@ -130,3 +130,10 @@ def test_the_plain_form_records_assisted_answers_with_csrf(cadre, campaign):
     used = cadre.post(PAGE, data=dict(fields, rid=str(uuid.uuid4()), csrf_token=csrf_token(page.text)))
     assert used.status_code == 409 and 'name="household_code"' in used.text
     assert _count() == 1
+
+
+def test_the_manage_page_links_each_commune_to_its_collect_page(cadre, campaign):
+    page = cadre.get("/committee/campaigns/test-campaign/manage")
+    assert page.status_code == 200
+    assert f'href="{PAGE}"' in page.text
+    assert "/committee/collect/test-campaign/03430" not in page.text  # not this account's commune
