@@ -113,3 +113,22 @@ def test_logging_out_forgets_the_cached_page_but_keeps_waiting_answers(context, 
     assert page.locator("fieldset.question").count() == 0  # the offline page, not the form
     assert [r["state"] for r in queue_records(page)] == ["waiting"]
     assert stored() == []
+
+
+def test_the_collect_page_with_answers_waiting_has_no_accessibility_violations(browser, server, campaign):
+    from .test_page import _axe_violations
+
+    make_account("mttq-03390", "03390")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    ctx.set_default_timeout(15_000)
+    try:
+        page = ctx.new_page()
+        sign_in(page, server)
+        open_for_offline(page, f"{server}{COLLECT}")
+        ctx.set_offline(True)
+        collect_one(page, codes_of(campaign, "03390")[0])
+        wait_waiting(page, 1)
+        assert page.locator("#send-status").is_visible()
+        assert _axe_violations(page) == []
+    finally:
+        ctx.close()
