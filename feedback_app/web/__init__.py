@@ -19,7 +19,20 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, committee_reports, dashboard, limits, manage, public, qr, resident, security, sms
+    from . import (
+        api,
+        auth,
+        collect,
+        committee_reports,
+        dashboard,
+        limits,
+        manage,
+        public,
+        qr,
+        resident,
+        security,
+        sms,
+    )
 
     security.init_app(app)
     limits.init_app(app)
@@ -31,6 +44,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(committee_reports.bp)
+    app.register_blueprint(collect.bp)
+    app.register_blueprint(collect.api)
     api.register(app)
     app.after_request(_commit_request)
     app.register_error_handler(Refused, _refused)

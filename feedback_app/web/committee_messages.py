@@ -32,6 +32,10 @@ def committee_message(refused: Refused) -> Message | None:
     if reason == "campaign_without_codes":
         return Message(gettext("No household codes"),
                        gettext("This campaign is answered without household codes: print its poster."))
+    if reason == "code_other_commune":
+        return Message(gettext("Household code of another commune"),
+                       gettext("This household code was issued for another commune or campaign. "
+                               "Please check the code on the household's slip."))
     if reason == "page_invalid":
         return Message(gettext("Page not found"), gettext("Please go back and try again."))
     return None

@@ -49,6 +49,7 @@ def service_worker() -> Response:
         version=cache_version(),
         queue_url=url_for("static", filename="js/queue.js"),
         offline_url=url_for(".offline"),
+        logout_url=url_for("auth.logout"),
         precache=[url_for(".offline"), url_for(".manifest"),
                   *(url_for("static", filename=name) for name in PRECACHED_STATIC)],
     )
@@ -102,5 +103,7 @@ def page_texts() -> dict[str, str]:
         "missing": gettext("Please answer every question before sending."),
         "already_saved": gettext("An answer for this household code is already saved on this phone "
                                  "(see the list below)."),
+        "collect_saved": gettext("Saved on this device for household {code}. Enter the next household."),
+        "code_missing": gettext("Enter the household's code."),
         "not_saved": gettext("Your answers could not be saved on this phone. Please try again."),
     }

@@ -78,7 +78,13 @@
       // The page that installed the worker was not fetched through it: keep a copy for offline use.
       if (!document.querySelector("[data-offline-page]") || !window.caches) { return true; }
       return caches.open(Q.PAGES_CACHE).then(function (cache) {
-        return cache.match(location.href).then(function (hit) { return hit || cache.add(location.href); });
+        // Pages beyond the precached assets (the collect page's stylesheet) are kept with the page.
+        var extra = Array.prototype.map.call(document.querySelectorAll("link[rel=stylesheet]"), function (link) {
+          return link.href;
+        });
+        return Promise.all([location.href].concat(extra).map(function (url) {
+          return caches.match(url).then(function (hit) { return hit || cache.add(url); });
+        }));
       });
     }).then(function () {
       document.documentElement.setAttribute("data-offline-ready", "1");
@@ -117,6 +123,39 @@
     Q.all().then(function (records) {
       var earlier = records.some(function (r) { return r.body.household_code === code && r.state !== "refused"; });
       if (earlier) { show(status, T.already_saved, "info", true); }
+    });
+  }
+
+  /* The collect page (a cadre, household after household): each answer is queued with its code,
+   * the form is emptied for the next household at once, and the queue is sent in the background. */
+  function enhanceCollect(form) {
+    var status = document.getElementById("send-status");
+    var codeInput = form.querySelector("[name=household_code]");
+    form.addEventListener("submit", function (event) {
+      var read = answersOf(form);
+      var code = codeInput.value.replace(/[\s.-]/g, "");
+      event.preventDefault();
+      form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+        fieldset.classList.toggle("problem", read.missing.indexOf(fieldset) >= 0);
+      });
+      if (!code) { show(status, T.code_missing, "problem"); codeInput.focus(); return; }
+      if (read.missing.length) { show(status, T.missing, "problem"); return; }
+      Q.all().then(function (records) {
+        var earlier = records.some(function (r) {
+          return r.endpoint === form.dataset.endpoint && r.body.household_code === code && r.state !== "refused";
+        });
+        if (earlier) { show(status, T.already_saved, "problem"); return null; }
+        var body = { uuid: crypto.randomUUID(), household_code: code, answers: read.answers,
+                     comment: form.querySelector("[name=comment]").value };
+        return Q.add({ endpoint: form.dataset.endpoint, body: body, label: form.dataset.label + " · " + code })
+          .then(function () {
+            form.reset();
+            show(status, fill(T.collect_saved, { code: code }), "info", true);
+            codeInput.focus();
+            requestSync();
+            return render().then(drain);
+          });
+      }).catch(function () { show(status, T.not_saved, "problem"); });
     });
   }
 
@@ -166,7 +205,7 @@
   }
 
   var form = document.querySelector("form[data-endpoint]");
-  if (form) { enhance(form); }
+  if (form && form.hasAttribute("data-collect")) { enhanceCollect(form); } else if (form) { enhance(form); }
   window.addEventListener("online", drain);
   // The rest waits for the page to finish loading, so it never delays the first paint or input.
   function start() {

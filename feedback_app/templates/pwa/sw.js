@@ -7,7 +7,10 @@ var ASSETS = "assets-" + VERSION;
 var PAGES = self.FeedbackQueue.PAGES_CACHE;
 var PRECACHE = {{ precache|tojson }};
 var OFFLINE_URL = {{ offline_url|tojson }};
-var PAGE_PATHS = /^\/(h\/[^/]+|c\/[^/]+\/[^/]+)?$/;  // home and the survey forms
+// home, the survey forms, and a cadre's collect pages (signed in: forgotten at logout)
+var PAGE_PATHS = /^\/(h\/[^/]+|c\/[^/]+\/[^/]+|committee\/collect\/[^/]+\/[^/]+)?$/;
+var PRIVATE_PAGES = /^\/committee\//;
+var LOGOUT_PATH = {{ logout_url|tojson }};
 var NETWORK_PATIENCE_MS = 6000;
 
 self.addEventListener("install", function (event) {
@@ -22,6 +25,8 @@ function refreshPages() {
     return cache.keys().then(function (requests) {
       return Promise.all(requests.map(function (request) {
         return fetch(request.url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+          // Signed out: keep the collect page as it was (and the assets it needs) until sign-in.
+          if (response.redirected) { return false; }
           if (response.ok) { return cache.put(request, response).then(function () { return true; }); }
           if (response.status >= 400 && response.status < 500) {
             return cache.delete(request).then(function () { return true; });  // a closed campaign
@@ -54,7 +59,7 @@ function fromCache(request) {
 function page(request) {
   var url = new URL(request.url);
   var network = fetch(request).then(function (response) {
-    if (response.ok && PAGE_PATHS.test(url.pathname)) {
+    if (response.ok && !response.redirected && PAGE_PATHS.test(url.pathname)) {
       var copy = response.clone();
       caches.open(PAGES).then(function (cache) { return cache.put(request, copy); });
     }
@@ -82,11 +87,26 @@ function asset(request) {
   });
 }
 
+/* Logging out forgets the signed-in pages kept for offline use (never the queued answers). */
+function forgetPrivatePages() {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.filter(function (request) {
+        return PRIVATE_PAGES.test(new URL(request.url).pathname);
+      }).map(function (request) { return cache.delete(request); }));
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST" && url.pathname === LOGOUT_PATH) {
+    event.waitUntil(forgetPrivatePages());  // the logout itself goes to the network untouched
+    return;
+  }
+  if (request.method !== "GET") { return; }
   if (request.mode === "navigate") {
     event.respondWith(page(request));
   } else if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
