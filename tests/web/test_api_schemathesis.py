@@ -40,3 +40,17 @@ def test_api_never_fails_and_matches_its_document(app, campaign, runner, monkeyp
             case.call_and_validate(headers=headers, excluded_checks=NOT_EXPRESSIBLE)
 
         check()
+
+
+def test_control_characters_name_nothing_and_reach_no_database(client, campaign):  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in text: such a code is refused before any query, never a 500."""
+    query = client.get("/api/v1/units?parent=%00&scheme=vn-2025&lang=en")
+    assert query.status_code == 422
+    assert query.json["errors"] == {"parent": ["This field may not contain control characters."]}
+    path = client.get("/api/v1/campaigns/test%00campaign")
+    assert path.status_code == 404 and path.is_json
+    assert client.get("/c/test-campaign/03%00390").status_code == 404
+    body = client.post("/api/v1/responses", json={
+        "uuid": "8d9b2d9e-0a39-4a8e-9d0c-3f1f0f5b2a11", "campaign": "test-campaign",
+        "commune": "03390\x00", "answers": {"overall": 1}})
+    assert body.status_code == 422 and "commune" in body.json["errors"]
