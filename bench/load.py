@@ -5,9 +5,10 @@ Both sides are served by gunicorn with the same gunicorn.conf.py settings and th
 one after the other, and driven by the same bounded load generator (bench/loadgen.py):
 
 - floor: a bare Flask endpoint that inserts one row (bench/floor_app.py);
-- app: the resident web mix below, with household codes issued for a benchmark campaign of its
-  own, each simulated household coming from its own address (X-Forwarded-For through one trusted
-  proxy, so the rate limits count real-looking clients).
+- app: the mix below: web submissions with household codes issued for a benchmark campaign of
+  its own, each simulated household coming from its own address (X-Forwarded-For through one
+  trusted proxy, so the rate limits count real-looking clients), and SMS webhooks (signed Twilio
+  posts of whole conversations, bench/sms_traffic.py; --sms-share 0 leaves them out).
 
 It prints throughput and p50/p99 latency side by side, checks that the database holds every
 answer that got a success reply, and says whether the app reaches 50 % of the floor's throughput
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import Kind, Request, Result, merge, run  # noqa: E402
+from bench.sms_traffic import BASE_URL, TOKEN, SmsTraffic  # noqa: E402
 
 TARGET = 0.5
 FLOOR_TABLE = "CREATE TABLE IF NOT EXISTS bench_floor (id BIGSERIAL PRIMARY KEY, rid TEXT NOT NULL)"
@@ -101,20 +103,26 @@ class Traffic:
         return Request("GET", f"/thanks/{rid}", 200, headers=self._client())
 
 
-def resident_mix(traffic: Traffic, pages: bool) -> list[Kind]:
+def resident_mix(traffic: Traffic, pages: bool, sms: SmsTraffic | None,
+                 sms_share: float) -> list[Kind]:
     """The mix table: (name, share of requests, request builder[, on success]).
 
-    By default the issue's mix: web submissions only, most with a household code, some by the
-    commune's open link. With --pages, also the two pages a browser loads around each submission
-    (the form before, the thank-you page after). SMS webhooks (POST /sms/twilio, issue 3) join as
-    one more line, e.g. Kind("POST /sms/twilio (one SMS)", 0.5, traffic.sms_message).
+    By default the issue's mix: web submissions (most with a household code, some by the
+    commune's open link) and, for `sms_share` of the requests, SMS webhooks: one message of a
+    conversation each (21 messages record one answer). With --pages, also the two pages a browser
+    loads around each submission (the form before, the thank-you page after).
     """
     answered = traffic.answered
+    web = 1 - sms_share
     mix = [
-        Kind("POST /h/<code> (answer, household code)", 0.8, traffic.answer_with_code, answered),
-        Kind("POST /c/<campaign>/<commune> (answer, open link)", 0.2, traffic.answer_by_link,
+        Kind("POST /h/<code> (answer, household code)", 0.8 * web, traffic.answer_with_code,
+             answered),
+        Kind("POST /c/<campaign>/<commune> (answer, open link)", 0.2 * web, traffic.answer_by_link,
              answered),
     ]
+    if sms is not None and sms_share > 0:
+        mix.append(Kind("POST /sms/twilio (one SMS of a conversation)", sms_share, sms.message,
+                        sms.replied))
     if pages:
         mix += [
             Kind("GET /h/<code> (open the form)", 1, traffic.open_form),
@@ -190,8 +198,9 @@ def prepare(database_url: str, codes_needed: int) -> tuple[Traffic, str]:
     return Traffic(key, communes, codes, items), key
 
 
-def stored(database_url: str, campaign: str) -> tuple[set[str], int]:
-    """The rids stored for the benchmark campaign, and the rows in the floor's table."""
+def stored(database_url: str, campaign: str) -> tuple[set[str], int, int]:
+    """The web answers' rids stored for the benchmark campaign, its SMS answers, and the rows in
+    the floor's table."""
     from sqlalchemy import create_engine, text
 
     from feedback_app.config import normalise_database_url
@@ -200,10 +209,13 @@ def stored(database_url: str, campaign: str) -> tuple[set[str], int]:
     with engine.connect() as conn:
         rids = set(conn.execute(text(
             "SELECT r.uuid FROM responses r JOIN campaigns c ON c.id = r.campaign_id "
-            "WHERE c.key = :key"), {"key": campaign}).scalars())
+            "WHERE c.key = :key AND r.channel = 'web'"), {"key": campaign}).scalars())
+        sms = conn.execute(text(
+            "SELECT count(*) FROM responses r JOIN campaigns c ON c.id = r.campaign_id "
+            "WHERE c.key = :key AND r.channel = 'sms'"), {"key": campaign}).scalar_one()
         floor = conn.execute(text("SELECT count(*) FROM bench_floor")).scalar_one()
     engine.dispose()
-    return rids, floor
+    return rids, sms, floor
 
 
 def free_port() -> int:
@@ -249,7 +261,8 @@ def report(floor: Result, app: Result, workers: int, args: argparse.Namespace) -
     print(f"\nfeedback_app load benchmark: gunicorn, {workers} sync workers, PostgreSQL; "
           f"{args.clients} clients on 127.0.0.1; {args.duration:g} s per side after "
           f"{args.warmup:g} s warm-up, in rounds of {args.duration / args.rounds:g} s; mix: "
-          f"{'submissions and pages' if args.pages else 'web submissions'}")
+          f"{'web submissions and pages' if args.pages else 'web submissions'}"
+          f"{f' and SMS webhooks ({args.sms_share:.0%} of requests)' if args.sms_share else ''}")
     print(f"{'':54}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
 
     def line(name: str, n: int, seconds: float, s) -> None:  # type: ignore[no-untyped-def]
@@ -257,7 +270,7 @@ def report(floor: Result, app: Result, workers: int, args: argparse.Namespace) -
               f"{s.percentile(99):>9.1f}{s.errors:>8}")
 
     for title, result in (("floor: bare Flask endpoint, 1 INSERT", floor),
-                          ("app: resident web mix", app)):
+                          ("app: resident mix", app)):
         line(title, result.requests, result.seconds, result.overall())
         if len(result.per_kind) > 1:
             for name, s in result.per_kind.items():
@@ -289,6 +302,8 @@ def main() -> int:
                         help="add the form and thank-you pages around each submission to the mix")
     parser.add_argument("--max-rate", type=float, default=400,
                         help="answers per second to issue household codes for")
+    parser.add_argument("--sms-share", type=float, default=0.5,
+                        help="share of the app's requests that are SMS webhooks (0 to 1)")
     args = parser.parse_args()
     args.clients = args.clients or 2 * args.workers
     if not args.database_url.startswith("postgres"):
@@ -301,7 +316,9 @@ def main() -> int:
     common = {"DATABASE_URL": args.database_url, "SECRET_KEY": uuid.uuid4().hex * 2}
     app_env = {**common, "FEEDBACK_ENV": "production", "TRUSTED_PROXIES": "1",
                "RATELIMIT_KEY_PREFIX": prefix, "REDIS_URL": args.redis_url or ""}
-    mix = resident_mix(traffic, args.pages)
+    app_env.update(PUBLIC_BASE_URL=BASE_URL, TWILIO_AUTH_TOKEN=TOKEN, SMS_BACKEND="console")
+    sms = SmsTraffic(lambda: traffic._next(traffic._fresh), concurrent=4 * args.clients)
+    mix = resident_mix(traffic, args.pages, sms, args.sms_share)
     rounds = args.rounds = max(1, round(args.duration / args.round))
     floors, apps = [], []
     with tempfile.TemporaryDirectory(prefix="feedback-bench-") as logs, \
@@ -316,11 +333,13 @@ def main() -> int:
     floor, app = merge(floors), merge(apps)
     report(floor, app, args.workers, args)
 
-    rids, floor_rows = stored(args.database_url, campaign)
+    rids, sms_stored, floor_rows = stored(args.database_url, campaign)
     floor_ok = merge([floor_warmup, *floors]).per_kind[floor_mix()[0].name].successes_total
-    consistent = rids == set(traffic.stored_rids) and floor_rows == floor_ok
-    print(f"database: {len(rids)} answers stored for {len(traffic.stored_rids)} success replies "
-          f"(the same rids: {rids == set(traffic.stored_rids)}); floor: {floor_rows} rows for "
+    consistent = (rids == set(traffic.stored_rids) and floor_rows == floor_ok
+                  and sms_stored == sms.completed)
+    print(f"database: {len(rids)} web answers stored for {len(traffic.stored_rids)} success replies "
+          f"(the same rids: {rids == set(traffic.stored_rids)}); {sms_stored} SMS answers for "
+          f"{sms.completed} conversations completed; floor: {floor_rows} rows for "
           f"{floor_ok} replies: {'consistent' if consistent else 'MISMATCH'}")
     print(f"rate limits counted in {'Redis' if args.redis_url else 'worker memory'}"
           + (f" (keys {prefix}*)" if args.redis_url else ""))

@@ -86,4 +86,6 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         "SMS_INVITE_RATE": float(env.get("SMS_INVITE_RATE", "1")),
         "SMS_SEND_ATTEMPTS": int(env.get("SMS_SEND_ATTEMPTS", "5")),
         "SMS_RETRY_BASE_SECONDS": float(env.get("SMS_RETRY_BASE_SECONDS", "2")),
+        # How long `sms invite` keeps trying to queue its messages while Redis is unreachable.
+        "SMS_ENQUEUE_PATIENCE": float(env.get("SMS_ENQUEUE_PATIENCE", "900")),
     }

@@ -28,6 +28,9 @@ DEFAULT_LIMITS = {
     "RATELIMIT_CODE_FAILURES": "10 per minute; 30 per hour; 100 per day",
     # POSTs of the committee login form (right or wrong password alike).
     "RATELIMIT_LOGIN": "10 per minute; 50 per hour",
+    # Inbound SMS per sender number (not per address: every webhook comes from Twilio). A whole
+    # survey is about 22 messages; this stops one phone (or an auto-responder loop) flooding it.
+    "RATELIMIT_SMS": "30 per minute; 200 per hour; 500 per day",
 }
 
 

@@ -208,6 +208,35 @@ class RQQueue:
         return SimpleWorker([self.queue], connection=self.redis)
 
 
+ENQUEUE_RETRY_FIRST, ENQUEUE_RETRY_MAX = 1.0, 30.0  # seconds between tries while it is down
+_sleep, _clock = time.sleep, time.monotonic
+
+
+def enqueue_deadline(patience: float) -> float:
+    """The `deadline` for enqueue_patiently: `patience` seconds from now."""
+    return _clock() + patience
+
+
+def enqueue_patiently(queue: TaskQueue, func: Callable[..., Any], *args: Any, description: str,
+                      deadline: float) -> None:
+    """queue.enqueue, tried again while the queue is unreachable (Redis down or restarting):
+    waits 1 s, then twice as long each time up to 30 s, until `deadline` (a time.monotonic()
+    value); then the last error is raised. Nothing is dropped silently."""
+    delay = ENQUEUE_RETRY_FIRST
+    while True:
+        try:
+            queue.enqueue(func, *args, description=description)
+            return
+        except Exception:
+            remaining = deadline - _clock()
+            if remaining <= 0:
+                raise
+            current_app.logger.warning("job queue unreachable; %s tried again in %.0f s",
+                                       description, min(delay, remaining))
+            _sleep(min(delay, remaining))
+            delay = min(delay * 2, ENQUEUE_RETRY_MAX)
+
+
 def build_queue(app: Flask, config: Mapping[str, Any]) -> TaskQueue:
     if config.get("REDIS_URL"):
         return RQQueue(config["REDIS_URL"], config["SMS_QUEUE"])

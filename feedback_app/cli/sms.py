@@ -50,6 +50,12 @@ def invite(campaign_key: str, file, rate: float | None, lang: str, skip_invalid:
     with unit_of_work():
         run = invites.invite(campaign_key, parsed.rows, lang, rate)
     if run.error or not run.dispatched:
+        if run.unqueued_lines:
+            queued = run.total - len(run.unqueued_lines)
+            raise click.ClickException(
+                f"the job queue stayed unreachable ({run.error}): {queued} of {run.total} invitations "
+                f"were queued; the numbers on these lines of the file were not, send them again: "
+                f"{_lines(run.unqueued_lines)}")
         raise click.ClickException(f"the invitations could not be queued: {run.error}")
     click.echo(f"{run.total} invitations queued ({queue.kind}, {rate:g}/s); "
                f"{run.skipped_opted_out} opted-out numbers skipped, "
@@ -59,6 +65,17 @@ def invite(campaign_key: str, file, rate: float | None, lang: str, skip_invalid:
         return
     counts = _follow(run, queue)
     click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "skipped", "failed")))
+
+
+def _lines(lines: list[int]) -> str:
+    """'3-5, 9' for [3, 4, 5, 9]."""
+    spans: list[list[int]] = []
+    for line in lines:
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _follow(run: invites.InviteRun, queue) -> dict[str, int]:  # type: ignore[no-untyped-def]

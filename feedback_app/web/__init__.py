@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -47,11 +47,20 @@ def register(app: Flask) -> None:
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
     api.register(app)
+    app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)
     app.register_error_handler(Refused, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+
+
+def _refuse_control_characters(endpoint: str | None, values: dict | None) -> None:
+    """No code, key or scheme in a path holds a control character (and PostgreSQL refuses NUL in
+    text): such a path names nothing, 404."""
+    for value in (values or {}).values():
+        if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            abort(404)
 
 
 def _commit_request(response):  # type: ignore[no-untyped-def]

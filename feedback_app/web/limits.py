@@ -8,7 +8,7 @@ view takes one decorator, e.g. for the login or the SMS webhook::
     @limited("RATELIMIT_LOGIN", scope="login")   # the setting holds e.g. "10 per minute"
     def login(): ...
 
-(for the SMS webhook pass key_func=lambda: request.form.get("From", "") to count per sender).
+(the SMS webhook counts per sender instead: web/sms.py, RATELIMIT_SMS, over_limit_twiml).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ SUBMISSIONS = "answer-submissions"
 LOOKUPS = "household-code-lookups"
 FAILED_LOOKUPS = "household-code-failures"
 LOGINS = "committee-logins"
+SMS_SENDERS = "sms-senders"
 
 
 def setting(name: str) -> Callable[[], str]:
@@ -106,12 +107,25 @@ def limit_message(scope: str | None, seconds: int) -> Message:
     )
 
 
+def over_limit_twiml() -> Response:
+    """A sender over RATELIMIT_SMS: 200 with an empty TwiML, so nothing is sent back and nothing
+    stored. Not a 429: Twilio does not retry an inbound message's webhook, it only logs a non-2xx
+    as an error (11200) in its debugger, once per message of the flood. Not a reply either: each
+    would cost an outbound SMS and keep a loop with an auto-responding phone going. The household
+    may text again once the window has passed (the limit is far above a survey's 22 messages)."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    return Response(str(MessagingResponse()), status=200, mimetype="application/xml")
+
+
 def too_many_requests(error: RateLimitExceeded):  # type: ignore[no-untyped-def]
     """The 429 answer: a page in the user's language, JSON under /api/, both with Retry-After."""
     from . import message_page
     from .api import errors as api_errors
 
     seconds = retry_after_seconds()
+    if error.limit.scope == SMS_SENDERS:
+        return over_limit_twiml()
     if api_errors.is_api_request():
         body, status = api_errors.http_error(error)
     else:

@@ -2,6 +2,10 @@
 
 Every request must carry a valid X-Twilio-Signature for PUBLIC_BASE_URL + path and the posted
 parameters; anything else is refused with 403 before it is read, and nothing is stored.
+
+Inbound messages are rate-limited per sender (RATELIMIT_SMS), counted under the keyed hash of the
+number, and only for signed requests (a forged post cannot use up a household's allowance). A
+message over the limit is dropped with 200 and an empty TwiML (web/limits.py says why).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from twilio.twiml.messaging_response import MessagingResponse
 from ..extensions import csrf
 from ..services.errors import Refused
 from ..services.sms.dialogue import Inbound, handle_inbound
+from ..services.sms.numbers import hash_of
 from ..services.sms.status import StatusReport, handle_status
+from .limits import SMS_SENDERS, limited
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/sms")
@@ -45,16 +51,41 @@ class StatusSchema(Schema):
     ErrorCode = fields.Integer(load_default=None, allow_none=True)
 
 
+_SIGNATURE_KEY = "feedback_app.sms_signature_problem"
+_UNCHECKED = object()
+
+
+def _signature_problem() -> str | None:
+    """Why this request is not Twilio's (None when its signature is right); computed once."""
+    cached = request.environ.get(_SIGNATURE_KEY, _UNCHECKED)
+    if cached is _UNCHECKED:
+        token = current_app.config.get("TWILIO_AUTH_TOKEN")
+        signature = request.headers.get("X-Twilio-Signature", "")
+        url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
+        if not token or not signature:
+            cached = "without signature or TWILIO_AUTH_TOKEN"
+        elif not RequestValidator(token).validate(url, request.form, signature):
+            cached = "with a wrong signature"
+        else:
+            cached = None
+        request.environ[_SIGNATURE_KEY] = cached
+    return cached
+
+
 def _require_signature() -> None:
-    token = current_app.config.get("TWILIO_AUTH_TOKEN")
-    signature = request.headers.get("X-Twilio-Signature", "")
-    url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
-    if not token or not signature:
-        log.warning("sms webhook %s without signature or TWILIO_AUTH_TOKEN: refused", request.path)
+    problem = _signature_problem()
+    if problem is not None:
+        log.warning("sms webhook %s %s: refused", request.path, problem)
         abort(403)
-    if not RequestValidator(token).validate(url, request.form, signature):
-        log.warning("sms webhook %s with a wrong signature: refused", request.path)
-        abort(403)
+
+
+def _sender_key() -> str:
+    """The sender's keyed hash: the limit's counters never hold a number in clear."""
+    return "sms:" + hash_of(request.form.get("From", "")[:64])
+
+
+sender_messages = limited("RATELIMIT_SMS", SMS_SENDERS, methods=["POST"], key_func=_sender_key,
+                          exempt_when=lambda: _signature_problem() is not None)
 
 
 def _load(schema: Schema) -> dict[str, Any]:
@@ -65,6 +96,7 @@ def _load(schema: Schema) -> dict[str, Any]:
 
 
 @bp.post("/twilio")
+@sender_messages
 def inbound() -> Response:
     _require_signature()
     data = _load(InboundSchema())

@@ -191,3 +191,57 @@ def test_invitation_logs_mask_numbers(runner, campaign, outbox, numbers_file, ca
     outbox.fail_next(SmsError("busy", None, True), SmsError("invalid To", 21211))
     _invite(runner, numbers_file("0912345678,03390\n"))
     assert "+849******78" in caplog.text and "912345678" not in caplog.text
+
+
+def _redis_goes_down(queue, monkeypatch, comes_back_after: int | None):  # type: ignore[no-untyped-def]
+    """After the command's check, the queue's Redis becomes a closed port (real connection errors);
+    it comes back after `comes_back_after` waits of the enqueue retry, or never."""
+    from rq import Queue
+
+    from feedback_app.adapters import queue as queue_module
+
+    real = queue.queue
+    down = Queue(queue.name, connection=Redis.from_url("redis://127.0.0.1:1/0"))
+    checked = queue.check
+    waits: list[float] = []
+
+    def check_then_fail() -> None:
+        checked()
+        queue.queue = down
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if comes_back_after is not None and len(waits) >= comes_back_after:
+            queue.queue = real
+
+    monkeypatch.setattr(queue, "check", check_then_fail)
+    monkeypatch.setattr(queue_module, "_sleep", wait)
+    return waits, real
+
+
+def test_redis_down_after_the_commit_delays_invitations_and_loses_none(
+        runner, campaign, outbox, numbers_file, rq_queue, monkeypatch, app):
+    waits, _ = _redis_goes_down(rq_queue, monkeypatch, comes_back_after=3)
+    result = _invite(runner, numbers_file(), "--no-wait")
+    assert result.exit_code == 0, result.output
+    assert waits == [1.0, 2.0, 4.0]  # backed off while it was down
+    assert rq_queue.queue.count == 3
+    worker = runner.invoke(args=["worker", "--burst"])
+    assert worker.exit_code == 0, worker.output
+    assert {m.to for m in outbox.sent} == {"+84912345678", "+84323456789", "+84987654321"}
+
+
+def test_redis_down_for_good_names_the_lines_to_send_again(
+        runner, campaign, outbox, numbers_file, rq_queue, monkeypatch, app):
+    monkeypatch.setitem(app.config, "SMS_ENQUEUE_PATIENCE", 20)
+    waits, real = _redis_goes_down(rq_queue, monkeypatch, comes_back_after=None)
+    fake_now = iter(range(0, 10_000, 8))  # 8 s pass between two looks at the clock
+    from feedback_app.adapters import queue as queue_module
+    monkeypatch.setattr(queue_module, "_clock", lambda: next(fake_now))
+    result = _invite(runner, numbers_file(), "--no-wait")
+    rq_queue.queue = real  # Redis back, for the fixture's clean-up
+    assert result.exit_code == 1
+    assert "0 of 3 invitations were queued" in result.output
+    assert "send them again: 2-4" in result.output  # the file's lines (line 1 is the header)
+    assert waits == [1.0, 2.0]  # deadline 0 + 20 s; tries at 8, 16, then 24: gave up
+    assert rq_queue.queue.count == 0 and outbox.sent == []

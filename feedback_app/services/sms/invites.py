@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app, has_app_context
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from ...adapters.queue import task_queue
+from ...adapters.queue import enqueue_deadline, enqueue_patiently, task_queue
 from ...adapters.sms import SmsError, sms_sender
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
@@ -117,6 +117,7 @@ class InviteRun:
     queue_kind: str
     dispatched: bool = False
     error: str | None = None
+    unqueued_lines: list[int] = field(default_factory=list)  # input lines not queued, when it gave up
 
 
 def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
@@ -127,7 +128,7 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     campaign = get_campaign(campaign_key)
     check_window(campaign, today)
     survey = survey_of(campaign.survey_version)
-    messages: list[tuple[str, str]] = []
+    messages: list[tuple[InviteRow, str]] = []
     skipped = 0
     bodies: dict[str | None, str] = {}
     for row in rows:
@@ -136,7 +137,7 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
         if is_opted_out(hash_of(row.number)):
             skipped += 1
             continue
-        messages.append((row.number, bodies[row.commune]))
+        messages.append((row, bodies[row.commune]))
     run = SmsInvitationRun(campaign_id=campaign.id, language=language, numbers=len(messages),
                            skipped_opted_out=skipped, rate=rate)
     db.session.add(run)
@@ -145,14 +146,20 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     planned = InviteRun(run.id, f"{run.id}-{uuid.uuid4().hex}", len(messages), skipped, queue.kind)
 
     def dispatch() -> None:
-        try:
-            for index, (number, body) in enumerate(messages, start=1):
-                queue.enqueue(send_invitation, number, body, rate, planned.run_key,
-                              description=f"sms invitation {index}/{len(messages)} of run {run.id}")
-            planned.dispatched = True
-        except Exception as exc:  # e.g. Redis went away between the check and the commit
-            planned.error = str(exc)
-            raise
+        # Redis down between the check and the commit, or during the loop: each message is
+        # tried again until SMS_ENQUEUE_PATIENCE has passed; then the file's lines not queued are
+        # reported (the numbers are not stored anywhere, so the operator resends those lines).
+        deadline = enqueue_deadline(current_app.config["SMS_ENQUEUE_PATIENCE"])
+        for index, (row, body) in enumerate(messages, start=1):
+            try:
+                enqueue_patiently(queue, send_invitation, row.number, body, rate, planned.run_key,
+                                  description=f"sms invitation {index}/{len(messages)} of run {run.id}",
+                                  deadline=deadline)
+            except Exception as exc:
+                planned.error = str(exc)
+                planned.unqueued_lines = [r.line for r, _ in messages[index - 1:]]
+                raise
+        planned.dispatched = True
 
     after_commit(db.session, dispatch)
     return planned

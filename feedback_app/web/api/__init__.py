@@ -15,6 +15,7 @@ from flask import Flask
 
 from ...extensions import csrf
 from . import catalogue, indices, responses
+from .schemas import ApiErrorSchema
 
 API_CONFIG: dict[str, Any] = {
     "API_TITLE": "feedback_app API",
@@ -26,6 +27,10 @@ API_CONFIG: dict[str, Any] = {
 
 
 class Api(flask_smorest.Api):
+    # The error bodies the document describes (422 of every endpoint with arguments, ...) are the
+    # ones web.api.errors sends: {"reason", "message", "errors"}, not flask-smorest's own.
+    ERROR_SCHEMA = ApiErrorSchema
+
     def _register_error_handlers(self) -> None:
         """flask-smorest would answer every HTTP error of the whole app in JSON; the HTML pages keep
         their own handlers, and /api/ paths get web.api.errors (see web.register)."""

@@ -6,10 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ...services.index_document import DECIMALS
 from ...services.indices import MAX_DEPTH
+from ..forms import without_control_characters
+
+# Codes, keys and schemes are printable text: a control character (PostgreSQL refuses NUL in any
+# text) is a 422 naming the field, not a database error.
+Printable = validate.Regexp(r"\A[^\x00-\x1f\x7f]*\Z",
+                            error=_l("This field may not contain control characters."))
+
+
+def _text(max_length: int, message: Any = None) -> validate.And:
+    return validate.And(validate.Length(min=1, max=max_length, error=message), Printable)
+
 
 Number = fields.Float(allow_none=True, metadata={"description": f"0 to 1, rounded to {DECIMALS} decimals"})
 
@@ -52,8 +63,8 @@ class UnitDetailSchema(UnitSchema):
 
 
 class UnitQuerySchema(Schema):
-    scheme = fields.String(load_default="vn-2025", validate=validate.Length(min=1, max=32))
-    parent = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
+    scheme = fields.String(load_default="vn-2025", validate=_text(32))
+    parent = fields.String(load_default=None, validate=_text(16),
                            metadata={"description": "list this unit's children (default: top units)"})
 
 
@@ -73,9 +84,9 @@ class CampaignSchema(Schema):
 
 
 class IndexQuerySchema(Schema):
-    unit = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
+    unit = fields.String(load_default=None, validate=_text(16),
                          metadata={"description": "unit code (default: the campaign's unit)"})
-    scheme = fields.String(load_default=None, validate=validate.Length(min=1, max=32),
+    scheme = fields.String(load_default=None, validate=_text(32),
                            metadata={"description": "scheme of the unit (default: the campaign's); "
                                                     "another scheme re-expresses the campaign"})
     depth = fields.Integer(load_default=1, validate=validate.Range(min=0, max=MAX_DEPTH),
@@ -173,19 +184,23 @@ class SubmissionSchema(Schema):
 
     uuid = fields.UUID(required=True, error_messages=_required(_l("Missing data for required field.")),
                        metadata={"description": "client-generated idempotency key"})
-    household_code = fields.String(load_default=None, validate=validate.Length(
-        min=1, max=40, error=_l("A household code has 15 digits.")))
-    campaign = fields.String(load_default=None, validate=validate.Length(
-        min=1, max=64, error=_l("Not a campaign key.")))
-    commune = fields.String(load_default=None, validate=validate.Length(
-        min=1, max=16, error=_l("Not a commune code.")))
-    answers = fields.Dict(keys=fields.String(validate=validate.Length(
-                              max=32, error=_l("Not a question id."))),
+    household_code = fields.String(load_default=None, validate=_text(
+        40, _l("A household code has 15 digits.")))
+    campaign = fields.String(load_default=None, validate=_text(64, _l("Not a campaign key.")))
+    commune = fields.String(load_default=None, validate=_text(16, _l("Not a commune code.")))
+    answers = fields.Dict(keys=fields.String(validate=validate.And(validate.Length(
+                              max=32, error=_l("Not a question id.")), Printable)),
                           values=fields.Integer(strict=True), required=True,
                           error_messages=_required(_l("Missing data for required field.")),
                           metadata={"description": "item id -> answer value"})
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(
         max=20_000, error=_l("The comment is too long.")))
+
+    @post_load
+    def _printable_comment(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("comment"):
+            data["comment"] = without_control_characters(data["comment"])
+        return data
 
     @validates_schema
     def _who(self, data: dict[str, Any], **_: Any) -> None:
