@@ -133,20 +133,27 @@ def open_entry(
         campaign = code.campaign
         if campaign_key is not None and campaign.key != campaign_key:
             raise Refused("code_unknown", status=404, code=household_code)
-        if not campaign.household_codes:
-            raise Refused("channel_closed", status=403, campaign=campaign)
-        check_window(campaign, today)
-        if used:
-            raise Refused("code_used", status=409, code=code.code, campaign=campaign)
+        check_may_answer(campaign, code, used, today)
         return Entry(campaign, commune, code, survey_of(campaign.survey_version))
     if campaign_key is None or commune_code is None:
         raise Refused("who_missing", status=400)
     campaign = get_campaign(campaign_key)
     commune = campaign_commune(campaign, commune_code)
-    if not campaign.open_link:
+    check_may_answer(campaign, None, False, today)
+    return Entry(campaign, commune, None, survey_of(campaign.survey_version))
+
+
+def check_may_answer(
+    campaign: Campaign, code: HouseholdCode | None, used: bool, today: date | None = None
+) -> None:
+    """The rules every channel applies before taking answers, in this order: the way of answering
+    is open (household codes, or the open commune link when there is no code), the campaign's
+    dates include today, and the code has not been used."""
+    if not (campaign.household_codes if code is not None else campaign.open_link):
         raise Refused("channel_closed", status=403, campaign=campaign)
     check_window(campaign, today)
-    return Entry(campaign, commune, None, survey_of(campaign.survey_version))
+    if code is not None and used:
+        raise Refused("code_used", status=409, code=code.code, campaign=campaign)
 
 
 def content_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str) -> str:

@@ -10,8 +10,7 @@ from sqlalchemy.orm import joinedload
 from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, SmsConversation, Unit
-from ..errors import Refused
-from ..responses import Entry, check_window, code_used
+from ..responses import Entry, check_may_answer, code_used
 from ..surveys import survey_of
 
 ACTIVE = ("active", "paused")
@@ -72,16 +71,12 @@ def save_state(conversation: SmsConversation, state: DialogueState) -> None:
 
 
 def entry_of(conversation: SmsConversation, today: date | None = None) -> Entry:
-    """Check again, at every step, that the household may still answer: the same rules as
-    services.responses.open_entry (way of answering open, campaign open, code unused: it may have
-    been used on the web meanwhile), from what the conversation already points at."""
+    """Check again, at every step, that the household may still answer (its code may have been
+    used on the web meanwhile): services.responses' rules, applied to what the conversation
+    already points at."""
     campaign = conversation.campaign
     code = conversation.household_code
-    if not (campaign.household_codes if code is not None else campaign.open_link):
-        raise Refused("channel_closed", status=403, campaign=campaign)
-    check_window(campaign, today)
-    if code is not None and code_used(code):
-        raise Refused("code_used", status=409, code=code.code, campaign=campaign)
+    check_may_answer(campaign, code, code is not None and code_used(code), today)
     commune = db.session.scalar(
         select(CampaignCommune).filter_by(campaign_id=campaign.id, unit_id=conversation.commune_id)
     )
