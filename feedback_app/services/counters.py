@@ -9,17 +9,18 @@ version whose questions changed before its first answer) are added by an atomic 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, case, insert, select, update
+from sqlalchemy import Table, Update, bindparam, case, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from ..domain.survey import Survey
 from ..extensions import db
-from ..models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter, Response
+from ..models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter
 from .surveys import survey_of
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,63 +63,111 @@ def local_day(moment: datetime) -> Any:
     return moment.astimezone(LOCAL_TZ).date()
 
 
-def count_response(response: Response, survey: Survey, answers: Mapping[str, int]) -> None:
-    """Add one newly stored response to its commune's counters (call it in the same transaction)."""
+@dataclass(frozen=True)
+class Counted:
+    """The response being counted: where, by which channel, when it was stored."""
+
+    campaign_id: int
+    commune_id: int
+    channel: str
+    created_at: datetime
+
+
+def _commune_increment() -> Update:
+    """One row of a commune: every column adds its bound delta (0 or 1)."""
+    c = COMMUNES.c
+    deltas = ("respondents", "overall_satisfied", "overall_valid", *CHANNEL_COLUMNS.values())
+    return (
+        update(COMMUNES)
+        .where(c.campaign_id == bindparam("k_campaign"), c.commune_id == bindparam("k_commune"))
+        .values({c[name]: c[name] + bindparam(f"d_{name}") for name in deltas})
+    )
+
+
+def _items_increment() -> Update:
+    """Every question of a commune at once: each column adds 1 for the questions listed in its
+    parameter (expanding lists, so the statement is compiled once whatever the answers)."""
+    c = ITEMS.c
+    return (
+        update(ITEMS)
+        .where(c.campaign_id == bindparam("k_campaign"), c.commune_id == bindparam("k_commune"),
+               c.item_id.in_(bindparam("k_items", expanding=True)))
+        .values({c[name]: c[name] + case((c.item_id.in_(bindparam(f"ids_{name}", expanding=True)), 1),
+                                          else_=0)
+                 for name in ("satisfied", "valid", "no_opinion")})
+        .returning(c.item_id)
+    )
+
+
+COMMUNE_INCREMENT = _commune_increment()
+ITEMS_INCREMENT = _items_increment()
+
+
+def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]) -> None:
+    """Add one newly stored response to its commune's counters (call it in the same transaction).
+
+    Three statements, each built once per process: the commune's row, every question's row in one
+    UPDATE, and the day's row (an upsert)."""
+    connection = db.session.connection()
     key = {"campaign_id": response.campaign_id, "commune_id": response.commune_id}
     overall = survey.overall_satisfied(answers)
     commune_deltas = {"respondents": 1, CHANNEL_COLUMNS[response.channel]: 1}
     if overall is not None:
         commune_deltas["overall_valid"] = 1
         commune_deltas["overall_satisfied"] = int(overall)
-    updated = db.session.execute(_increment(COMMUNES, key, commune_deltas))
-    if updated.rowcount == 0:
+    params = {"k_campaign": response.campaign_id, "k_commune": response.commune_id,
+              **{f"d_{name}": commune_deltas.get(name, 0)
+                 for name in ("respondents", "overall_satisfied", "overall_valid",
+                              *CHANNEL_COLUMNS.values())}}
+    if connection.execute(COMMUNE_INCREMENT, params).rowcount == 0:
         _upsert(COMMUNES, key, commune_deltas)
 
-    # One statement for every question: each column adds 1 where the answer says so.
     deltas: dict[str, dict[str, int]] = {}
     for item_id, value in answers.items():
         satisfied = survey.is_satisfied(value)
         deltas[item_id] = ({"no_opinion": 1} if satisfied is None
                            else {"valid": 1, "satisfied": 1} if satisfied else {"valid": 1})
-    values = {}
-    for column in ("satisfied", "valid", "no_opinion"):
-        ids = [item_id for item_id, d in deltas.items() if column in d]
-        if ids:
-            values[ITEMS.c[column]] = ITEMS.c[column] + case((ITEMS.c.item_id.in_(ids), 1), else_=0)
-    if not values:
-        return _count_day(key, response)
-    stmt = (
-        update(ITEMS)
-        .where(*[ITEMS.c[name] == value for name, value in key.items()], ITEMS.c.item_id.in_(list(deltas)))
-        .values(values)
-        .returning(ITEMS.c.item_id)
-    )
-    done = set(db.session.scalars(stmt))
-    for item_id, item_deltas in deltas.items():
-        if item_id not in done:
-            _upsert(ITEMS, {**key, "item_id": item_id}, item_deltas)
+    if deltas:
+        done = set(connection.execute(ITEMS_INCREMENT, {
+            "k_campaign": response.campaign_id, "k_commune": response.commune_id,
+            "k_items": list(deltas),
+            **{f"ids_{name}": [i for i, d in deltas.items() if name in d]
+               for name in ("satisfied", "valid", "no_opinion")},
+        }).scalars())
+        for item_id, item_deltas in deltas.items():
+            if item_id not in done:
+                _upsert(ITEMS, {**key, "item_id": item_id}, item_deltas)
 
     _count_day(key, response)
 
 
-def _count_day(key: Mapping[str, Any], response: Response) -> None:
-    day = local_day(response.created_at)
-    _upsert(DAILY, {**key, "day": day, "channel": response.channel}, {"responses": 1})
+def _count_day(key: Mapping[str, Any], response: Counted) -> None:
+    connection = db.session.connection()
+    connection.execute(DAY_UPSERT[connection.dialect.name], {
+        **key, "day": local_day(response.created_at), "channel": response.channel, "responses": 1})
 
 
-def _increment(table: Table, key: Mapping[str, Any], deltas: Mapping[str, int]):  # type: ignore[no-untyped-def]
-    """UPDATE table SET col = col + delta ... WHERE key (atomic in the database)."""
-    condition = [table.c[name] == value for name, value in key.items()]
-    return update(table).where(*condition).values({table.c[c]: table.c[c] + d for c, d in deltas.items()})
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _dialect_insert(table: Table) -> Insert:
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise RuntimeError(f"counters support SQLite and PostgreSQL, not {dialect}")
+def _dialect_insert(table: Table, dialect: str | None = None) -> Insert:
+    dialect = dialect or db.session.get_bind().dialect.name
+    if dialect not in _INSERTS:
+        raise RuntimeError(f"counters support SQLite and PostgreSQL, not {dialect}")
+    return _INSERTS[dialect](table)
+
+
+def _day_upsert(dialect: str) -> Insert:
+    """The day's row of a commune and channel: inserted, or its count raised (values bound when
+    executed)."""
+    stmt = _dialect_insert(DAILY, dialect)
+    return stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+        index_elements=["campaign_id", "commune_id", "day", "channel"],
+        set_={"responses": DAILY.c.responses + stmt.excluded.responses},  # type: ignore[attr-defined]
+    )
+
+
+DAY_UPSERT = {dialect: _day_upsert(dialect) for dialect in _INSERTS}
 
 
 def _upsert(table: Table, key: Mapping[str, Any], deltas: Mapping[str, int]) -> None:

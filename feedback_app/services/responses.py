@@ -6,27 +6,34 @@ import hashlib
 import json
 import uuid as uuidlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import Insert, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from ..domain.campaign import Window, window
-from ..domain.codes import is_valid_code, looks_like_code, normalise_code
-from ..domain.survey import Survey, check_answers
+from ..domain.codes import normalise_code
+from ..domain.survey import check_answers
 from ..extensions import db
-from ..models import Answer, Campaign, CampaignCommune, HouseholdCode, Response, Unit
+from ..models import Answer, Campaign, HouseholdCode, Response, Unit
+from ..models._time import utcnow
 from . import counters
-from .campaigns import campaign_commune, get_campaign
+from .entries import CodeView, Entry, check_digits, code_entry, link_entry
 from .errors import Refused
 from .surveys import survey_of
 
+__all__ = ["Channel", "Entry", "Recorded", "Submission", "check_may_answer", "open_entry",
+           "record_response"]
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RESPONSES = Response.__table__
+ANSWERS = Answer.__table__
 
 
 class Channel(StrEnum):
@@ -54,21 +61,31 @@ class Submission:
 
 @dataclass(frozen=True)
 class Recorded:
-    response: Response
-    created: bool  # False when the same client UUID was recorded before (a replay)
+    """A stored response: its id and client UUID, and whether this call stored it (False when the
+    same client UUID and content were recorded before: a replay)."""
+
+    response_id: int
+    uuid: str
+    created: bool
+
+    @property
+    def response(self) -> Response:
+        """The whole stored row, for callers that show more than its UUID."""
+        response = db.session.get(Response, self.response_id)
+        assert response is not None
+        return response
 
 
-@dataclass(frozen=True)
-class Entry:
-    """Where a household answers: a campaign's commune, and its code when it came with one."""
+class AnsweringRules(Protocol):
+    """What the rules read of a campaign (a services.entries.CampaignView or a Campaign row)."""
 
-    campaign: Campaign
-    commune: CampaignCommune
-    code: HouseholdCode | None
-    survey: Survey = field(compare=False)
+    household_codes: bool
+    open_link: bool
+    opens_on: date
+    closes_on: date
 
 
-def check_window(campaign: Campaign, today: date | None = None) -> None:
+def check_window(campaign: AnsweringRules, today: date | None = None) -> None:
     state = window(campaign.opens_on, campaign.closes_on, today or local_today())
     if state is Window.NOT_OPEN:
         raise Refused("campaign_not_open", status=403, campaign=campaign)
@@ -76,18 +93,11 @@ def check_window(campaign: Campaign, today: date | None = None) -> None:
         raise Refused("campaign_closed", status=403, campaign=campaign)
 
 
-def _check_digits(raw: str) -> str:
-    digits = normalise_code(raw)
-    if not looks_like_code(digits) or not is_valid_code(digits):
-        raise Refused("code_mistyped", status=400, code=raw)
-    return digits
-
-
 def lookup_code(raw: str) -> HouseholdCode:
     """The issued code a household typed, or Refused: mistyped (check digit), unknown."""
     code = db.session.scalar(
         select(HouseholdCode)
-        .filter_by(code=_check_digits(raw))
+        .filter_by(code=check_digits(raw))
         .options(joinedload(HouseholdCode.campaign).joinedload(Campaign.survey_version))
     )
     if code is None:
@@ -95,26 +105,8 @@ def lookup_code(raw: str) -> HouseholdCode:
     return code
 
 
-def code_used(code: HouseholdCode) -> bool:
-    return db.session.scalar(select(Response.id).filter_by(household_code_id=code.id)) is not None
-
-
-def _code_entry(raw: str) -> tuple[HouseholdCode, CampaignCommune, bool]:
-    """The issued code with its campaign (and survey version), its campaign commune (and unit),
-    and whether a response used it, in one query: every page and answer of a household needs it."""
-    used = select(Response.id).where(Response.household_code_id == HouseholdCode.id).exists()
-    row = db.session.execute(
-        select(HouseholdCode, CampaignCommune, used)
-        .join(HouseholdCode.campaign)
-        .join(CampaignCommune, (CampaignCommune.campaign_id == HouseholdCode.campaign_id)
-              & (CampaignCommune.unit_id == HouseholdCode.commune_id))
-        .where(HouseholdCode.code == _check_digits(raw))
-        .options(contains_eager(HouseholdCode.campaign).joinedload(Campaign.survey_version),
-                 joinedload(CampaignCommune.unit))
-    ).first()
-    if row is None:  # codes are only issued for a campaign's communes
-        raise Refused("code_unknown", status=404, code=raw)
-    return row[0], row[1], bool(row[2])
+def code_used(code_id: int) -> bool:
+    return db.session.scalar(select(Response.id).filter_by(household_code_id=code_id)) is not None
 
 
 def open_entry(
@@ -123,28 +115,26 @@ def open_entry(
     commune_code: str | None = None,
     today: date | None = None,
 ) -> Entry:
-    """Resolve and check who may answer, before answers are shown or taken.
+    """Resolve and check who may answer, before answers are shown or taken (one query).
 
     With a household code: the code must be issued, unused, and its campaign open to codes.
     With a commune code: the campaign must be open to answers through its commune link.
     """
     if household_code is not None:
-        code, commune, used = _code_entry(household_code)
-        campaign = code.campaign
-        if campaign_key is not None and campaign.key != campaign_key:
+        entry, used = code_entry(household_code)
+        if campaign_key is not None and entry.campaign.key != campaign_key:
             raise Refused("code_unknown", status=404, code=household_code)
-        check_may_answer(campaign, code, used, today)
-        return Entry(campaign, commune, code, survey_of(campaign.survey_version))
+        check_may_answer(entry.campaign, entry.code, used, today)
+        return entry
     if campaign_key is None or commune_code is None:
         raise Refused("who_missing", status=400)
-    campaign = get_campaign(campaign_key)
-    commune = campaign_commune(campaign, commune_code)
-    check_may_answer(campaign, None, False, today)
-    return Entry(campaign, commune, None, survey_of(campaign.survey_version))
+    entry = link_entry(campaign_key, commune_code)
+    check_may_answer(entry.campaign, None, False, today)
+    return entry
 
 
 def check_may_answer(
-    campaign: Campaign, code: HouseholdCode | None, used: bool, today: date | None = None
+    campaign: AnsweringRules, code: CodeView | None, used: bool, today: date | None = None
 ) -> None:
     """The rules every channel applies before taking answers, in this order: the way of answering
     is open (household codes, or the open commune link when there is no code), the campaign's
@@ -158,10 +148,16 @@ def check_may_answer(
 
 def content_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str) -> str:
     """What a replay must repeat to count as the same submission."""
+    return _content_hash(entry.campaign.key, entry.commune.unit_id,
+                         entry.code.code if entry.code else None, channel, answers, comment)
+
+
+def _content_hash(campaign_key: str, commune_id: int, code: str | None, channel: Channel,
+                  answers: Mapping[str, int], comment: str) -> str:
     payload = {
-        "campaign": entry.campaign.key,
-        "commune": entry.commune.unit_id,
-        "code": entry.code.code if entry.code else None,
+        "campaign": campaign_key,
+        "commune": commune_id,
+        "code": code,
         "channel": channel.value,
         "answers": dict(sorted(answers.items())),
         "comment": comment,
@@ -208,63 +204,65 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         if previous is not None:
             return _replayed(previous, sub, comment)
         raise Refused("answers_invalid", status=422, problems=problems, survey=entry.survey)
-    response = _insert_unless_taken(
-        uuid=client_uuid,
-        campaign_id=entry.campaign.id,
-        commune_id=entry.commune.unit_id,
-        household_code_id=entry.code.id if entry.code else None,
-        channel=sub.channel.value,
-        comment=comment or None,
-        content_hash=content_hash(entry, sub.channel, answers, comment),
-    )
-    if response is None:
+    now = utcnow()
+    response_id = _insert_unless_taken({
+        "uuid": client_uuid,
+        "campaign_id": entry.campaign.id,
+        "commune_id": entry.commune.unit_id,
+        "household_code_id": entry.code.id if entry.code else None,
+        "channel": sub.channel.value,
+        "comment": comment or None,
+        "content_hash": content_hash(entry, sub.channel, answers, comment),
+        "created_at": now,
+    })
+    if response_id is None:
         # The same UUID or the same household code is stored already (a replay, or a lost race).
         previous = _replay(client_uuid)
         if previous is not None:
             return _replayed(previous, sub, comment)
         raise Refused("code_used", status=409, code=entry.code.code if entry.code else None,
                       campaign=entry.campaign)
-    db.session.execute(
-        insert(Answer),
-        [{"response_id": response.id, "item_id": k, "value": v} for k, v in answers.items()],
+    connection = db.session.connection()
+    connection.execute(
+        insert(ANSWERS),
+        [{"response_id": response_id, "item_id": k, "value": v} for k, v in answers.items()],
     )
     # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
-    counters.count_response(response, entry.survey, answers)
-    return Recorded(response, created=True)
+    counters.count_response(
+        counters.Counted(entry.campaign.id, entry.commune.unit_id, sub.channel.value, now),
+        entry.survey, answers)
+    return Recorded(response_id, client_uuid, created=True)
 
 
-_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+def _insert_statement(dialect: str) -> Insert:
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert_(RESPONSES).on_conflict_do_nothing().returning(RESPONSES.c.id)
 
 
-def _insert_unless_taken(**values: object) -> Response | None:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the new row, or None when a unique value
-    (uuid, household code) is taken. Unlike a savepoint around a plain INSERT, a conflict
+_INSERT_RESPONSE = {dialect: _insert_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _insert_unless_taken(values: dict[str, Any]) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique
+    value (uuid, household code) is taken. Unlike a savepoint around a plain INSERT, a conflict
     leaves the transaction usable, and it costs one round trip instead of three."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _INSERTS[dialect](Response).values(**values).on_conflict_do_nothing()
-    return db.session.scalars(statement.returning(Response)).first()
+    connection = db.session.connection()
+    return connection.execute(_INSERT_RESPONSE[connection.dialect.name], values).scalar()
 
 
 def _replayed(previous: Response, sub: Submission, comment: str) -> Recorded:
-    entry = Entry(
-        previous.campaign,
-        db.session.scalar(
-            select(CampaignCommune).filter_by(
-                campaign_id=previous.campaign_id, unit_id=previous.commune_id
-            )
-        ),
-        previous.household_code,
-        survey_of(previous.campaign.survey_version),
-    )
-    answers, problems = check_answers(entry.survey, sub.answers, comment)
-    same_who = _same_who(previous, sub)
+    """A submission whose UUID is stored: the original when it says the same, else 409."""
+    answers, problems = check_answers(survey_of(previous.campaign.survey_version), sub.answers,
+                                      comment)
+    code = previous.household_code.code if previous.household_code else None
     if (
         problems
-        or not same_who
-        or content_hash(entry, sub.channel, answers, comment) != previous.content_hash
+        or not _same_who(previous, sub)
+        or _content_hash(previous.campaign.key, previous.commune_id, code, sub.channel, answers,
+                         comment) != previous.content_hash
     ):
         raise Refused("uuid_conflict", status=409, uuid=previous.uuid)
-    return Recorded(previous, created=False)
+    return Recorded(previous.id, previous.uuid, created=False)
 
 
 def _same_who(previous: Response, sub: Submission) -> bool:

@@ -132,3 +132,13 @@ def survey_of(version: SurveyVersion) -> Survey:
     if survey is None:
         survey = _PARSED[version.sha256] = parse_survey(version.spec)
     return survey
+
+
+def survey_by_sha(version_id: int, sha256: str) -> Survey:
+    """As survey_of, from a version's id and content hash (its spec is read only when this process
+    has not parsed that content yet)."""
+    survey = _PARSED.get(sha256)
+    if survey is None:
+        spec = db.session.scalar(select(SurveyVersion.spec).filter_by(id=version_id))
+        survey = _PARSED[sha256] = parse_survey(spec)
+    return survey

@@ -49,9 +49,12 @@ def without_control_characters(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) != "Cc")
 
 
+RESPONSE_FORM = ResponseFormSchema()  # schemas keep no state between loads
+
+
 def read_response_form(form: MultiDict) -> dict[str, Any]:
     """rid, comment and answers (item id -> raw value); Refused('form_tampered') when unreadable."""
     try:
-        return ResponseFormSchema().load(form)
+        return RESPONSE_FORM.load(form)
     except ValidationError as exc:
         raise Refused("form_tampered", status=400, fields=sorted(exc.messages)) from exc

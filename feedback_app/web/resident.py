@@ -84,7 +84,7 @@ def _survey_page(entry_of: Callable[[], Entry], **who: Any):  # type: ignore[no-
         if any(p.code == "unknown_item" for p in problems):
             raise Refused("form_tampered", status=400) from None
         return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems), 422
-    return redirect(url_for(".thanks", rid=recorded.response.uuid), 303)
+    return redirect(url_for(".thanks", rid=recorded.uuid), 303)
 
 
 def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = None,

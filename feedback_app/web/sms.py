@@ -51,6 +51,7 @@ class StatusSchema(Schema):
     ErrorCode = fields.Integer(load_default=None, allow_none=True)
 
 
+INBOUND, STATUS = InboundSchema(), StatusSchema()  # schemas keep no state between loads
 _SIGNATURE_KEY = "feedback_app.sms_signature_problem"
 _UNCHECKED = object()
 
@@ -99,7 +100,7 @@ def _load(schema: Schema) -> dict[str, Any]:
 @sender_messages
 def inbound() -> Response:
     _require_signature()
-    data = _load(InboundSchema())
+    data = _load(INBOUND)
     replies = handle_inbound(Inbound(data["MessageSid"], data["From"], data["Body"]))
     twiml = MessagingResponse()
     for reply in replies:
@@ -110,7 +111,7 @@ def inbound() -> Response:
 @bp.post("/twilio/status")
 def status() -> tuple[str, int]:
     _require_signature()
-    data = _load(StatusSchema())
+    data = _load(STATUS)
     handle_status(StatusReport(data["MessageSid"], data["MessageStatus"], data["To"],
                                data["ErrorCode"]))
     return "", 204

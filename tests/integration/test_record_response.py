@@ -88,7 +88,8 @@ def test_a_code_races_to_one_response(campaign, monkeypatch):
     code = codes_of(campaign)[0]
     record_response(by_code(campaign, code))
     db.session.commit()
-    monkeypatch.setattr(responses, "code_used", lambda code: False)
+    fresh = responses.code_entry  # the second post's check ran before the first was stored
+    monkeypatch.setattr(responses, "code_entry", lambda raw: (fresh(raw)[0], False))
     with pytest.raises(Refused) as refused:
         record_response(by_code(campaign, code, answers=all_answers(campaign, 2)))
     assert refused.value.reason == "code_used"

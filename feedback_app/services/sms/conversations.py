@@ -1,36 +1,124 @@
-"""Loading and saving SMS conversations, and what they point at."""
+"""Loading and saving SMS conversations, and what they point at.
+
+Every inbound message of a running survey reads its conversation, the number's settings and the
+conversation's entry (campaign, commune, household code and whether the code was used meanwhile)
+in ONE locked query, and writes its new state in one UPDATE: SQLAlchemy Core statements built once,
+returning small frozen views (the webhook's throughput is in BENCHMARKS.md, "SMS webhook").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select, update
 
 from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
-from ...models import Campaign, CampaignCommune, SmsConversation, Unit
-from ..responses import Entry, check_may_answer, code_used
-from ..surveys import survey_of
+from ...models import SmsConversation, SmsNumber, Unit
+from ...models._time import utcnow
+from ..entries import (
+    CAMPAIGNS,
+    CODES,
+    UNITS,
+    VERSIONS,
+    CodeView,
+    Entry,
+    campaign_columns,
+    code_used_column,
+    entry_of_row,
+    unit_columns,
+)
+from ..responses import check_may_answer
 
 ACTIVE = ("active", "paused")
+CONVERSATIONS = SmsConversation.__table__
+NUMBERS = SmsNumber.__table__
 
 
-def current_conversation(hashed: str) -> SmsConversation | None:
-    """The number's running conversation, locked until the end of the transaction (PostgreSQL), so
-    two messages from one phone handled at once cannot both answer the same question."""
-    query = (
-        select(SmsConversation)
-        .where(SmsConversation.number_hash == hashed, SmsConversation.status.in_(ACTIVE))
-        .order_by(SmsConversation.id.desc())
-        .limit(1)
-        .options(
-            joinedload(SmsConversation.campaign).joinedload(Campaign.survey_version),
-            joinedload(SmsConversation.household_code),
+@dataclass(frozen=True)
+class NumberSettings:
+    opted_out: bool
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A running conversation as one message found it (its row is locked until the commit)."""
+
+    id: int
+    uuid: str | None
+    status: str
+    position: int
+    answers: tuple[int, ...]
+    invalid_streak: int
+    entry: Entry
+    code_used: bool  # the household code was used (on the web, by a cadre) since it started
+
+
+def _number_column(name: str) -> Any:
+    return (select(NUMBERS.c[name]).where(NUMBERS.c.number_hash == bindparam("hashed"))
+            .scalar_subquery().label(f"number_{name}"))
+
+
+def _current_query() -> Any:
+    c = CONVERSATIONS.c
+    return (
+        select(c.id, c.uuid, c.status, c.position, c.answers, c.invalid_streak,
+               *campaign_columns(), *unit_columns(), CODES.c.id.label("code_id"),
+               CODES.c.code, code_used_column(c.household_code_id),
+               _number_column("opted_out"), _number_column("language"))
+        .select_from(
+            CONVERSATIONS.join(CAMPAIGNS, CAMPAIGNS.c.id == c.campaign_id)
+            .join(VERSIONS, VERSIONS.c.id == CAMPAIGNS.c.survey_version_id)
+            .join(UNITS, UNITS.c.id == c.commune_id)
+            .outerjoin(CODES, CODES.c.id == c.household_code_id)
         )
-        .with_for_update(of=SmsConversation)
+        .where(c.number_hash == bindparam("hashed"), c.status.in_(ACTIVE))
+        .order_by(c.id.desc())
+        .limit(1)
+        .with_for_update(of=CONVERSATIONS)
     )
-    return db.session.scalar(query)
+
+
+CURRENT = _current_query()
+NUMBER = select(NUMBERS.c.opted_out, NUMBERS.c.language).where(
+    NUMBERS.c.number_hash == bindparam("hashed"))
+SAVE_STATE = (
+    update(CONVERSATIONS)
+    .where(CONVERSATIONS.c.id == bindparam("conversation"))
+    .values(position=bindparam("position"),
+            answers=bindparam("answers", type_=CONVERSATIONS.c.answers.type),
+            invalid_streak=bindparam("invalid_streak"), status=bindparam("status"),
+            updated_at=bindparam("now"))
+)
+END = (
+    update(CONVERSATIONS)
+    .where(CONVERSATIONS.c.id == bindparam("conversation"))
+    .values(status=bindparam("status"), answers=[], household_code_id=None, uuid=None,
+            updated_at=bindparam("now"))
+)
+
+
+def current_conversation(hashed: str) -> tuple[Conversation | None, NumberSettings | None]:
+    """The number's running conversation, locked until the end of the transaction (PostgreSQL), so
+    two messages from one phone handled at once cannot both answer the same question; and the
+    number's settings (None when the product has never stored any for it)."""
+    connection = db.session.connection()
+    row = connection.execute(CURRENT, {"hashed": hashed}).first()
+    if row is None:
+        number = connection.execute(NUMBER, {"hashed": hashed}).first()
+        return None, NumberSettings(number.opted_out, number.language) if number else None
+    settings = (NumberSettings(row.number_opted_out, row.number_language)
+                if row.number_opted_out is not None else None)
+    code = CodeView(row.code_id, row.code) if row.code_id is not None else None
+    conversation = Conversation(
+        id=row.id, uuid=row.uuid, status=row.status, position=row.position,
+        answers=tuple(int(v) for v in row.answers), invalid_streak=row.invalid_streak,
+        entry=entry_of_row(row, code), code_used=bool(row.code_used),
+    )
+    return conversation, settings
 
 
 def last_conversation(hashed: str) -> SmsConversation | None:
@@ -43,46 +131,39 @@ def last_conversation(hashed: str) -> SmsConversation | None:
     return db.session.scalar(query)
 
 
-def end_conversation(conversation: SmsConversation | None, status: str) -> None:
+def end_conversation(conversation_id: int | None, status: str) -> None:
     """Finish a conversation and forget what linked the number to a household and its answers."""
-    if conversation is None:
+    if conversation_id is None:
         return
-    conversation.status = status
-    conversation.answers = []
-    conversation.household_code_id = None
-    conversation.uuid = None
-    db.session.flush()
+    db.session.connection().execute(
+        END, {"conversation": conversation_id, "status": status, "now": utcnow()})
 
 
-def state_of(conversation: SmsConversation) -> DialogueState:
+def state_of(conversation: Conversation) -> DialogueState:
     return DialogueState(
         position=conversation.position,
-        answers=tuple(int(v) for v in conversation.answers),
+        answers=conversation.answers,
         invalid_streak=conversation.invalid_streak,
         paused=conversation.status == "paused",
     )
 
 
-def save_state(conversation: SmsConversation, state: DialogueState) -> None:
-    conversation.position = state.position
-    conversation.answers = list(state.answers)
-    conversation.invalid_streak = state.invalid_streak
-    conversation.status = "paused" if state.paused else "active"
+def save_state(conversation: Conversation, state: DialogueState) -> None:
+    db.session.connection().execute(SAVE_STATE, {
+        "conversation": conversation.id, "position": state.position,
+        "answers": list(state.answers), "invalid_streak": state.invalid_streak,
+        "status": "paused" if state.paused else "active", "now": utcnow(),
+    })
 
 
-def entry_of(conversation: SmsConversation, today: date | None = None) -> Entry:
+def entry_of(conversation: Conversation, today: date | None = None) -> Entry:
     """Check again, at every step, that the household may still answer (its code may have been
     used on the web meanwhile): services.responses' rules, applied to what the conversation
     already points at."""
-    campaign = conversation.campaign
-    code = conversation.household_code
-    check_may_answer(campaign, code, code is not None and code_used(code), today)
-    commune = db.session.scalar(
-        select(CampaignCommune).filter_by(campaign_id=campaign.id, unit_id=conversation.commune_id)
-    )
-    assert commune is not None, "conversations start in a campaign's commune"
-    return Entry(campaign, commune, code, survey_of(campaign.survey_version))
+    entry = conversation.entry
+    check_may_answer(entry.campaign, entry.code, conversation.code_used, today)
+    return entry
 
 
-def place_name(unit: Unit, language: str) -> str:
+def place_name(unit: Unit | Any, language: str) -> str:
     return unit.full_name if language == "vi" else unit.full_name_en

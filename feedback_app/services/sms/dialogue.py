@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Insert, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from ...domain.phones import canonical_sender, mask_number
+from ...domain.phones import canonical_sender, mask_number, number_hash
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
 from ...domain.sms.replies import Command, parse_answer, parse_command, parse_compact, parse_start
@@ -31,6 +31,7 @@ from ..errors import Refused
 from ..responses import Channel, Entry, Submission, record_response
 from . import texts
 from .conversations import (
+    Conversation,
     current_conversation,
     end_conversation,
     entry_of,
@@ -39,7 +40,7 @@ from .conversations import (
     save_state,
     state_of,
 )
-from .numbers import find_number, hash_of, set_language, set_opted_out
+from .numbers import number_key, set_language, set_opted_out
 from .starting import claim_open_answer, resolve_start
 
 log = logging.getLogger(__name__)
@@ -54,45 +55,57 @@ class Inbound:
 
 def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     """The replies to one inbound message (each fits one GSM-7 segment; possibly none)."""
+    connection = db.session.connection()
     if not _claim(message.message_sid):
         # Seen before, or being handled by another request right now (PostgreSQL waits for it).
-        seen = db.session.scalar(
-            select(SmsInbound.replies).filter_by(message_sid=message.message_sid)
-        )
+        seen = connection.execute(REPLIES, {"sid": message.message_sid}).scalar()
         return list(seen or [])
-    hashed = hash_of(message.sender)
+    sender = canonical_sender(message.sender)
+    hashed = number_hash(number_key(), sender)
     replies = [texts.guard(r) for r in _Dialogue(hashed, today).respond(message.body)]
-    db.session.execute(
-        update(SmsInbound).filter_by(message_sid=message.message_sid).values(replies=replies)
-    )
-    log.info("sms %s from %s: %d replies", message.message_sid,
-             mask_number(canonical_sender(message.sender)), len(replies))
+    connection.execute(SAVE_REPLIES, {"sid": message.message_sid, "replies": replies})
+    log.info("sms %s from %s: %d replies", message.message_sid, mask_number(sender), len(replies))
     return replies
+
+
+INBOUND = SmsInbound.__table__
+REPLIES = select(INBOUND.c.replies).where(INBOUND.c.message_sid == bindparam("sid"))
+SAVE_REPLIES = (update(INBOUND).where(INBOUND.c.message_sid == bindparam("sid"))
+                .values(replies=bindparam("replies", type_=INBOUND.c.replies.type)))
+
+
+def _claim_statement(dialect: str) -> Insert:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(INBOUND).on_conflict_do_nothing(index_elements=["message_sid"])
+            .returning(INBOUND.c.message_sid))
+
+
+CLAIM = {dialect: _claim_statement(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 def _claim(message_sid: str) -> bool:
     """Insert the message's row unless it exists (one statement, no savepoint); True when new."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(SmsInbound).values(message_sid=message_sid, replies=[], created_at=utcnow())
-    statement = statement.on_conflict_do_nothing(index_elements=["message_sid"])
-    inserted = db.session.execute(statement.returning(SmsInbound.message_sid)).first()
-    return inserted is not None
+    connection = db.session.connection()
+    inserted = connection.execute(CLAIM[connection.dialect.name],
+                                  {"message_sid": message_sid, "replies": [], "created_at": utcnow()})
+    return inserted.first() is not None
 
 
 class _Dialogue:
     def __init__(self, hashed: str, today: date | None) -> None:
         self.hashed = hashed
         self.today = today
-        self.number = find_number(hashed)
+        # The running conversation (locked) and the number's settings, in one query.
+        self.conversation, self.number = current_conversation(hashed)
         default = current_app.config["BABEL_DEFAULT_LOCALE"]
         self.language = (self.number.language if self.number else None) or default
 
     def respond(self, body: str) -> list[str]:
         command = parse_command(body)
+        conversation = self.conversation
         if command is Command.OPT_OUT:
             set_opted_out(self.hashed, True)
-            end_conversation(current_conversation(self.hashed), "stopped")
+            end_conversation(conversation.id if conversation else None, "stopped")
             return self._say(texts.opted_out_text)
         if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
@@ -101,7 +114,6 @@ class _Dialogue:
             return []  # blocked until START
         if command is Command.OPT_IN:
             return self._say(texts.opted_in_text)
-        conversation = current_conversation(self.hashed)
         if command in (Command.ENGLISH, Command.VIETNAMESE):
             self.language = "en" if command is Command.ENGLISH else "vi"
             set_language(self.hashed, self.language)
@@ -124,7 +136,7 @@ class _Dialogue:
 
     # -- starting -----------------------------------------------------------------------------
 
-    def _start(self, start, conversation: SmsConversation | None) -> list[str]:  # type: ignore[no-untyped-def]
+    def _start(self, start, conversation: Conversation | None) -> list[str]:  # type: ignore[no-untyped-def]
         try:
             entry, compact = resolve_start(self.hashed, start, self.today)
         except Refused as refused:
@@ -135,7 +147,7 @@ class _Dialogue:
                 digits = ", ".join(str(v) for v, _ in texts.choice_labels(entry.survey, "vi"))
                 return self._say(texts.compact_text, result.problem, result.position,
                                  len(entry.survey.items), digits)
-        end_conversation(conversation, "abandoned")
+        end_conversation(conversation.id if conversation else None, "abandoned")
         started = SmsConversation(
             number_hash=self.hashed,
             campaign_id=entry.campaign.id,
@@ -150,17 +162,18 @@ class _Dialogue:
         db.session.add(started)
         db.session.flush()
         if compact:
-            return self._record(started, entry, parse_compact(compact, entry.survey).answers)
+            return self._record(started.id, started.uuid, entry,
+                                parse_compact(compact, entry.survey).answers)
         return [self._prompt(entry, 0, header=True)]
 
     # -- answering ----------------------------------------------------------------------------
 
-    def _continue(self, conversation: SmsConversation, body: str | None,
+    def _continue(self, conversation: Conversation, body: str | None,
                   command: Command | None) -> list[str]:
         try:
             entry = entry_of(conversation, self.today)
         except Refused as refused:
-            end_conversation(conversation, "ended")
+            end_conversation(conversation.id, "ended")
             return self._refused(refused)
         state = state_of(conversation)
         if command is Command.RESUME:
@@ -173,7 +186,7 @@ class _Dialogue:
         save_state(conversation, moved.state)
         if moved.outcome is Outcome.COMPLETE:
             answers = dict(zip(entry.survey.item_ids, moved.state.answers, strict=True))
-            return self._record(conversation, entry, answers)
+            return self._record(conversation.id, conversation.uuid, entry, answers)
         if moved.outcome is Outcome.ASK:
             return [self._prompt(entry, moved.state.position)]
         if moved.outcome is Outcome.REASK:
@@ -183,7 +196,7 @@ class _Dialogue:
             return self._say(texts.paused_text, moved.state.position + 1, len(entry.survey.items))
         return []  # paused and still no valid answer: stay silent
 
-    def _record(self, conversation: SmsConversation, entry: Entry,
+    def _record(self, conversation_id: int, response_uuid: str | None, entry: Entry,
                 answers: dict[str, int]) -> list[str]:
         """Record through the one service every channel uses; refused as a whole or not at all."""
         try:
@@ -200,16 +213,16 @@ class _Dialogue:
                         campaign_key=entry.campaign.key,
                         channel=Channel.SMS,
                         answers=answers,
-                        client_uuid=conversation.uuid,
+                        client_uuid=response_uuid,
                         household_code=entry.code.code if entry.code else None,
                         commune_code=None if entry.code else entry.commune.unit.code,
                     ),
                     self.today,
                 )
         except Refused as refused:
-            end_conversation(conversation, "ended")
+            end_conversation(conversation_id, "ended")
             return self._refused(refused)
-        end_conversation(conversation, "finished")
+        end_conversation(conversation_id, "finished")
         with texts.speaking(self.language):
             if entry.code is not None:
                 who = texts.household_who(entry.code.code)
