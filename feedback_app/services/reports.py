@@ -31,7 +31,7 @@ from ..models._time import utcnow
 from .access import Principal, relation
 from .campaigns import get_campaign, get_unit
 from .errors import Refused
-from .indices import campaign_index
+from .indices import IndexReport, campaign_index
 from .report_content import results_content, timestamp
 
 MAX_TEXT = 4000
@@ -115,10 +115,15 @@ def _log(report: Report, action: Action, actor: Actor, at: datetime, note: str =
     return entry
 
 
-def children_reports(campaign: Campaign, unit: Unit) -> list[ChildReport]:
+def children_reports(campaign: Campaign, unit: Unit,
+                     index: IndexReport | None = None) -> list[ChildReport]:
     """The unit's children in the campaign's tree (those with surveyed communes below), each with
-    its report, by code."""
-    index = campaign_index(campaign.key, unit.code, campaign.unit.scheme, depth=1)
+    its report, by code. `index`: the unit's index at depth 1 or more when the caller has it
+    already (the dashboard does), so that it is not computed twice."""
+    reusable = (index is not None and index.campaign.id == campaign.id and index.reexpressed is None
+                and index.unit(index.root).id == unit.id and index.root.children is not None)
+    if not reusable or index is None:
+        index = campaign_index(campaign.key, unit.code, campaign.unit.scheme, depth=1)
     children = [index.unit(node) for node in index.root.children or ()]
     reports = {r.unit_id: r for r in db.session.scalars(select(Report).where(
         Report.campaign_id == campaign.id, Report.unit_id.in_([c.id for c in children])))}
@@ -232,11 +237,13 @@ class ReportStatus:
     children: list[ChildReport]
 
 
-def report_status(actor: Actor, campaign_key: str, unit_code: str | None = None) -> ReportStatus:
-    """A unit's own report (default: the actor's unit) and the status of every child's report."""
+def report_status(actor: Actor, campaign_key: str, unit_code: str | None = None,
+                  index: IndexReport | None = None) -> ReportStatus:
+    """A unit's own report (default: the actor's unit) and the status of every child's report
+    (`index`: the unit's index, when the caller computed it already)."""
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
     authorize(actor, campaign, unit, Action.VIEW)
-    children = children_reports(campaign, unit) if unit.level != "commune" else []
+    children = children_reports(campaign, unit, index) if unit.level != "commune" else []
     return ReportStatus(campaign, unit, find_report(campaign, unit), children)
 
 

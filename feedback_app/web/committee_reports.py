@@ -66,7 +66,7 @@ def report_panel(index: IndexReport) -> ReportPanel:
     """The unit's report status, its children's statuses and the forms the account may use."""
     actor = current_actor()
     unit = index.unit(index.root)
-    state = reports.report_status(actor, index.campaign.key, unit.code)
+    state = reports.report_status(actor, index.campaign.key, unit.code, index)
     where = relation(g.principal, unit)
     may_submit = where is Relation.OWN and (permitted(actor.role, where, Action.SUBMIT)
                                              or permitted(actor.role, where, Action.RESUBMIT))

@@ -137,3 +137,21 @@ def test_dashboard_in_vietnamese_by_default(client, answered):  # type: ignore[n
     make_account("tinh", "12", "viewer")
     page = logged_in(client, "tinh").get("/committee/campaigns/test-campaign/units/12")
     assert "Tỷ lệ hài lòng" in page.text and "80,0%" in page.text
+
+
+def test_the_index_is_computed_once_per_dashboard(client, answered, monkeypatch):  # type: ignore[no-untyped-def]
+    """The report panel reuses the dashboard's index for the children's report statuses."""
+    from feedback_app.services import dashboard, indices, reports
+
+    calls = []
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return indices.campaign_index(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "campaign_index", counted)
+    monkeypatch.setattr(reports, "campaign_index", counted)
+    make_account("tinh", "12", "officer")
+    page = logged_in(client, "tinh").get(PROVINCE)
+    assert page.status_code == 200 and "03390" in page.get_data(as_text=True)
+    assert len(calls) == 1
