@@ -1,14 +1,16 @@
 """Throughput of the SMS webhook, side by side with a bare Flask endpoint on the same server.
 
-One multi-threaded server process (werkzeug, 127.0.0.1, a free port) serves the app with one more
-route, POST /bench/bare, that reads the form and returns a constant TwiML reply. The load loop (in
+One multi-threaded server process (werkzeug, 127.0.0.1, a free port) serves the app with two more
+routes: POST /bench/bare reads the form and returns a constant TwiML reply (the issue's
+comparison), and POST /bench/insert does the same after inserting one row in its own committed
+transaction (the floor of any webhook that stores what it received, as bench/load.py uses). The load loop (in
 this process, bounded in count and time) replays the same signed Twilio posts against both routes:
 for the webhook they are whole conversations (household code, then one answer per message, each a
 new MessageSid), so every request runs a dialogue step and the last one records a response.
 
     .venv/bin/python bench/sms_webhook.py [--requests 1500] [--threads 4] [--database-url URL]
 
-Prints requests/second for both and their ratio (target: webhook >= 0.5 x bare). With
+Prints requests/second for the three and the ratios (target: webhook >= 0.5 x bare). With
 --database-url give an empty database (the demo campaign's unused codes are the conversations).
 """
 
@@ -35,11 +37,22 @@ TOKEN = "bench-auth-token"
 TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>ok</Message></Response>'
 
 
+FLOOR = "bench_sms_floor"
+
+
+def _floor_table():  # type: ignore[no-untyped-def]
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    return Table(FLOOR, MetaData(), Column("id", Integer, primary_key=True),
+                 Column("sid", String(64), nullable=False))
+
+
 def _make_app(database_url: str):  # type: ignore[no-untyped-def]
     from flask import Response, request
+    from sqlalchemy import insert
 
     from feedback_app import create_app
-    from feedback_app.extensions import csrf
+    from feedback_app.extensions import csrf, db
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "TESTING": False,
                       "PUBLIC_BASE_URL": BASE, "SMS_BACKEND": "fake", "REDIS_URL": None,
@@ -49,6 +62,15 @@ def _make_app(database_url: str):  # type: ignore[no-untyped-def]
     @csrf.exempt
     def bare() -> Response:
         request.form.get("Body")
+        return Response(TWIML, mimetype="application/xml")
+
+    floor = _floor_table()
+
+    @app.post("/bench/insert")
+    @csrf.exempt
+    def insert_one() -> Response:
+        db.session.execute(insert(floor).values(sid=request.form.get("MessageSid", "")))
+        db.session.commit()
         return Response(TWIML, mimetype="application/xml")
 
     return app
@@ -69,6 +91,7 @@ def _prepare(database_url: str) -> list[str]:
         upgrade()
         demo = ensure_demo(PROJECT_ROOT / "surveys", local_today())
         db.session.commit()
+        _floor_table().create(db.engine, checkfirst=True)
         return [row.code for row in code_rows(demo.campaign, unused_only=True)]
 
 
@@ -173,25 +196,34 @@ def main() -> None:
         per_round = max(1, len(conversations) // args.rounds)
         print(f"server: werkzeug threaded, 1 process; clients: {args.threads} threads; "
               f"database: {database_url.split(':')[0]}; {len(codes)} household codes")
-        results: dict[str, list[float]] = {"bare": [], "webhook": []}
+        results: dict[str, list[float]] = {"bare": [], "insert": [], "webhook": []}
         for round_ in range(args.rounds):
             mine = conversations[round_ * per_round: (round_ + 1) * per_round]
             hook: list[list[tuple[str, bytes, dict[str, str]]]] = [[] for _ in range(args.threads)]
             for i, conversation in enumerate(mine):
                 hook[i % args.threads].extend(_signed("/sms/twilio", p) for p in conversation)
             bare = [[("/bench/bare", body, headers) for _, body, headers in s] for s in hook]
+            floor = [[("/bench/insert", body, headers) for _, body, headers in s] for s in hook]
             if round_ == 0:
                 _load(port, [s[:20] for s in bare], args.time_limit)  # warm-up
+                _load(port, [s[:20] for s in floor], args.time_limit)
             rps_bare, _, bare_errors = _load(port, bare, args.time_limit)
+            rps_floor, _, floor_errors = _load(port, floor, args.time_limit)
             rps_hook, ok, hook_errors = _load(port, hook, args.time_limit)
             results["bare"].append(rps_bare)
+            results["insert"].append(rps_floor)
             results["webhook"].append(rps_hook)
             print(f"round {round_ + 1}: bare {rps_bare:7.1f} req/s ({bare_errors} errors)   "
+                  f"insert {rps_floor:7.1f} req/s ({floor_errors} errors)   "
                   f"webhook {rps_hook:7.1f} req/s ({hook_errors} errors, {ok} ok)")
-        bare_mid, hook_mid = median(results["bare"]), median(results["webhook"])
-        print(f"bare Flask endpoint: {bare_mid:.1f} req/s (median of {args.rounds} rounds)")
-        print(f"SMS webhook:         {hook_mid:.1f} req/s (median of {args.rounds} rounds)")
-        print(f"ratio webhook/bare:  {hook_mid / bare_mid:.2f} (target >= 0.5)")
+        bare_mid, floor_mid = median(results["bare"]), median(results["insert"])
+        hook_mid = median(results["webhook"])
+        print(f"bare Flask endpoint:        {bare_mid:.1f} req/s (median of {args.rounds} rounds)")
+        print(f"endpoint inserting one row: {floor_mid:.1f} req/s")
+        print(f"SMS webhook:                {hook_mid:.1f} req/s")
+        print(f"ratio webhook/bare:         {hook_mid / bare_mid:.2f} (target >= 0.5: "
+              f"{'met' if hook_mid / bare_mid >= 0.5 else 'NOT met'})")
+        print(f"ratio webhook/insert-floor: {hook_mid / floor_mid:.2f}")
     finally:
         server.terminate()
         server.join()
