@@ -80,9 +80,21 @@ def _require_signature() -> None:
         abort(403)
 
 
+_SENDER_KEY = "feedback_app.sms_sender_hash"
+
+
+def _sender_hash() -> str:
+    """The sender's keyed hash, computed once per request (the rate limit and the dialogue both
+    need it, and normalising a number with phonenumbers is not free)."""
+    hashed = request.environ.get(_SENDER_KEY)
+    if hashed is None:
+        hashed = request.environ[_SENDER_KEY] = hash_of(request.form.get("From", "")[:64])
+    return hashed
+
+
 def _sender_key() -> str:
-    """The sender's keyed hash: the limit's counters never hold a number in clear."""
-    return "sms:" + hash_of(request.form.get("From", "")[:64])
+    """The limit's key: the counters never hold a number in clear."""
+    return "sms:" + _sender_hash()
 
 
 sender_messages = limited("RATELIMIT_SMS", SMS_SENDERS, methods=["POST"], key_func=_sender_key,
@@ -101,7 +113,8 @@ def _load(schema: Schema) -> dict[str, Any]:
 def inbound() -> Response:
     _require_signature()
     data = _load(INBOUND)
-    replies = handle_inbound(Inbound(data["MessageSid"], data["From"], data["Body"]))
+    replies = handle_inbound(Inbound(data["MessageSid"], data["From"], data["Body"],
+                                     sender_hash=_sender_hash()))
     twiml = MessagingResponse()
     for reply in replies:
         twiml.message(reply)

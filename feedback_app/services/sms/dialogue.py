@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from ...domain.phones import canonical_sender, mask_number, number_hash
+from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
 from ...domain.sms.replies import Command, parse_answer, parse_command, parse_compact, parse_start
@@ -40,7 +40,7 @@ from .conversations import (
     save_state,
     state_of,
 )
-from .numbers import number_key, set_language, set_opted_out
+from .numbers import hash_of, set_language, set_opted_out
 from .starting import claim_open_answer, resolve_start
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class Inbound:
     message_sid: str
     sender: str
     body: str
+    sender_hash: str | None = None  # hash_of(sender), when the caller has it already
 
 
 def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
@@ -60,11 +61,10 @@ def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
         # Seen before, or being handled by another request right now (PostgreSQL waits for it).
         seen = connection.execute(REPLIES, {"sid": message.message_sid}).scalar()
         return list(seen or [])
-    sender = canonical_sender(message.sender)
-    hashed = number_hash(number_key(), sender)
+    hashed = message.sender_hash or hash_of(message.sender)
     replies = [texts.guard(r) for r in _Dialogue(hashed, today).respond(message.body)]
     connection.execute(SAVE_REPLIES, {"sid": message.message_sid, "replies": replies})
-    log.info("sms %s from %s: %d replies", message.message_sid, mask_number(sender), len(replies))
+    log.info("sms %s from %s: %d replies", message.message_sid, _masked(message.sender), len(replies))
     return replies
 
 
@@ -81,6 +81,12 @@ def _claim_statement(dialect: str) -> Insert:
 
 
 CLAIM = {dialect: _claim_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def _masked(sender: str) -> str:
+    """The sender as logs show it: Twilio writes numbers in E.164 (+84...), which masks as it is;
+    anything else is normalised first, so that a national form shows no more digits."""
+    return mask_number(sender if sender.startswith("+") else canonical_sender(sender))
 
 
 def _claim(message_sid: str) -> bool:
