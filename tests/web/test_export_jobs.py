@@ -228,6 +228,7 @@ def test_without_redis_the_export_is_streamed_in_the_request(app, province_clien
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Disposition"] == 'attachment; filename="test-campaign-12-results.csv"'
+    assert response.data.startswith("\ufeffkind,code,".encode())  # read it all: closes the stream
     xlsx = province_client.get(f"{DASH}/{PROVINCE}/export/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
@@ -243,3 +244,4 @@ def test_redis_unreachable_when_asking_falls_back_to_the_request(app, rq, provin
                         RedisExportStore(down, Queue(rq.exports.name, connection=down), 3600))
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
+    assert response.data.startswith("\ufeffkind,code,".encode())  # read it all: closes the stream
