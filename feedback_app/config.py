@@ -58,6 +58,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     }
     config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))
+    config.update(_export_settings(env))
     secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
     deployment.check_secret(overrides.get("FEEDBACK_ENV", config["FEEDBACK_ENV"]), secret)
     config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
@@ -88,4 +89,13 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         "SMS_RETRY_BASE_SECONDS": float(env.get("SMS_RETRY_BASE_SECONDS", "2")),
         # How long `sms invite` keeps trying to queue its messages while Redis is unreachable.
         "SMS_ENQUEUE_PATIENCE": float(env.get("SMS_ENQUEUE_PATIENCE", "900")),
+    }
+
+
+def _export_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Exports prepared by the RQ worker (with REDIS_URL): their queue, and how long Redis keeps a
+    finished file (and the record of a job) for its download."""
+    return {
+        "EXPORT_QUEUE": env.get("EXPORT_QUEUE", "feedback_app-exports"),
+        "EXPORT_TTL": int(env.get("EXPORT_TTL", "3600")),
     }

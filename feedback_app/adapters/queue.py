@@ -11,10 +11,11 @@ import queue as stdlib_queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 JOB_TIMEOUT = 600  # seconds one job may take (retries with backoff included)
 FAILED_JOB_TTL = 3600  # failed RQ jobs (their arguments hold phone numbers) are kept one hour
@@ -175,17 +176,23 @@ class RedisProgress:
 
 
 class RQQueue:
-    """RQ on Redis. Keys of this app start with the queue name, so two apps can share a Redis."""
+    """RQ on Redis. Keys of this app start with the queue name, so two apps can share a Redis.
+
+    `export_name` is the queue of the export jobs (adapters.export_store), on the same Redis: a
+    queue of its own, so that a file a committee member waits for is not queued behind hours of
+    rate-limited invitations; the worker takes it first.
+    """
 
     kind = "rq"
 
-    def __init__(self, redis_url: str, name: str) -> None:
+    def __init__(self, redis_url: str, name: str, export_name: str | None = None) -> None:
         from redis import Redis
         from rq import Queue
 
         self.redis = Redis.from_url(redis_url)
         self.name = name
         self.queue = Queue(name, connection=self.redis)
+        self.exports = Queue(export_name, connection=self.redis) if export_name else None
 
     def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
         self.queue.enqueue(func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
@@ -202,10 +209,12 @@ class RQQueue:
 
     def worker(self) -> Any:
         """An RQ worker that runs jobs in this process (no fork: the app and its database pool
-        stay usable), for `flask --app wsgi worker` and tests."""
+        stay usable), for `flask --app wsgi worker` and tests. It listens to the export queue
+        first (RQ takes the queues in order), then to the SMS queue."""
         from rq import SimpleWorker
 
-        return SimpleWorker([self.queue], connection=self.redis)
+        queues = [self.exports, self.queue] if self.exports is not None else [self.queue]
+        return SimpleWorker(queues, connection=self.redis)
 
 
 ENQUEUE_RETRY_FIRST, ENQUEUE_RETRY_MAX = 1.0, 30.0  # seconds between tries while it is down
@@ -237,14 +246,33 @@ def enqueue_patiently(queue: TaskQueue, func: Callable[..., Any], *args: Any, de
             delay = min(delay * 2, ENQUEUE_RETRY_MAX)
 
 
+@contextmanager
+def job_app_context() -> Iterator[None]:
+    """Jobs run in `flask worker`'s app context; a bare `rq worker` gets an app of its own."""
+    if has_app_context():
+        yield
+        return
+    from .. import create_app
+
+    with create_app().app_context():
+        yield
+
+
 def build_queue(app: Flask, config: Mapping[str, Any]) -> TaskQueue:
     if config.get("REDIS_URL"):
-        return RQQueue(config["REDIS_URL"], config["SMS_QUEUE"])
+        return RQQueue(config["REDIS_URL"], config["SMS_QUEUE"], config["EXPORT_QUEUE"])
     return InProcessQueue(app)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["task_queue"] = build_queue(app, app.config)
+    from .export_store import RedisExportStore
+
+    queue = build_queue(app, app.config)
+    app.extensions["task_queue"] = queue
+    # Export files are prepared by the worker only with Redis; without it they are built in the request.
+    exports = getattr(queue, "exports", None)
+    app.extensions["export_store"] = (RedisExportStore(queue.redis, exports, app.config["EXPORT_TTL"])  # type: ignore[attr-defined]
+                                      if exports is not None else None)
 
 
 def task_queue() -> TaskQueue:

@@ -100,7 +100,7 @@ def _follow(run: invites.InviteRun, queue) -> dict[str, int]:  # type: ignore[no
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an RQ worker for the SMS jobs (needs REDIS_URL)."""
+    """Run an RQ worker for the export jobs (first) and the SMS jobs (needs REDIS_URL)."""
     queue = task_queue()
     if queue.kind != "rq":
         raise click.ClickException(

@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
         api,
         auth,
         collect,
+        committee_exports,
         committee_reports,
         dashboard,
         limits,
@@ -44,6 +45,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(committee_reports.bp)
+    app.register_blueprint(committee_exports.bp)
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
     api.register(app)

@@ -36,6 +36,10 @@ def committee_message(refused: Refused) -> Message | None:
         return Message(gettext("Household code of another commune"),
                        gettext("This household code was issued for another commune or campaign. "
                                "Please check the code on the household's slip."))
+    if reason == "export_unknown":
+        return Message(gettext("Export not found"),
+                       gettext("This export does not exist or has expired. Please ask for it again from "
+                               "the unit's page."))
     if reason == "page_invalid":
         return Message(gettext("Page not found"), gettext("Please go back and try again."))
     return None

@@ -19,15 +19,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.wrappers import Response
 
-from ..domain.reports import Action, Actor, Relation, Role, permitted
+from ..domain.reports import Action, Actor, Relation, permitted
 from ..i18n import language
 from ..models import Report, Unit
 from ..services import reports
 from ..services.access import relation
 from ..services.campaigns import get_campaign, get_unit
 from ..services.errors import Refused
+from ..services.export_jobs import ExportRequest, actor_of, export_source, queues_exports, start_export
 from ..services.export_labels import item_label, percent, status_label, unit_name, verdict_label
-from ..services.exports import FORMATS, report_source, results_source
+from ..services.exports import FORMATS
 from ..services.indices import IndexReport
 from .auth import login_required
 from .committee_forms import ActionForm, ReturnReportForm, SubmitReportForm
@@ -41,8 +42,7 @@ STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("
 
 def current_actor() -> Actor:
     """The logged-in account as the actor of a reporting step (always scoped: never None)."""
-    account = g.account
-    return Actor(account.username, Role(account.role), account.unit.scheme, account.unit.code)
+    return actor_of(g.account)
 
 
 @dataclass
@@ -163,18 +163,22 @@ class ExportArgs(Schema):
 @login_required()
 def export(key: str, code: str, kind: str, fmt: str) -> Response:
     """A download of the unit's results as of now (`results`) or of its report (`report`):
-    CSV (streamed), XLSX, or the printable page (`html`)."""
+    CSV (streamed), XLSX, or the printable page (`html`). With Redis, CSV and XLSX are prepared by
+    the worker: the member is sent to the page that waits for the file (web/committee_exports)."""
     if fmt not in FORMATS or kind not in ("results", "report"):
         abort(404)
-    if kind == "report":
-        source = report_source(current_actor(), key, code)
-    else:
+    depth = 1
+    if kind == "results":
         try:
-            depth: int = ExportArgs().load(request.args)["depth"]
+            depth = ExportArgs().load(request.args)["depth"]
         except ValidationError:
             raise Refused("page_invalid", status=400) from None
-        source = results_source(current_actor(), key, code, depth)
-    return export_response(source, fmt, language())
+    wanted = ExportRequest(kind, key, code, fmt, depth, language())
+    if queues_exports(fmt):
+        job_id = start_export(g.account, wanted)
+        if job_id is not None:
+            return redirect(url_for("committee_exports.status", job_id=job_id), 303)
+    return export_response(export_source(current_actor(), wanted), fmt, language())
 
 
 def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:

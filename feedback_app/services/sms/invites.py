@@ -8,15 +8,14 @@ import csv
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, has_app_context
+from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
-from ...adapters.queue import enqueue_deadline, enqueue_patiently, task_queue
+from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_context, task_queue
 from ...adapters.sms import SmsError, sms_sender
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
@@ -198,22 +197,10 @@ def send_with_retry(send: Callable[[], str], attempts: int, base_delay: float,
     raise AssertionError("unreachable")
 
 
-@contextmanager
-def _app_context() -> Iterator[None]:
-    """Jobs run in `flask worker`'s app context; a bare `rq worker` gets an app of its own."""
-    if has_app_context():
-        with nullcontext():
-            yield
-        return
-    from ... import create_app
-
-    with create_app().app_context():
-        yield
-
 
 def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
     """The queued job: send one invitation unless the number opted out meanwhile."""
-    with _app_context():
+    with job_app_context():
         queue = task_queue()
         progress = queue.progress(run_key)
         outcome = "failed"
