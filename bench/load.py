@@ -253,6 +253,13 @@ class Gunicorn:
         raise SystemExit(f"gunicorn {self.target} did not start")
 
     def __exit__(self, *exc: object) -> None:
+        code = self.process.poll()
+        if code is not None:  # the server went away during the run: say so, with its last words
+            log = Path(self.env["GUNICORN_ERROR_LOG"])
+            tail = log.read_text(errors="replace").splitlines()[-15:] if log.exists() else []
+            print(f"gunicorn {self.target} exited during the run (code {code}); the end of its "
+                  "error log:\n  " + "\n  ".join(tail), file=sys.stderr)
+            return
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
 
