@@ -33,6 +33,16 @@ class RedisExportStore:
         self.queue.enqueue(func, job_id, job_id=job_id, job_timeout=EXPORT_JOB_TIMEOUT, result_ttl=0,
                            failure_ttl=self.ttl, description=description)
 
+    def has_worker(self) -> bool:
+        """Whether a worker listens to the export queue now. RQ workers register themselves with a
+        heartbeat; the registrations of workers that died without a word are dropped first (their
+        heartbeat key has expired)."""
+        from rq import Worker
+        from rq.worker_registration import clean_worker_registry
+
+        clean_worker_registry(self.queue)
+        return Worker.count(connection=self.redis, queue=self.queue) > 0
+
     def record(self, job_id: str) -> dict[str, str] | None:
         found = self.redis.hgetall(self._record(job_id))
         return {k.decode(): v.decode() for k, v in found.items()} if found else None

@@ -81,7 +81,8 @@ def queues_exports(fmt: str) -> bool:
 
 def start_export(account: Account, request: ExportRequest) -> str | None:
     """Check the account's scope now, then queue the export; its job id, or None when the export
-    is to be built in the request (no Redis, the print page, or Redis unreachable right now)."""
+    is to be built in the request (no Redis, the print page, Redis unreachable right now, or no
+    worker running to build it)."""
     source = export_source(actor_of(account), request)
     store = _store()
     if store is None or request.fmt not in QUEUED_FORMATS:
@@ -91,6 +92,11 @@ def start_export(account: Account, request: ExportRequest) -> str | None:
               "filename": f"{source.filename}.{request.fmt}", "state": "queued",
               "queued_at": datetime.now(UTC).isoformat(timespec="seconds")}
     try:
+        if not store.has_worker():
+            # Nothing would ever build it: the member would wait on a page that never finishes.
+            log.warning("no worker listens to the export queue (flask --app wsgi worker); "
+                        "export built in the request")
+            return None
         store.submit(build_export, job_id, record,
                      description=f"export {request.kind} {request.campaign_key}/{request.unit_code}"
                                  f".{request.fmt}")

@@ -25,6 +25,7 @@ from feedback_app.services import export_jobs, reports
 
 from ..committee_support import logged_in, make_account
 from ..reports_support import answered, officer
+from ..sms_support import enable_app_logs
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 DASH = "/committee/campaigns/test-campaign/units"
@@ -44,7 +45,10 @@ def rq(app, monkeypatch):  # type: ignore[no-untyped-def]
     store = RedisExportStore(queue.redis, queue.exports, app.config["EXPORT_TTL"])
     monkeypatch.setitem(app.extensions, "task_queue", queue)
     monkeypatch.setitem(app.extensions, "export_store", store)
+    listening = queue.worker()  # a worker is up (registered, as `flask worker` does at start)
+    listening.register_birth()
     yield queue
+    listening.register_death()
     for q in (queue.queue, queue.exports):
         q.delete(delete_jobs=True)
     for pattern in (f"{name}*", f"rq:*{name}*"):
@@ -245,3 +249,18 @@ def test_redis_unreachable_when_asking_falls_back_to_the_request(app, rq, provin
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
     assert response.data.startswith("\ufeffkind,code,".encode())  # read it all: closes the stream
+
+
+def test_without_a_running_worker_the_export_is_built_in_the_request(app, rq, province_client,
+                                                                    caplog):  # type: ignore[no-untyped-def]
+    """REDIS_URL set but no `flask worker` running: queueing would leave the member waiting on a
+    page that never finishes, so the file is built in the request, as without Redis."""
+    enable_app_logs()
+    caplog.set_level("WARNING")
+    for worker in list(rq.worker().all(queue=rq.exports)):
+        worker.register_death()
+    url = f"{DASH}/{PROVINCE}/export/results.csv"
+    response = province_client.get(url)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert rq.exports.count == 0
+    assert "no worker listens to the export queue" in caplog.text
