@@ -105,10 +105,6 @@ def lookup_code(raw: str) -> HouseholdCode:
     return code
 
 
-def code_used(code_id: int) -> bool:
-    return db.session.scalar(select(Response.id).filter_by(household_code_id=code_id)) is not None
-
-
 def open_entry(
     campaign_key: str | None,
     household_code: str | None = None,

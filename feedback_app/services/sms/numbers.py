@@ -60,11 +60,6 @@ def set_opted_out(hashed: str, opted_out: bool) -> None:
     db.session.flush()
 
 
-def language_of(hashed: str) -> str:
-    row = find_number(hashed)
-    return (row.language if row else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def set_language(hashed: str, language: str) -> None:
     ensure_number(hashed).language = language
     db.session.flush()
