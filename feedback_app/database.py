@@ -11,7 +11,10 @@ writers.
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from typing import Any
+
+from sqlalchemy import Insert, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 
@@ -33,3 +36,16 @@ def _no_driver_transactions(dbapi_connection, connection_record) -> None:  # typ
 
 def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
+
+
+DIALECTS = ("postgresql", "sqlite")
+
+
+def dialect_insert(table: Any, dialect: str) -> Insert:
+    """An INSERT with the dialect's ON CONFLICT clauses (both backends have them): for the upserts
+    and `DO NOTHING RETURNING` claims of the hot paths, built once per dialect."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"feedback_app supports SQLite and PostgreSQL, not {dialect}")

@@ -15,9 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, Update, bindparam, case, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
+from ..database import DIALECTS, dialect_insert
 from ..domain.survey import Survey
 from ..extensions import db
 from ..models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter
@@ -147,27 +147,17 @@ def _count_day(key: Mapping[str, Any], response: Counted) -> None:
         **key, "day": local_day(response.created_at), "channel": response.channel, "responses": 1})
 
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _dialect_insert(table: Table, dialect: str | None = None) -> Insert:
-    dialect = dialect or db.session.get_bind().dialect.name
-    if dialect not in _INSERTS:
-        raise RuntimeError(f"counters support SQLite and PostgreSQL, not {dialect}")
-    return _INSERTS[dialect](table)
-
-
 def _day_upsert(dialect: str) -> Insert:
     """The day's row of a commune and channel: inserted, or its count raised (values bound when
     executed)."""
-    stmt = _dialect_insert(DAILY, dialect)
+    stmt = dialect_insert(DAILY, dialect)
     return stmt.on_conflict_do_update(  # type: ignore[attr-defined]
         index_elements=["campaign_id", "commune_id", "day", "channel"],
         set_={"responses": DAILY.c.responses + stmt.excluded.responses},  # type: ignore[attr-defined]
     )
 
 
-DAY_UPSERT = {dialect: _day_upsert(dialect) for dialect in _INSERTS}
+DAY_UPSERT = {dialect: _day_upsert(dialect) for dialect in DIALECTS}
 
 
 def _upsert(table: Table, key: Mapping[str, Any], deltas: Mapping[str, int]) -> None:
@@ -175,7 +165,7 @@ def _upsert(table: Table, key: Mapping[str, Any], deltas: Mapping[str, int]) -> 
     INSERT ... ON CONFLICT DO UPDATE statement on both SQLite and PostgreSQL."""
     values = {c.name: 0 for c in table.columns if c.name not in key}
     values.update(deltas)
-    stmt = _dialect_insert(table).values({**key, **values})
+    stmt = dialect_insert(table, db.session.get_bind().dialect.name).values({**key, **values})
     stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
         index_elements=list(key),
         set_={c: table.c[c] + stmt.excluded[c] for c in deltas},  # type: ignore[attr-defined]

@@ -12,11 +12,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Insert, insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from ..database import DIALECTS, dialect_insert
 from ..domain.campaign import Window, window
 from ..domain.codes import normalise_code
 from ..domain.survey import check_answers
@@ -230,12 +229,10 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     return Recorded(response_id, client_uuid, created=True)
 
 
-def _insert_statement(dialect: str) -> Insert:
-    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert_(RESPONSES).on_conflict_do_nothing().returning(RESPONSES.c.id)
-
-
-_INSERT_RESPONSE = {dialect: _insert_statement(dialect) for dialect in ("postgresql", "sqlite")}
+_INSERT_RESPONSE = {
+    dialect: dialect_insert(RESPONSES, dialect).on_conflict_do_nothing().returning(RESPONSES.c.id)
+    for dialect in DIALECTS
+}
 
 
 def _insert_unless_taken(values: dict[str, Any]) -> int | None:

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Insert, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ...database import DIALECTS, dialect_insert
 from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
@@ -74,13 +73,11 @@ SAVE_REPLIES = (update(INBOUND).where(INBOUND.c.message_sid == bindparam("sid"))
                 .values(replies=bindparam("replies", type_=INBOUND.c.replies.type)))
 
 
-def _claim_statement(dialect: str) -> Insert:
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return (insert(INBOUND).on_conflict_do_nothing(index_elements=["message_sid"])
-            .returning(INBOUND.c.message_sid))
-
-
-CLAIM = {dialect: _claim_statement(dialect) for dialect in ("postgresql", "sqlite")}
+CLAIM = {
+    dialect: dialect_insert(INBOUND, dialect).on_conflict_do_nothing(index_elements=["message_sid"])
+    .returning(INBOUND.c.message_sid)
+    for dialect in DIALECTS
+}
 
 
 def _masked(sender: str) -> str:
