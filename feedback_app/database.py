@@ -7,6 +7,12 @@ request then failed and rolled back. The recipe from SQLAlchemy's SQLite documen
 the driver emits no BEGIN of its own and SQLAlchemy emits BEGIN when a transaction starts.
 Since every transaction now really begins, SQLite runs in WAL mode so that open reads do not block
 writers.
+
+A transaction that reads and then writes (an SMS step reads its conversation, then saves it) asks
+for `writing()` first: on SQLite it then begins with BEGIN IMMEDIATE, taking the write lock before
+its first read. With a plain BEGIN, a concurrent writer's commit between the read and the write
+would leave the transaction on a stale snapshot, and SQLite refuses such an upgrade at once
+(SQLITE_BUSY, not retried by the busy timeout). PostgreSQL needs nothing: its row locks do this.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from sqlalchemy import Insert, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, scoped_session
 
 
 def configure_engine(engine: Engine) -> None:
@@ -35,7 +42,22 @@ def _no_driver_transactions(dbapi_connection, connection_record) -> None:  # typ
 
 
 def _begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get(WRITING, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITING = "feedback_app_writing"
+
+
+def writing(session: Session | scoped_session[Session]) -> Connection:
+    """The session's connection, for a transaction that will write (see the module's docstring).
+    It matters only when called before the transaction's first statement; later it is the
+    transaction's connection as it is. The hot paths use it for their Core statements."""
+    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's db.session: its current Session
+        session = session()
+    if session.in_transaction():
+        return session.connection()
+    return session.connection(execution_options={WRITING: True})
 
 
 DIALECTS = ("postgresql", "sqlite")

@@ -54,3 +54,29 @@ def mistyped_code(n: int) -> str:
     """A 15-digit code whose check digit is wrong: what a typo gives."""
     good = unissued_code(n)
     return good[:-1] + str((int(good[-1]) + 1) % 10)
+
+
+def at_once(count: int, run):  # type: ignore[no-untyped-def]
+    """`run(n)` in `count` threads released together; their results in order (an exception in a
+    thread is raised here). Each thread must make its own test client."""
+    import threading
+
+    barrier = threading.Barrier(count)
+    results: list[object] = [RuntimeError("not run")] * count
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            results[n] = run(n)
+        except BaseException as exc:  # re-raised by the caller's thread
+            results[n] = exc
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results

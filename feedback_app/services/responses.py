@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
-from ..database import DIALECTS, dialect_insert
+from ..database import DIALECTS, dialect_insert, writing
 from ..domain.campaign import Window, window
 from ..domain.codes import normalise_code
 from ..domain.survey import check_answers
@@ -186,6 +186,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     """
     client_uuid = parse_client_uuid(sub.client_uuid)
     comment = (sub.comment or "").strip()
+    writing(db.session)  # SQLite: take the write lock before the first read (database.py says why)
     try:
         entry = open_entry(sub.campaign_key, sub.household_code, sub.commune_code, today)
     except Refused:
