@@ -1,9 +1,11 @@
 """Loading and saving SMS conversations, and what they point at.
 
-Every inbound message of a running survey reads its conversation, the number's settings and the
-conversation's entry (campaign, commune, household code and whether the code was used meanwhile)
-in ONE locked query, and writes its new state in one UPDATE: SQLAlchemy Core statements built once,
-returning small frozen views (the webhook's throughput is in BENCHMARKS.md, "SMS webhook").
+Every inbound message of a running survey reads, in ONE locked query, its conversation, the
+number's settings, the conversation's entry (campaign, commune, household code and whether the code
+was used meanwhile) and the stored replies of its MessageSid when it was handled before; it writes
+its new state in one UPDATE. SQLAlchemy Core statements built once, run on the connection the
+caller hands in, returning small frozen views (the webhook's throughput is in BENCHMARKS.md, "SMS
+webhook").
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 
 from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
-from ...models import SmsConversation, SmsNumber, Unit
+from ...models import SmsConversation, SmsInbound, SmsNumber, Unit
 from ...models._time import utcnow
 from ..entries import (
     CAMPAIGNS,
@@ -35,6 +38,7 @@ from ..responses import check_may_answer
 ACTIVE = ("active", "paused")
 CONVERSATIONS = SmsConversation.__table__
 NUMBERS = SmsNumber.__table__
+INBOUND = SmsInbound.__table__
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,19 @@ def _number_column(name: str) -> Any:
             .scalar_subquery().label(f"number_{name}"))
 
 
+def _seen_column() -> Any:
+    """The replies stored for this MessageSid (NULL when it was never handled)."""
+    return (select(INBOUND.c.replies).where(INBOUND.c.message_sid == bindparam("sid"))
+            .scalar_subquery().label("seen_replies"))
+
+
 def _current_query() -> Any:
     c = CONVERSATIONS.c
     return (
         select(c.id, c.uuid, c.status, c.position, c.answers, c.invalid_streak,
                *campaign_columns(), *unit_columns(), CODES.c.id.label("code_id"),
                CODES.c.code, code_used_column(c.household_code_id),
-               _number_column("opted_out"), _number_column("language"))
+               _number_column("opted_out"), _number_column("language"), _seen_column())
         .select_from(
             CONVERSATIONS.join(CAMPAIGNS, CAMPAIGNS.c.id == c.campaign_id)
             .join(VERSIONS, VERSIONS.c.id == CAMPAIGNS.c.survey_version_id)
@@ -83,8 +93,9 @@ def _current_query() -> Any:
 
 
 CURRENT = _current_query()
-NUMBER = select(NUMBERS.c.opted_out, NUMBERS.c.language).where(
-    NUMBERS.c.number_hash == bindparam("hashed"))
+# Without a running conversation: the number's settings and the MessageSid's replies (one row,
+# NULLs for what is not stored).
+NUMBER = select(_number_column("opted_out"), _number_column("language"), _seen_column())
 SAVE_STATE = (
     update(CONVERSATIONS)
     .where(CONVERSATIONS.c.id == bindparam("conversation"))
@@ -101,24 +112,36 @@ END = (
 )
 
 
-def current_conversation(hashed: str) -> tuple[Conversation | None, NumberSettings | None]:
+@dataclass(frozen=True)
+class Found:
+    """What one message finds: the number's running conversation (locked), its settings, and the
+    replies already sent for this MessageSid (None when it is new)."""
+
+    conversation: Conversation | None
+    number: NumberSettings | None
+    seen_replies: list[str] | None
+
+
+def current_conversation(connection: Connection, hashed: str, message_sid: str) -> Found:
     """The number's running conversation, locked until the end of the transaction (PostgreSQL), so
-    two messages from one phone handled at once cannot both answer the same question; and the
-    number's settings (None when the product has never stored any for it)."""
-    connection = db.session.connection()
-    row = connection.execute(CURRENT, {"hashed": hashed}).first()
+    two messages from one phone handled at once cannot both answer the same question; the
+    number's settings (None when the product has never stored any for it); and whether this
+    MessageSid was handled already."""
+    params = {"hashed": hashed, "sid": message_sid}
+    row = connection.execute(CURRENT, params).first()
     if row is None:
-        number = connection.execute(NUMBER, {"hashed": hashed}).first()
-        return None, NumberSettings(number.opted_out, number.language) if number else None
-    settings = (NumberSettings(row.number_opted_out, row.number_language)
+        row = connection.execute(NUMBER, params).one()
+        conversation = None
+    else:
+        code = CodeView(row.code_id, row.code) if row.code_id is not None else None
+        conversation = Conversation(
+            id=row.id, uuid=row.uuid, status=row.status, position=row.position,
+            answers=tuple(int(v) for v in row.answers), invalid_streak=row.invalid_streak,
+            entry=entry_of_row(row, code), code_used=bool(row.code_used),
+        )
+    settings = (NumberSettings(bool(row.number_opted_out), row.number_language)
                 if row.number_opted_out is not None else None)
-    code = CodeView(row.code_id, row.code) if row.code_id is not None else None
-    conversation = Conversation(
-        id=row.id, uuid=row.uuid, status=row.status, position=row.position,
-        answers=tuple(int(v) for v in row.answers), invalid_streak=row.invalid_streak,
-        entry=entry_of_row(row, code), code_used=bool(row.code_used),
-    )
-    return conversation, settings
+    return Found(conversation, settings, row.seen_replies)
 
 
 def last_conversation(hashed: str) -> SmsConversation | None:
@@ -131,12 +154,11 @@ def last_conversation(hashed: str) -> SmsConversation | None:
     return db.session.scalar(query)
 
 
-def end_conversation(conversation_id: int | None, status: str) -> None:
+def end_conversation(connection: Connection, conversation_id: int | None, status: str) -> None:
     """Finish a conversation and forget what linked the number to a household and its answers."""
     if conversation_id is None:
         return
-    db.session.connection().execute(
-        END, {"conversation": conversation_id, "status": status, "now": utcnow()})
+    connection.execute(END, {"conversation": conversation_id, "status": status, "now": utcnow()})
 
 
 def state_of(conversation: Conversation) -> DialogueState:
@@ -148,8 +170,8 @@ def state_of(conversation: Conversation) -> DialogueState:
     )
 
 
-def save_state(conversation: Conversation, state: DialogueState) -> None:
-    db.session.connection().execute(SAVE_STATE, {
+def save_state(connection: Connection, conversation: Conversation, state: DialogueState) -> None:
+    connection.execute(SAVE_STATE, {
         "conversation": conversation.id, "position": state.position,
         "answers": list(state.answers), "invalid_streak": state.invalid_streak,
         "status": "paused" if state.paused else "active", "now": utcnow(),

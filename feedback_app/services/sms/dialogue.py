@@ -4,6 +4,12 @@ Order of handling: a repeated MessageSid gets its stored reply; opt-out and opt-
 conversation logic; then language switches, a start (household code or commune keyword, possibly
 with every answer at once), and finally an answer to the running conversation's question.
 Responses are recorded by services.responses.record_response, like the web form's.
+
+Idempotency costs no statement of its own: the query that reads the conversation also says whether
+the MessageSid was handled before (then its stored replies are sent again and nothing changes),
+and the step ends by inserting the message's row with its replies. When that insert finds the
+row taken, the same message was being handled by another request at the same moment and won: the
+step is rolled back, as if it never ran, and the winner's replies are returned.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ...database import DIALECTS, dialect_insert
+from ...database import DIALECTS, dialect_insert, writing
 from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
@@ -31,6 +38,7 @@ from ..responses import Channel, Entry, Submission, record_response
 from . import texts
 from .conversations import (
     Conversation,
+    Found,
     current_conversation,
     end_conversation,
     entry_of,
@@ -55,29 +63,40 @@ class Inbound:
 
 def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     """The replies to one inbound message (each fits one GSM-7 segment; possibly none)."""
-    connection = db.session.connection()
-    if not _claim(message.message_sid):
-        # Seen before, or being handled by another request right now (PostgreSQL waits for it).
-        seen = connection.execute(REPLIES, {"sid": message.message_sid}).scalar()
-        return list(seen or [])
+    connection = writing(db.session)
     hashed = message.sender_hash or hash_of(message.sender)
-    replies = [texts.guard(r) for r in _Dialogue(hashed, today).respond(message.body)]
-    connection.execute(SAVE_REPLIES, {"sid": message.message_sid, "replies": replies})
+    found = current_conversation(connection, hashed, message.message_sid)
+    if found.seen_replies is not None:  # handled before: the same replies, nothing changes
+        return list(found.seen_replies)
+    replies = [texts.guard(r) for r in _Dialogue(connection, hashed, found, today).respond(message.body)]
+    if not _store(connection, message.message_sid, replies):
+        # Handled by another request at the same moment, which committed first: undo this step.
+        db.session.rollback()
+        seen = db.session.connection().execute(REPLIES, {"sid": message.message_sid}).scalar()
+        return list(seen or [])
     log.info("sms %s from %s: %d replies", message.message_sid, _masked(message.sender), len(replies))
     return replies
 
 
 INBOUND = SmsInbound.__table__
 REPLIES = select(INBOUND.c.replies).where(INBOUND.c.message_sid == bindparam("sid"))
-SAVE_REPLIES = (update(INBOUND).where(INBOUND.c.message_sid == bindparam("sid"))
-                .values(replies=bindparam("replies", type_=INBOUND.c.replies.type)))
-
-
-CLAIM = {
+STORE = {
     dialect: dialect_insert(INBOUND, dialect).on_conflict_do_nothing(index_elements=["message_sid"])
     .returning(INBOUND.c.message_sid)
     for dialect in DIALECTS
 }
+
+
+# A prompt depends only on the survey version, the language, the question, the place named in the
+# first one and the re-prompt's reason: composed once per process (translations are loaded once),
+# not for every message. Bounded: cleared when full (a few surveys x 20 questions x 2 languages,
+# plus one first question per commune).
+PROMPT_CACHE_SIZE = 20_000
+_PROMPTS_KEY = "feedback_app.sms_prompts"
+
+
+def _prompt_cache() -> dict[tuple[object, ...], str]:
+    return current_app.extensions.setdefault(_PROMPTS_KEY, {})
 
 
 def _masked(sender: str) -> str:
@@ -86,20 +105,21 @@ def _masked(sender: str) -> str:
     return mask_number(sender if sender.startswith("+") else canonical_sender(sender))
 
 
-def _claim(message_sid: str) -> bool:
-    """Insert the message's row unless it exists (one statement, no savepoint); True when new."""
-    connection = db.session.connection()
-    inserted = connection.execute(CLAIM[connection.dialect.name],
-                                  {"message_sid": message_sid, "replies": [], "created_at": utcnow()})
+def _store(connection: Connection, message_sid: str, replies: list[str]) -> bool:
+    """Insert the message's row with its replies unless it exists (one statement, no savepoint);
+    False when another request stored it first (PostgreSQL waits for that request to end)."""
+    inserted = connection.execute(STORE[connection.dialect.name], {
+        "message_sid": message_sid, "replies": replies, "created_at": utcnow()})
     return inserted.first() is not None
 
 
 class _Dialogue:
-    def __init__(self, hashed: str, today: date | None) -> None:
+    def __init__(self, connection: Connection, hashed: str, found: Found,
+                 today: date | None) -> None:
+        self.connection = connection
         self.hashed = hashed
         self.today = today
-        # The running conversation (locked) and the number's settings, in one query.
-        self.conversation, self.number = current_conversation(hashed)
+        self.conversation, self.number = found.conversation, found.number
         default = current_app.config["BABEL_DEFAULT_LOCALE"]
         self.language = (self.number.language if self.number else None) or default
 
@@ -108,7 +128,7 @@ class _Dialogue:
         conversation = self.conversation
         if command is Command.OPT_OUT:
             set_opted_out(self.hashed, True)
-            end_conversation(conversation.id if conversation else None, "stopped")
+            end_conversation(self.connection, conversation.id if conversation else None, "stopped")
             return self._say(texts.opted_out_text)
         if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
@@ -150,7 +170,7 @@ class _Dialogue:
                 digits = ", ".join(str(v) for v, _ in texts.choice_labels(entry.survey, "vi"))
                 return self._say(texts.compact_text, result.problem, result.position,
                                  len(entry.survey.items), digits)
-        end_conversation(conversation.id if conversation else None, "abandoned")
+        end_conversation(self.connection, conversation.id if conversation else None, "abandoned")
         started = SmsConversation(
             number_hash=self.hashed,
             campaign_id=entry.campaign.id,
@@ -176,17 +196,17 @@ class _Dialogue:
         try:
             entry = entry_of(conversation, self.today)
         except Refused as refused:
-            end_conversation(conversation.id, "ended")
+            end_conversation(self.connection, conversation.id, "ended")
             return self._refused(refused)
         state = state_of(conversation)
         if command is Command.RESUME:
             state = resume(state)
-            save_state(conversation, state)
+            save_state(self.connection, conversation, state)
             return [self._prompt(entry, state.position)]
         if command is Command.HELP or body is None:
             return [self._prompt(entry, state.position)]
         moved = step(state, len(entry.survey.items), parse_answer(body, entry.survey))
-        save_state(conversation, moved.state)
+        save_state(self.connection, conversation, moved.state)
         if moved.outcome is Outcome.COMPLETE:
             answers = dict(zip(entry.survey.item_ids, moved.state.answers, strict=True))
             return self._record(conversation.id, conversation.uuid, entry, answers)
@@ -223,9 +243,9 @@ class _Dialogue:
                     self.today,
                 )
         except Refused as refused:
-            end_conversation(conversation_id, "ended")
+            end_conversation(self.connection, conversation_id, "ended")
             return self._refused(refused)
-        end_conversation(conversation_id, "finished")
+        end_conversation(self.connection, conversation_id, "finished")
         with texts.speaking(self.language):
             if entry.code is not None:
                 who = texts.household_who(entry.code.code)
@@ -238,16 +258,28 @@ class _Dialogue:
 
     def _prompt(self, entry: Entry, position: int, header: bool = False, problem=None,  # type: ignore[no-untyped-def]
                 number: str | None = None) -> str:
-        survey: Survey = entry.survey
+        place = place_name(entry.commune.unit, self.language) if header else None
+        key = (entry.campaign.survey_version_id, entry.campaign.survey_sha256, self.language,
+               position, place, problem, number)
+        cache = _prompt_cache()
+        text = cache.get(key)
+        if text is None:
+            text = self._compose_prompt(entry.survey, position, place, problem, number)
+            if len(cache) >= PROMPT_CACHE_SIZE:
+                cache.clear()
+            cache[key] = text
+        return text
+
+    def _compose_prompt(self, survey: Survey, position: int, place: str | None, problem,  # type: ignore[no-untyped-def]
+                        number: str | None) -> str:
         item = survey.items[position]
         with texts.speaking(self.language):
-            place = place_name(entry.commune.unit, self.language) if header else ""
-            return question_prompt(
+            return texts.guard(question_prompt(
                 texts.prompt_texts(), item.sms, position + 1, len(survey.items),
                 texts.choice_labels(survey, self.language),
-                header=(survey.sms_name, place) if header else None,
+                header=(survey.sms_name, place) if place is not None else None,
                 problem=problem, out_of_range=number,
-            )
+            ))
 
     def _refused(self, refused: Refused) -> list[str]:
         with texts.speaking(self.language):
