@@ -103,7 +103,8 @@ def finish(config: dict[str, Any]) -> None:
     if config["FEEDBACK_ENV"] == PRODUCTION:
         config["SESSION_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
-    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    # Without Redis, each worker counts in its own memory (adapters/limits_storage.py).
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "swept-memory://")
     for key in DEFAULT_LIMITS:
         try:
             parse_many(config[key])

@@ -55,7 +55,7 @@ def test_development_keeps_a_generated_secret_across_restarts(env, tmp_path):
 
 
 def test_rate_limit_storage_is_redis_when_redis_url_is_set(env, tmp_path):
-    assert load_config(tmp_path)["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert load_config(tmp_path)["RATELIMIT_STORAGE_URI"] == "swept-memory://"
     env.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
     assert load_config(tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
 
