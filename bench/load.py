@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cpu  # noqa: E402
 from bench.loadgen import Kind, Request, Result, merge, run  # noqa: E402
 from bench.sms_traffic import BASE_URL, TOKEN, SmsTraffic  # noqa: E402
 
@@ -235,7 +236,7 @@ class Gunicorn:
                         GUNICORN_ERROR_LOG=str(log_dir / f"{target.split(':')[0]}.error.log"))
         self.target = target
 
-    def __enter__(self) -> int:
+    def __enter__(self) -> Gunicorn:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", self.target],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -247,7 +248,7 @@ class Gunicorn:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 time.sleep(1)  # let every worker boot
-                return self.port
+                return self
             except OSError:
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn {self.target} did not start")
@@ -264,7 +265,24 @@ class Gunicorn:
         self.process.wait(timeout=60)
 
 
-def report(floor: Result, app: Result, workers: int, args: argparse.Namespace) -> bool:
+def meter(server: Gunicorn) -> cpu.Meter:
+    """CPU time of one side: its gunicorn master and workers, the database, Redis, this process."""
+    return cpu.Meter({"gunicorn": cpu.tree(server.process.pid),
+                      "postgres": cpu.by_command("postgres"),
+                      "redis": cpu.by_command("redis-server"),
+                      "load generator": cpu.this_process})
+
+
+def measured(server: Gunicorn, machine: cpu.Meter, mix: list[Kind], args: argparse.Namespace,
+             seconds: float) -> Result:
+    machine.start()
+    result = run(server.port, mix, args.clients, 0, seconds)
+    machine.stop()
+    return result
+
+
+def report(floor: Result, app: Result, workers: int, args: argparse.Namespace,
+           machine: dict[str, cpu.Meter] | None = None) -> bool:
     print(f"\nfeedback_app load benchmark: gunicorn, {workers} sync workers, PostgreSQL; "
           f"{args.clients} clients on 127.0.0.1; {args.duration:g} s per side after "
           f"{args.warmup:g} s warm-up, in rounds of {args.duration / args.rounds:g} s; mix: "
@@ -282,6 +300,10 @@ def report(floor: Result, app: Result, workers: int, args: argparse.Namespace) -
         if len(result.per_kind) > 1:
             for name, s in result.per_kind.items():
                 line(f"  {name}", len(s.latencies_ms), result.seconds, s)
+    if machine and cpu.available():
+        print("machine time per request (CPU ms, both sides measured in the same rounds):")
+        for title, result in (("floor", floor), ("app", app)):
+            print(f"  {title:6}" + cpu.format_per_request(machine[title].per_request_ms(result.requests)))
     ratio = app.throughput / floor.throughput
     met = ratio >= TARGET and app.errors == 0 and floor.errors == 0
     print(f"app / floor throughput: {ratio:.0%} (target >= {TARGET:.0%} with zero errors): "
@@ -329,16 +351,18 @@ def main() -> int:
     rounds = args.rounds = max(1, round(args.duration / args.round))
     floors, apps = [], []
     with tempfile.TemporaryDirectory(prefix="feedback-bench-") as logs, \
-            Gunicorn("bench.floor_app:app", common, args.workers, Path(logs)) as floor_port, \
-            Gunicorn("wsgi:app", app_env, args.workers, Path(logs)) as app_port:
-        floor_warmup = run(floor_port, floor_mix(), args.clients, args.warmup, 0)
-        run(app_port, mix, args.clients, args.warmup, 0)
+            Gunicorn("bench.floor_app:app", common, args.workers, Path(logs)) as floor_server, \
+            Gunicorn("wsgi:app", app_env, args.workers, Path(logs)) as app_server:
+        floor_warmup = run(floor_server.port, floor_mix(), args.clients, args.warmup, 0)
+        run(app_server.port, mix, args.clients, args.warmup, 0)
+        machine = {"floor": meter(floor_server), "app": meter(app_server)}
         # Alternate short rounds, so that whatever else the machine does weighs on both sides.
         for _ in range(rounds):
-            floors.append(run(floor_port, floor_mix(), args.clients, 0, args.duration / rounds))
-            apps.append(run(app_port, mix, args.clients, 0, args.duration / rounds))
+            floors.append(measured(floor_server, machine["floor"], floor_mix(), args,
+                                   args.duration / rounds))
+            apps.append(measured(app_server, machine["app"], mix, args, args.duration / rounds))
     floor, app = merge(floors), merge(apps)
-    report(floor, app, args.workers, args)
+    report(floor, app, args.workers, args, machine)
 
     rids, sms_stored, floor_rows = stored(args.database_url, campaign)
     floor_ok = merge([floor_warmup, *floors]).per_kind[floor_mix()[0].name].successes_total
