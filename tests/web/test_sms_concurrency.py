@@ -60,3 +60,18 @@ def test_many_phones_answering_together_are_all_recorded(app, campaign):
     replies = _at_once(app, THREADS, survey)
     assert all(r.text.startswith("Cam on") for r in replies)
     assert _count(Response) == THREADS
+
+
+def test_opt_out_reports_arriving_together_are_all_kept(app, campaign):
+    """Twilio's delivery reports of an invitation run come in bursts; each 21610 marks a number."""
+    from feedback_app.models import SmsNumber
+
+    from ..sms_support import STATUS, signed_post
+
+    def report(n: int) -> int:
+        params = {"MessageSid": new_sid(), "MessageStatus": "undelivered", "ErrorCode": "21610",
+                  "To": f"+8491300{n:04d}"}
+        return signed_post(app.test_client(), STATUS, params).status_code
+
+    assert at_once(THREADS, report) == [204] * THREADS
+    assert _count(SmsNumber) == THREADS

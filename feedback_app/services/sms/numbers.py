@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ...database import writing
 from ...domain.phones import canonical_sender, number_hash
 from ...extensions import db
 from ...models import SmsNumber
@@ -36,6 +37,7 @@ def find_number(hashed: str) -> SmsNumber | None:
 
 def ensure_number(hashed: str) -> SmsNumber:
     """The number's row, created on first need (two racing requests end with one row)."""
+    writing(db.session)  # read, then write: SQLite takes its write lock first (database.py)
     row = find_number(hashed)
     if row is not None:
         return row
