@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, Update, bindparam, case, insert, select, update
+from sqlalchemy import String, Table, Update, any_, bindparam, case, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.dml import Insert
 
 from ..database import DIALECTS, dialect_insert
@@ -84,23 +85,29 @@ def _commune_increment() -> Update:
     )
 
 
-def _items_increment() -> Update:
+def _items_increment(dialect: str) -> Update:
     """Every question of a commune at once: each column adds 1 for the questions listed in its
-    parameter (expanding lists, so the statement is compiled once whatever the answers)."""
+    parameter. The lists are arrays on PostgreSQL (`= ANY(:ids)`: the same SQL whatever the
+    answers, prepared once by psycopg) and expanding IN lists on SQLite."""
     c = ITEMS.c
+    if dialect == "postgresql":
+        def listed(name: str) -> Any:
+            return c.item_id == any_(bindparam(name, type_=postgresql.ARRAY(String)))
+    else:
+        def listed(name: str) -> Any:
+            return c.item_id.in_(bindparam(name, expanding=True))
     return (
         update(ITEMS)
         .where(c.campaign_id == bindparam("k_campaign"), c.commune_id == bindparam("k_commune"),
-               c.item_id.in_(bindparam("k_items", expanding=True)))
-        .values({c[name]: c[name] + case((c.item_id.in_(bindparam(f"ids_{name}", expanding=True)), 1),
-                                          else_=0)
+               listed("k_items"))
+        .values({c[name]: c[name] + case((listed(f"ids_{name}"), 1), else_=0)
                  for name in ("satisfied", "valid", "no_opinion")})
         .returning(c.item_id)
     )
 
 
 COMMUNE_INCREMENT = _commune_increment()
-ITEMS_INCREMENT = _items_increment()
+ITEMS_INCREMENT = {dialect: _items_increment(dialect) for dialect in DIALECTS}
 
 
 def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]) -> None:
@@ -128,7 +135,7 @@ def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]
         deltas[item_id] = ({"no_opinion": 1} if satisfied is None
                            else {"valid": 1, "satisfied": 1} if satisfied else {"valid": 1})
     if deltas:
-        done = set(connection.execute(ITEMS_INCREMENT, {
+        done = set(connection.execute(ITEMS_INCREMENT[connection.dialect.name], {
             "k_campaign": response.campaign_id, "k_commune": response.commune_id,
             "k_items": list(deltas),
             **{f"ids_{name}": [i for i, d in deltas.items() if name in d]
