@@ -52,9 +52,9 @@ def _hash(phone: str) -> str:
     return hmac.new(KEY.encode(), phone.encode(), hashlib.sha256).hexdigest()
 
 
-def setup(database_url: str) -> dict[str, str]:
+def setup(database_url: str) -> tuple[dict[str, str], list[str]]:
     """A campaign (load.py's), one running SMS conversation per benchmark phone; the required
-    app's settings."""
+    app's settings, and the survey's question ids."""
     from sqlalchemy import create_engine, text
 
     from feedback_app.config import normalise_database_url
@@ -76,8 +76,7 @@ def setup(database_url: str) -> dict[str, str]:
     engine.dispose()
     return {"REQUIRED_CAMPAIGN": str(campaign_id),
             "REQUIRED_COMMUNES": ",".join(str(c) for c in communes),
-            "REQUIRED_ITEMS": ",".join(traffic.items), "REQUIRED_KEY": KEY,
-            "_items": ",".join(traffic.items)}
+            "REQUIRED_ITEMS": ",".join(traffic.items), "REQUIRED_KEY": KEY}, traffic.items
 
 
 def required_mix(items: list[str], sms_share: float) -> list[Kind]:
@@ -108,8 +107,7 @@ def main() -> int:
     args = parser.parse_args()
     args.clients = args.clients or 2 * args.workers
     ensure_database(args.database_url)
-    settings = setup(args.database_url)
-    items = settings.pop("_items").split(",")
+    settings, items = setup(args.database_url)
     common = {"DATABASE_URL": args.database_url}
     mix = required_mix(items, args.sms_share)
     rounds = max(1, round(args.duration / args.round))

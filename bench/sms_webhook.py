@@ -250,7 +250,7 @@ def main() -> None:
         routes = {"bare": "/bench/bare", "insert": "/bench/insert", "required": "/bench/required",
                   "webhook": "/sms/twilio"}
         results: dict[str, list[float]] = {name: [] for name in routes}
-        server_cpu = cpu.Meter({name: cpu.tree(server.pid) for name in routes})
+        server_cpu = {name: cpu.Meter({"server": cpu.tree(server.pid)}) for name in routes}
         served = dict.fromkeys(routes, 0)
         for round_ in range(args.rounds):
             mine = conversations[round_ * per_round: (round_ + 1) * per_round]
@@ -266,18 +266,15 @@ def main() -> None:
                     _load(port, [s[:20] for s in sends[name]], args.time_limit)
             line = []
             for name in routes:
-                meter = server_cpu.groups[name]
-                alone = cpu.Meter({name: meter})
-                alone.start()
+                server_cpu[name].start()
                 rps, ok, errors = _load(port, sends[name], args.time_limit)
-                alone.stop()
-                server_cpu.used[name] += alone.used[name]
+                server_cpu[name].stop()
                 served[name] += ok + errors
                 results[name].append(rps)
                 line.append(f"{name} {rps:7.1f} req/s ({errors} errors)")
             print(f"round {round_ + 1}: " + "   ".join(line))
         mid = {name: median(values) for name, values in results.items()}
-        per_request = {name: server_cpu.used[name] * 1000 / max(1, served[name]) for name in routes}
+        per_request = {name: server_cpu[name].per_request_ms(served[name])["server"] for name in routes}
         showing_cpu = cpu.available()
         for name, title in (("bare", "bare Flask endpoint"), ("insert", "endpoint inserting one row"),
                             ("required", "the required work"), ("webhook", "SMS webhook")):
