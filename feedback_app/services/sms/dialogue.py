@@ -274,12 +274,12 @@ class _Dialogue:
                         number: str | None) -> str:
         item = survey.items[position]
         with texts.speaking(self.language):
-            return texts.guard(question_prompt(
+            return question_prompt(
                 texts.prompt_texts(), item.sms, position + 1, len(survey.items),
                 texts.choice_labels(survey, self.language),
                 header=(survey.sms_name, place) if place is not None else None,
                 problem=problem, out_of_range=number,
-            ))
+            )
 
     def _refused(self, refused: Refused) -> list[str]:
         with texts.speaking(self.language):
