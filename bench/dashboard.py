@@ -4,7 +4,7 @@ dashboard of the demo campaign, with N responses recorded through the real servi
     .venv/bin/python bench/dashboard.py [--responses 3000] [--repeat 20]
 
 Uses a temporary SQLite file. Prints, side by side: median and p95 server time of one dashboard
-request (login session, counters through services.indices, 5 latest comments), the HTML size, and
+request (login session, counters through services.indices.index, 5 latest comments), the HTML size, and
 the size of the plotly.js partial bundle (raw and gzip) that loads after the figures.
 """
 
@@ -25,9 +25,9 @@ from flask_migrate import upgrade
 from feedback_app import create_app
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
-from feedback_app.services.demo import DEMO_CAMPAIGN, ensure_demo
-from feedback_app.services.demo_accounts import ensure_demo_accounts
-from feedback_app.services.responses import Channel, Submission, local_today, record_response
+from feedback_app.services.demo.accounts import ensure_demo_accounts
+from feedback_app.services.demo.province import DEMO_CAMPAIGN, ensure_demo
+from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
 from feedback_app.services.surveys import survey_of
 
 CHANNELS = (Channel.WEB, Channel.WEB, Channel.WEB, Channel.SMS, Channel.ASSISTED)

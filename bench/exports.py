@@ -5,7 +5,7 @@
 
 For each size, builds one synthetic three-tier province (12 districts x 50 communes = 600, about
 the largest real legacy province; 40 x 250 = 10,000, about every commune of the legacy list), fills
-the counters with random figures (exports read the counters through services.indices, never raw
+the counters with random figures (exports read the counters through services.indices.index, never raw
 responses), and prints side by side: the time to the first streamed CSV chunk (the header, sent
 before the index is computed), the whole CSV, the XLSX (index included) and the print page (index
 already built), with sizes. Without DATABASE_URL it uses a temporary SQLite file; an existing
@@ -33,10 +33,10 @@ from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, ItemCounter
 from feedback_app.services import exports
-from feedback_app.services.campaigns import NewCampaign, create_campaign
-from feedback_app.services.responses import local_today
+from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
+from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import find_survey, survey_of
-from feedback_app.services.units import import_units
+from feedback_app.services.units.importing import import_units
 
 SCHEME, PROVINCE, KEY = "bench", "99", "bench-exports"
 

@@ -4,8 +4,8 @@
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/indices.py --reset
 
 Loads N responses (20 answers each) across the communes of one synthetic province and prints, in
-one run: the ingest rate through services.responses.record_response (one transaction per response,
-like a request); the province roll-up latency from the counters (services.indices, what the API
+one run: the ingest rate through services.responses.record.record_response (one transaction per response,
+like a request); the province roll-up latency from the counters (services.indices.index, what the API
 serves); the same roll-up computed by a plain GROUP BY over the raw answers; both at N/10 and N
 responses. Targets: roll-up N / (N/10) <= 1.5, counters >= 50x faster than the GROUP BY at N.
 
@@ -42,14 +42,14 @@ from feedback_app.domain.rollup import children_map, roll_up
 from feedback_app.domain.survey import NO_OPINION, Survey
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Campaign, CommuneCounter, ItemCounter, Response
-from feedback_app.services import counters
-from feedback_app.services.campaigns import NewCampaign, create_campaign
-from feedback_app.services.counters import CHANNEL_COLUMNS, DAILY, _upsert
-from feedback_app.services.index_document import index_document
-from feedback_app.services.indices import ancestry, campaign_index
-from feedback_app.services.responses import Channel, Submission, local_today, record_response
+from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
+from feedback_app.services.indices import counters
+from feedback_app.services.indices.counters import CHANNEL_COLUMNS, DAILY, _upsert
+from feedback_app.services.indices.document import index_document
+from feedback_app.services.indices.index import ancestry, campaign_index
+from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
 from feedback_app.services.surveys import find_survey, survey_of
-from feedback_app.services.units import import_units
+from feedback_app.services.units.importing import import_units
 
 SCHEME, PROVINCE, KEY = "bench", "99", "bench-province"
 PATTERNS = 2000  # distinct answer sheets drawn from; enough variety, cheap to count
@@ -99,7 +99,8 @@ def random_answers(rng: random.Random, items: tuple[str, ...]) -> dict[str, int]
 def ingest_through_service(campaign: Campaign, communes: list[str], count: int, rng: random.Random
                            ) -> tuple[float, float]:
     """Responses per second through record_response, one committed transaction each; and the
-    seconds per response spent updating the counters (timed around services.counters.count_response)."""
+    seconds per response spent updating the counters (timed around
+    services.indices.counters.count_response)."""
     items = survey_of(campaign.survey_version).item_ids
     subs = [Submission(KEY, rng.choice(list(Channel)), random_answers(rng, items), str(uuid.uuid4()),
                        commune_code=rng.choice(communes)) for _ in range(count)]
@@ -187,7 +188,7 @@ class BulkLoader:
             raw.close()
 
     def _count(self, uses: Counter[tuple[int, int, str]]) -> None:
-        """Add the batch to the counters, with the same rules as services.counters."""
+        """Add the batch to the counters, with the same rules as services.indices.counters."""
         communes: dict[int, Counter[str]] = {}
         items: dict[tuple[int, str], Counter[str]] = {}
         for (commune, pattern, channel), n in uses.items():
@@ -341,7 +342,7 @@ def main() -> None:
     engine = f"PostgreSQL {'.'.join(map(str, version or ()))}" if version else f"SQLite {_sqlite_version()}"
     print(f"feedback_app indices benchmark on {engine}: one province, {args.communes} communes, "
           f"20 questions, {households:,} households per commune")
-    print(f"ingest through services.responses.record_response: {args.service_sample:,} responses, "
+    print(f"ingest through services.responses.record.record_response: {args.service_sample:,} responses, "
           f"{rate:,.0f} responses/s (one committed transaction each); updating the counters takes "
           f"{counting * 1000:.2f} ms of the {1000 / rate:.1f} ms per response")
     print(f"{'responses':>10}  {'roll-up from counters':>22}  {'GROUP BY over raw answers':>26}  "

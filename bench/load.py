@@ -162,16 +162,11 @@ def prepare(database_url: str, codes_needed: int) -> tuple[Traffic, str]:
     from feedback_app import create_app
     from feedback_app.config import PROJECT_ROOT
     from feedback_app.extensions import db
-    from feedback_app.services.campaigns import (
-        NewCampaign,
-        code_rows,
-        create_campaign,
-        issue_codes,
-    )
-    from feedback_app.services.demo import DEMO_FILE
-    from feedback_app.services.responses import local_today
+    from feedback_app.services.campaigns.setup import NewCampaign, code_rows, create_campaign, issue_codes
+    from feedback_app.services.demo.province import DEMO_FILE
+    from feedback_app.services.responses.record import local_today
     from feedback_app.services.surveys import find_survey, survey_of
-    from feedback_app.services.units import import_units
+    from feedback_app.services.units.importing import import_units
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "b" * 64})
     key = f"bench-{time.strftime('%Y%m%d-%H%M%S')}"

@@ -127,9 +127,9 @@ def _prepare(database_url: str) -> list[str]:
 
     from feedback_app.config import PROJECT_ROOT
     from feedback_app.extensions import db
-    from feedback_app.services.campaigns import code_rows
-    from feedback_app.services.demo import ensure_demo
-    from feedback_app.services.responses import local_today
+    from feedback_app.services.campaigns.setup import code_rows
+    from feedback_app.services.demo.province import ensure_demo
+    from feedback_app.services.responses.record import local_today
     from feedback_app.services.sms.numbers import hash_of
 
     app = _make_app(database_url)

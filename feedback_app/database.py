@@ -1,7 +1,7 @@
 """Engine settings that make both backends keep the one-transaction-per-request promise.
 
 SQLite through Python's sqlite3 module starts a transaction only before INSERT/UPDATE/DELETE, so a
-SAVEPOINT (session.begin_nested(), used by services.responses) opened outside a transaction
+SAVEPOINT (session.begin_nested(), used by services.responses.record) opened outside a transaction
 becomes the transaction itself, and releasing it commits: a response was stored even when the
 request then failed and rolled back. The recipe from SQLAlchemy's SQLite documentation fixes it:
 the driver emits no BEGIN of its own and SQLAlchemy emits BEGIN when a transaction starts.

@@ -8,7 +8,7 @@ import re
 from flask.testing import FlaskClient
 
 from feedback_app.extensions import db
-from feedback_app.services.accounts import create_account
+from feedback_app.services.accounts.users import create_account
 
 PASSWORD = "correct horse battery"
 

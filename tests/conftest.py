@@ -20,10 +20,10 @@ from feedback_app import create_app
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db, limiter
 from feedback_app.models import Campaign
-from feedback_app.services.campaigns import NewCampaign, create_campaign, issue_codes
-from feedback_app.services.responses import local_today
+from feedback_app.services.campaigns.setup import NewCampaign, create_campaign, issue_codes
+from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import find_survey
-from feedback_app.services.units import import_units
+from feedback_app.services.units.importing import import_units
 
 from .support import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, UNITS_CSV
 

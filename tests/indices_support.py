@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from feedback_app.extensions import db
 from feedback_app.models import Campaign, CommuneCounter, DailyCounter, ItemCounter
-from feedback_app.services.responses import Channel, Submission, record_response
-from feedback_app.services.units import import_units
+from feedback_app.services.responses.record import Channel, Submission, record_response
+from feedback_app.services.units.importing import import_units
 
 from .support import all_answers
 

@@ -6,8 +6,8 @@ import re
 from datetime import date, timedelta
 
 from feedback_app.models import Campaign
-from feedback_app.services.campaigns import code_rows
-from feedback_app.services.responses import local_today
+from feedback_app.services.campaigns.setup import code_rows
+from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import survey_of
 
 PUBLIC_BASE_URL = "https://khaosat.example.vn"

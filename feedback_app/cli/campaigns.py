@@ -15,8 +15,8 @@ from ..domain.codes import format_code
 from ..extensions import db
 from ..links import household_url
 from ..models import Campaign
-from ..services import campaigns as service
-from ..services.slips import slip_sheet
+from ..services.campaigns import setup as service
+from ..services.campaigns.slips import slip_sheet
 from ..services.surveys import find_survey
 from .common import unit_of_work
 

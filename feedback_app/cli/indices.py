@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from ..services.counters_rebuild import rebuild_all
 from ..services.errors import Refused
-from ..services.index_document import index_document
-from ..services.indices import MAX_DEPTH, campaign_index
+from ..services.indices.document import index_document
+from ..services.indices.index import MAX_DEPTH, campaign_index
+from ..services.indices.rebuild import rebuild_all
 from .common import describe, unit_of_work
 
 group = click.Group("indices", help="Satisfaction indices: show them, rebuild the counters.")

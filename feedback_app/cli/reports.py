@@ -14,7 +14,7 @@ import click
 
 from ..domain.reports import Actor, Role
 from ..services import exports
-from ..services import reports as service
+from ..services.reports import workflow as service
 from .common import unit_of_work
 
 group = click.Group("reports", help="Upward reports: submit, accept, return, follow; export results.")

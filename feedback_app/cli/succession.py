@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..services.succession import import_successions
+from ..services.units.succession import import_successions
 from .common import unit_of_work
 
 

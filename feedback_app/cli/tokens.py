@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..services import tokens
+from ..services.accounts import tokens
 from .common import unit_of_work
 
 group = click.Group("api-tokens", help="Bearer tokens for the committee API, scoped to a unit.")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from ..services.units import import_units
+from ..services.units.importing import import_units
 from .common import unit_of_work
 
 group = click.Group("units", help="Administrative units (province, district, commune, village).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..services import accounts
+from ..services.accounts import users as accounts
 from .common import unit_of_work
 
 group = click.Group("users", help="Committee accounts, each scoped to a unit and the units below it.")

@@ -17,7 +17,7 @@ class Report(db.Model):
 
     `content` is the canonical JSON of the snapshot (index, remarks, who, when) and `content_hash`
     its sha256, so anyone can check a printed or exported report against the database. Once the
-    status is `accepted` the row never changes (services.reports and a flush guard refuse it).
+    status is `accepted` the row never changes (services.reports.workflow and a flush guard refuse it).
     """
 
     __tablename__ = "reports"

@@ -19,33 +19,22 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import (
-        api,
-        auth,
-        collect,
-        committee_exports,
-        committee_reports,
-        dashboard,
-        limits,
-        manage,
-        public,
-        qr,
-        resident,
-        security,
-        sms,
-    )
+    from . import api, limits, security
+    from .committee import auth, campaigns, collect, dashboard, exports, reports
+    from .resident import qr, results, survey
+    from .sms import twilio
 
     security.init_app(app)
     limits.init_app(app)
-    app.register_blueprint(resident.bp)
+    app.register_blueprint(survey.bp)
     app.register_blueprint(qr.bp)
-    app.register_blueprint(sms.bp)
+    app.register_blueprint(results.bp)
+    app.register_blueprint(twilio.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
-    app.register_blueprint(manage.bp)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(committee_reports.bp)
-    app.register_blueprint(committee_exports.bp)
+    app.register_blueprint(campaigns.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
     api.register(app)

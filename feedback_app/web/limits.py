@@ -8,7 +8,7 @@ view takes one decorator, e.g. for the login or the SMS webhook::
     @limited("RATELIMIT_LOGIN", scope="login")   # the setting holds e.g. "10 per minute"
     def login(): ...
 
-(the SMS webhook counts per sender instead: web/sms.py, RATELIMIT_SMS, over_limit_twiml).
+(the SMS webhook counts per sender instead: web/sms/twilio.py, RATELIMIT_SMS, over_limit_twiml).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from feedback_app.web import collect as collect_views
+from feedback_app.web.committee import collect as collect_views
 
 from ..committee_support import PASSWORD, make_account
 from ..support import codes_of

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from feedback_app.extensions import db
-from feedback_app.services.responses import Channel, Submission, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..support import all_answers, codes_of
 from .support import answer_all, open_for_offline, queue_records, stored, wait_until, wait_waiting

@@ -13,9 +13,9 @@ from feedback_app.config import PROJECT_ROOT
 from feedback_app.domain.survey_schema import parse_survey
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, ItemCounter, Response
-from feedback_app.services.counters_rebuild import rebuild
 from feedback_app.services.errors import Refused
-from feedback_app.services.responses import Channel
+from feedback_app.services.indices.rebuild import rebuild
+from feedback_app.services.responses.record import Channel
 from feedback_app.services.surveys import survey_of
 
 from ..indices_support import counter_rows, submit

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, ItemCounter
-from feedback_app.services.counters_rebuild import rebuild
-from feedback_app.services.responses import Channel, Submission, record_response
+from feedback_app.services.indices.rebuild import rebuild
+from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..indices_support import counter_rows
 from ..support import all_answers

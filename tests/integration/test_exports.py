@@ -1,4 +1,4 @@
-"""Exports: CSV and XLSX read back give the numbers of services/indices.py; the print page."""
+"""Exports: CSV and XLSX read back give the numbers of services/indices/index.py; the print page."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from feedback_app.extensions import db
-from feedback_app.services import exports, reports
+from feedback_app.services import exports
 from feedback_app.services.errors import Refused
-from feedback_app.services.indices import campaign_index
-from feedback_app.web.downloads import export_response
+from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.reports import workflow as reports
+from feedback_app.web.committee.downloads import export_response
 
 from ..reports_support import answered, legacy_campaign, officer
 

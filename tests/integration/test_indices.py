@@ -9,9 +9,9 @@ import pytest
 from feedback_app.domain.index import Verdict
 from feedback_app.extensions import db
 from feedback_app.services.errors import Refused
-from feedback_app.services.index_document import index_document
-from feedback_app.services.indices import campaign_index
-from feedback_app.services.succession import import_successions
+from feedback_app.services.indices.document import index_document
+from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.units.succession import import_successions
 
 from ..indices_support import LEGACY_CSV, NEW_CSV, SUCCESSION_CSV, import_csv, submit
 from ..support import all_answers

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Response
-from feedback_app.services.responses import Channel, Submission, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..support import all_answers, codes_of
 
@@ -43,8 +43,8 @@ def test_a_lost_race_for_a_household_code_is_refused_and_leaves_the_winner_whole
 ):
     """Two households' forms for one code, both checked before either was stored: the database
     lets one win; the other gets 'code used', and the transaction stays usable."""
-    from feedback_app.services import responses
     from feedback_app.services.errors import Refused
+    from feedback_app.services.responses import record as responses
 
     code = codes_of(campaign)[0]
     stale = responses.open_entry(None, household_code=code)  # the loser's check: code unused
@@ -66,7 +66,7 @@ def test_a_lost_race_for_a_household_code_is_refused_and_leaves_the_winner_whole
 
 
 def test_a_replay_racing_its_original_returns_the_original(app, campaign, monkeypatch):
-    from feedback_app.services import responses
+    from feedback_app.services.responses import record as responses
 
     code = codes_of(campaign)[0]
     stale = responses.open_entry(None, household_code=code)

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Response
-from feedback_app.services import responses
 from feedback_app.services.errors import Refused
-from feedback_app.services.responses import Channel, Submission, local_today, record_response
+from feedback_app.services.responses import record as responses
+from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
 from feedback_app.services.surveys import freeze, survey_of
 
 from ..support import all_answers, codes_of

@@ -10,10 +10,10 @@ from feedback_app.domain.reports import Role, canonical_json, content_hash
 from feedback_app.extensions import db
 from feedback_app.models import ReportEvent
 from feedback_app.models.reports import ImmutableRecord
-from feedback_app.services import reports
 from feedback_app.services.errors import Refused
-from feedback_app.services.index_document import index_document
-from feedback_app.services.indices import campaign_index
+from feedback_app.services.indices.document import index_document
+from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.reports import workflow as reports
 
 from ..reports_support import answered, legacy_campaign, officer
 
@@ -36,7 +36,7 @@ def test_submit_return_resubmit_accept(campaign):
     content = json.loads(report.content)
     assert content_hash(canonical_json(content)) == report.content_hash
     live = index_document(campaign_index(campaign.key, COMMUNE))
-    assert content["index"] == live  # the snapshot is the index of services/indices.py
+    assert content["index"] == live  # the snapshot is the index of services/indices/index.py
     assert content["remarks"] == "Đã tổng hợp đủ phiếu."
     assert content["prepared_by"] == {"username": "officer-03390", "role": "officer", "unit": "vn-2025:03390"}
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from feedback_app.extensions import db
 from feedback_app.models import UnitSuccession
 from feedback_app.services.errors import Refused
-from feedback_app.services.succession import import_successions
+from feedback_app.services.units.succession import import_successions
 
 from ..indices_support import LEGACY_CSV, NEW_CSV, SUCCESSION_CSV, import_csv
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from feedback_app.extensions import db
 from feedback_app.models import Unit
 from feedback_app.services.errors import Refused
-from feedback_app.services.units import import_units
+from feedback_app.services.units.importing import import_units
 
 from ..support import UNITS_CSV
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedback_app.domain.phones import (
-    canonical_sender,
-    mask_number,
-    normalise_vn_mobile,
-    number_hash,
-)
+from feedback_app.domain.phones import canonical_sender, mask_number, normalise_vn_mobile, number_hash
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from feedback_app.domain.sms.dialogue import (
-    MAX_INVALID_IN_A_ROW,
-    DialogueState,
-    Outcome,
-    resume,
-    step,
-)
+from feedback_app.domain.sms.dialogue import MAX_INVALID_IN_A_ROW, DialogueState, Outcome, resume, step
 from feedback_app.domain.sms.replies import AnswerProblem, ParsedAnswer
 
 VALID = ParsedAnswer(1)

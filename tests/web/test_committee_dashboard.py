@@ -1,4 +1,4 @@
-"""The dashboard shows what services/indices.py computes, its charts' JSON, answers per day and
+"""The dashboard shows what services/indices/index.py computes, its charts' JSON, answers per day and
 channel, and the residents' comments (newest first, paginated, only in scope); plotly.js is served
 from static/ and loaded after the figures."""
 
@@ -12,9 +12,9 @@ import pytest
 
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
-from feedback_app.services.access import Principal
-from feedback_app.services.indices import campaign_index
-from feedback_app.services.responses import Channel, Submission, record_response
+from feedback_app.services.accounts.access import Principal
+from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..committee_support import logged_in, make_account
 from ..indices_support import submit
@@ -141,7 +141,9 @@ def test_dashboard_in_vietnamese_by_default(client, answered):  # type: ignore[n
 
 def test_the_index_is_computed_once_per_dashboard(client, answered, monkeypatch):  # type: ignore[no-untyped-def]
     """The report panel reuses the dashboard's index for the children's report statuses."""
-    from feedback_app.services import dashboard, indices, reports
+    from feedback_app.services.indices import dashboard
+    from feedback_app.services.indices import index as indices
+    from feedback_app.services.reports import workflow as reports
 
     calls = []
 

@@ -1,6 +1,6 @@
 """Upward reporting through the committee pages: submit, return (a reason needed), resubmit,
 accept, nothing changes after acceptance, no change without a CSRF token, the downloads' contents
-against services.indices, and the link to the public results page once accepted."""
+against services.indices.index, and the link to the public results page once accepted."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import g
 
 from feedback_app.extensions import db
 from feedback_app.models import Report, ReportEvent
-from feedback_app.services.indices import campaign_index
+from feedback_app.services.indices.index import campaign_index
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..reports_support import answered
@@ -186,7 +186,7 @@ def test_report_downloads_carry_the_frozen_snapshot(commune_client, campaign):  
 
 
 def test_thanks_page_links_to_the_public_results(client, campaign):  # type: ignore[no-untyped-def]
-    from feedback_app.services import reports
+    from feedback_app.services.reports import workflow as reports
 
     from ..reports_support import officer
     answered(campaign, COMMUNE, 1)

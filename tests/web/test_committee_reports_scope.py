@@ -9,7 +9,7 @@ import pytest
 
 from feedback_app.extensions import db
 from feedback_app.models import Report
-from feedback_app.services import reports
+from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..indices_support import LEGACY_CSV, import_csv

@@ -21,7 +21,8 @@ from feedback_app.adapters.export_store import RedisExportStore
 from feedback_app.adapters.queue import RQQueue
 from feedback_app.extensions import db
 from feedback_app.models import Account, Unit
-from feedback_app.services import export_jobs, reports
+from feedback_app.services.exports import jobs as export_jobs
+from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import logged_in, make_account
 from ..reports_support import answered, officer

@@ -28,7 +28,7 @@ from ..support import codes_of
 ITEMS = ("overall", *(f"c{n:02d}" for n in range(1, 20)))  # ntm-commune v1
 ALLOWED = {0, 1, 2}
 COMMENT_MAX = 1000
-VALUE_MAX = 8  # longest answer value the form reader takes (web/forms.py)
+VALUE_MAX = 8  # longest answer value the form reader takes (web/resident/forms.py)
 
 FUZZ = settings(
     max_examples=120,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from feedback_app.extensions import db
-from feedback_app.services import reports
+from feedback_app.services.reports import workflow as reports
 
 from ..reports_support import answered, officer
 

@@ -6,8 +6,8 @@ import flask_babel
 import pytest
 
 from feedback_app.extensions import db
-from feedback_app.services import reports
 from feedback_app.services.errors import Refused
+from feedback_app.services.reports import workflow as reports
 from feedback_app.web.messages import refusal_message
 
 from ..reports_support import officer

@@ -21,7 +21,7 @@ from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
 from ...models import SmsConversation, SmsInbound, SmsNumber, Unit
 from ...models._time import utcnow
-from ..entries import (
+from ..responses.entries import (
     CAMPAIGNS,
     CODES,
     UNITS,
@@ -33,7 +33,7 @@ from ..entries import (
     entry_of_row,
     unit_columns,
 )
-from ..responses import check_may_answer
+from ..responses.record import check_may_answer
 
 ACTIVE = ("active", "paused")
 CONVERSATIONS = SmsConversation.__table__
@@ -180,7 +180,7 @@ def save_state(connection: Connection, conversation: Conversation, state: Dialog
 
 def entry_of(conversation: Conversation, today: date | None = None) -> Entry:
     """Check again, at every step, that the household may still answer (its code may have been
-    used on the web meanwhile): services.responses' rules, applied to what the conversation
+    used on the web meanwhile): services.responses.record' rules, applied to what the conversation
     already points at."""
     entry = conversation.entry
     check_may_answer(entry.campaign, entry.code, conversation.code_used, today)

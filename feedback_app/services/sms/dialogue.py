@@ -3,7 +3,7 @@
 Order of handling: a repeated MessageSid gets its stored reply; opt-out and opt-in come before any
 conversation logic; then language switches, a start (household code or commune keyword, possibly
 with every answer at once), and finally an answer to the running conversation's question.
-Responses are recorded by services.responses.record_response, like the web form's.
+Responses are recorded by services.responses.record.record_response, like the web form's.
 
 Idempotency costs no statement of its own: the query that reads the conversation also says whether
 the MessageSid was handled before (then its stored replies are sent again and nothing changes),
@@ -34,7 +34,7 @@ from ...extensions import db
 from ...models import SmsConversation, SmsInbound
 from ...models._time import utcnow
 from ..errors import Refused
-from ..responses import Channel, Entry, Submission, record_response
+from ..responses.record import Channel, Entry, Submission, record_response
 from . import texts
 from .conversations import (
     Conversation,

@@ -21,10 +21,10 @@ from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
 from ...extensions import db
 from ...models import SmsInvitationRun
-from ..campaigns import campaign_commune, get_campaign
+from ..campaigns.setup import campaign_commune, get_campaign
 from ..effects import after_commit
 from ..errors import Refused
-from ..responses import check_window
+from ..responses.record import check_window
 from ..surveys import survey_of
 from . import texts
 from .numbers import hash_of, is_opted_out, set_opted_out

@@ -10,7 +10,7 @@ from ...domain.sms.replies import StartRequest
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, SmsOpenAnswer, Unit
 from ..errors import Refused
-from ..responses import Entry, local_today, open_entry
+from ..responses.record import Entry, local_today, open_entry
 
 
 def resolve_start(hashed: str, start: StartRequest, today: date | None = None) -> tuple[Entry, str]:

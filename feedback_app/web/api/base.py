@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ...services.access import Principal
+from ...services.accounts.access import Principal
+from ...services.accounts.tokens import authenticate
 from ...services.errors import Refused
-from ...services.tokens import authenticate
 from . import errors
 
 PREFIX = "/api/v1"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import Unit
-from ...services import catalogue
-from ...services.index_document import unit_ref
-from ...services.responses import local_today
+from ...services.campaigns import catalogue
+from ...services.indices.document import unit_ref
+from ...services.responses.record import local_today
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, CampaignSchema, UnitDetailSchema, UnitQuerySchema, UnitSchema
 

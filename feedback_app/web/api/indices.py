@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...services.index_document import index_document
-from ...services.indices import campaign_index
+from ...services.indices.document import index_document
+from ...services.indices.index import campaign_index
 from .base import api_blueprint, committee
 from .schemas import ApiErrorSchema, CommitteeIndexSchema, IndexQuerySchema, PublicIndexSchema
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import abort, request
 
-from ...services.responses import Channel, Submission, record_response
+from ...services.responses.record import Channel, Submission, record_response
 from ..limits import answer_submissions, failed_code_lookups
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, RecordedSchema, SubmissionSchema

@@ -8,9 +8,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from ...services.index_document import DECIMALS
-from ...services.indices import MAX_DEPTH
-from ..forms import without_control_characters
+from ...services.indices.document import DECIMALS
+from ...services.indices.index import MAX_DEPTH
+from ..resident.forms import without_control_characters
 
 # Codes, keys and schemes are printable text: a control character (PostgreSQL refuses NUL in any
 # text) is a 422 naming the field, not a database error.

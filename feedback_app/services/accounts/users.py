@@ -1,0 +1,84 @@
+"""Committee accounts: create them, check a login, and turn an account into a scoped principal."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ...extensions import db
+from ...models import Account
+from ...models._time import utcnow
+from ..campaigns.setup import get_unit
+from ..errors import Refused
+from .access import Principal, Role
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+# Checked against when the username is unknown, so that a wrong username costs as long as a wrong
+# password (an attacker cannot learn which usernames exist from the response time).
+_DUMMY_HASH = generate_password_hash("not-a-password-of-anyone")
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def create_account(username: str, password: str, scheme: str, unit_code: str, role: str) -> Account:
+    """A new active account of a unit; the password is stored only as a werkzeug (scrypt) hash."""
+    username = normalise_username(username)
+    if not USERNAME_PATTERN.match(username):
+        raise Refused("username_invalid", status=422, username=username)
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise Refused("password_length", status=422, minimum=MIN_PASSWORD_LENGTH)
+    if db.session.scalar(select(Account.id).where(func.lower(Account.username) == username)):
+        raise Refused("username_taken", status=409, username=username)
+    unit = get_unit(scheme, unit_code)
+    account = Account(username=username, password_hash=generate_password_hash(password), unit=unit,
+                      role=Role.named(role).label, active=True)
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def find_account(username: str) -> Account | None:
+    return db.session.scalar(select(Account).filter_by(username=normalise_username(username)))
+
+
+def check_login(username: str, password: str) -> Account:
+    """The active account with this username and password, or Refused('login_failed', 401) — the
+    same refusal whether the username, the password or the account's state was wrong."""
+    account = find_account(username)
+    if account is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise Refused("login_failed", status=401)
+    if not check_password_hash(account.password_hash, password) or not account.active:
+        raise Refused("login_failed", status=401)
+    account.last_login_at = utcnow()
+    db.session.flush()
+    return account
+
+
+def active_account(account_id: int) -> Account | None:
+    """The account a session points at, when it still exists and is active."""
+    account = db.session.get(Account, account_id)
+    return account if account is not None and account.active else None
+
+
+def principal_of(account: Account) -> Principal:
+    return Principal(name=account.username, unit_id=account.unit_id, role=Role.named(account.role))
+
+
+def set_active(username: str, active: bool) -> Account:
+    account = find_account(username)
+    if account is None:
+        raise Refused("unknown_account", status=404, username=username)
+    account.active = active
+    db.session.flush()
+    return account
+
+
+def list_accounts() -> list[Account]:
+    return list(db.session.scalars(select(Account).order_by(Account.username)))

@@ -1,0 +1,97 @@
+"""A committee's campaigns: the ones it may read, and what an officer does to one of its own
+(create it for its unit, open it, close it). Scope and role are checked by services.accounts.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from ...domain.campaign import Window, window
+from ...extensions import db
+from ...models import Campaign, Unit
+from ..accounts.access import Principal, Role, can_see, check_can_act
+from ..errors import Refused
+from .catalogue import list_campaigns
+from .setup import NewCampaign, create_campaign, get_campaign
+
+
+@dataclass(frozen=True)
+class Listed:
+    campaign: Campaign
+    state: Window
+    unit: Unit  # where the committee's dashboard of this campaign starts
+    manageable: bool  # officer or above: slips and posters of its communes (and dates, when its own)
+
+
+def principal_unit(principal: Principal) -> Unit:
+    unit = db.session.get(Unit, principal.unit_id)
+    if unit is None:
+        raise Refused("unknown_unit", status=404, code=principal.unit_id)
+    return unit
+
+
+def visible_campaigns(principal: Principal, today: date) -> list[Listed]:
+    """Campaigns over the committee's unit or below it, and campaigns of a unit above it that
+    survey some of its communes (the committee reads its own part of those)."""
+    own = principal_unit(principal)
+    listed = []
+    for info in list_campaigns(today):
+        campaign = info.campaign
+        if can_see(principal, campaign.unit):
+            listed.append(Listed(campaign, info.state, campaign.unit, principal.role >= Role.OFFICER))
+        elif can_see(Principal("campaign", campaign.unit_id), own):
+            listed.append(Listed(campaign, info.state, own, principal.role >= Role.OFFICER))
+    return listed
+
+
+def create_for_unit(principal: Principal, spec: NewCampaign) -> Campaign:
+    """An officer creates a campaign for its own unit (the spec's unit is replaced by it)."""
+    unit = principal_unit(principal)
+    check_can_act(principal, unit, Role.OFFICER)
+    return create_campaign(replace(spec, scheme=unit.scheme, unit_code=unit.code))
+
+
+def managed_campaign(principal: Principal, key: str) -> Campaign:
+    """A campaign the principal may manage: its unit is in scope and the role is officer or above."""
+    campaign = get_campaign(key)
+    check_can_act(principal, campaign.unit, Role.OFFICER)
+    return campaign
+
+
+def open_now(principal: Principal, key: str, today: date) -> Campaign:
+    """Open a campaign that has not opened yet: it opens today (Vietnam time)."""
+    campaign = managed_campaign(principal, key)
+    state = window(campaign.opens_on, campaign.closes_on, today)
+    if state is not Window.NOT_OPEN:
+        raise Refused("campaign_state", status=409, state=state.value, campaign=campaign)
+    campaign.opens_on = today
+    db.session.flush()
+    return campaign
+
+
+def close_now(principal: Principal, key: str, today: date) -> Campaign:
+    """Close an open campaign: its last day becomes yesterday (dates are inclusive), so it takes no
+    answer from now on. A campaign that never opened is closed with both dates on yesterday."""
+    campaign = managed_campaign(principal, key)
+    state = window(campaign.opens_on, campaign.closes_on, today)
+    if state is Window.CLOSED:
+        raise Refused("campaign_state", status=409, state=state.value, campaign=campaign)
+    yesterday = today - timedelta(days=1)
+    campaign.closes_on = yesterday
+    campaign.opens_on = min(campaign.opens_on, yesterday)
+    db.session.flush()
+    return campaign
+
+
+def get_campaign_for(principal: Principal, key: str) -> Campaign:
+    """A campaign the principal has a part in: its unit is in scope, or it surveys communes below
+    the principal's unit. Refused 403 otherwise (404 when there is no such campaign)."""
+    campaign = get_campaign(key)
+    if not can_see(principal, campaign.unit) and not can_see(Principal("campaign", campaign.unit_id),
+                                                            principal_unit(principal)):
+        raise Refused("out_of_scope", status=403, scheme=campaign.unit.scheme, code=campaign.unit.code)
+    return campaign
+
+
+def state_of(campaign: Campaign, today: date) -> Window:
+    return window(campaign.opens_on, campaign.closes_on, today)

@@ -1,0 +1,175 @@
+"""Setting up campaigns and issuing household codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload
+
+from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
+from ...domain.codes import generate_code
+from ...domain.survey import Survey
+from ...domain.units import is_surveyed
+from ...extensions import db
+from ...models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
+from ..errors import Refused
+from ..indices import counters
+from ..surveys import freeze
+
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+MAX_CODES_PER_CALL = 500_000
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    key: str
+    survey: Survey
+    scheme: str
+    unit_code: str
+    opens_on: date
+    closes_on: date
+    min_coverage: Decimal = DEFAULT_MIN_COVERAGE
+    threshold: Decimal = DEFAULT_THRESHOLD
+    household_codes: bool = True
+    open_link: bool = False
+    include_urban: bool = False
+
+
+def get_unit(scheme: str, code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).filter_by(scheme=scheme, code=code))
+    if unit is None:
+        raise Refused("unknown_unit", status=404, scheme=scheme, code=code)
+    return unit
+
+
+def get_campaign(key: str) -> Campaign:
+    campaign = db.session.scalar(
+        select(Campaign).filter_by(key=key).options(joinedload(Campaign.survey_version))
+    )
+    if campaign is None:
+        raise Refused("unknown_campaign", status=404, campaign=key)
+    return campaign
+
+
+def descendant_communes(unit: Unit) -> list[Unit]:
+    """The commune-level units at or below `unit`, by code."""
+    if unit.level == "commune":
+        return [unit]
+    tree = select(Unit.id).where(Unit.id == unit.id).cte("tree", recursive=True)
+    child = aliased(Unit)
+    tree = tree.union_all(select(child.id).where(child.parent_id == tree.c.id))
+    query = select(Unit).where(Unit.id.in_(select(tree.c.id)), Unit.level == "commune")
+    return list(db.session.scalars(query.order_by(Unit.code)))
+
+
+def create_campaign(spec: NewCampaign) -> Campaign:
+    """Freeze the survey version, snapshot the surveyed communes and their households."""
+    if not KEY_PATTERN.match(spec.key):
+        raise Refused("campaign_key_invalid", key=spec.key)
+    if db.session.scalar(select(Campaign.id).filter_by(key=spec.key)) is not None:
+        raise Refused("campaign_key_taken", status=409, key=spec.key)
+    if spec.closes_on < spec.opens_on:
+        raise Refused("campaign_dates", opens_on=spec.opens_on, closes_on=spec.closes_on)
+    for name in ("min_coverage", "threshold"):
+        value = getattr(spec, name)
+        if not Decimal(0) <= value <= Decimal(1):
+            raise Refused("campaign_fraction", field=name, value=value)
+    if not (spec.household_codes or spec.open_link):
+        raise Refused("campaign_no_channel")
+    unit = get_unit(spec.scheme, spec.unit_code)
+    communes = [u for u in descendant_communes(unit) if is_surveyed(u.unit_type, spec.include_urban)]
+    if not communes:
+        raise Refused("campaign_no_communes", unit=unit.code)
+    campaign = Campaign(
+        key=spec.key,
+        survey_version=freeze(spec.survey),
+        unit=unit,
+        opens_on=spec.opens_on,
+        closes_on=spec.closes_on,
+        min_coverage=spec.min_coverage,
+        threshold=spec.threshold,
+        household_codes=spec.household_codes,
+        open_link=spec.open_link,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.execute(
+        insert(CampaignCommune),
+        [{"campaign_id": campaign.id, "unit_id": c.id, "households": c.households} for c in communes],
+    )
+    counters.create_rows(campaign)  # zero index counters, so that responses only ever update rows
+    db.session.flush()
+    return campaign
+
+
+def campaign_commune(campaign: Campaign, scheme_code: str) -> CampaignCommune:
+    """The campaign's commune with this code, or Refused('unknown_commune')."""
+    row = db.session.scalar(
+        select(CampaignCommune)
+        .join(Unit, Unit.id == CampaignCommune.unit_id)
+        .where(CampaignCommune.campaign_id == campaign.id, Unit.code == scheme_code)
+        .options(contains_eager(CampaignCommune.unit))
+    )
+    if row is None:
+        raise Refused("unknown_commune", status=404, campaign=campaign.key, commune=scheme_code)
+    return row
+
+
+def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None = None) -> int:
+    """Issue `count` more codes for a commune; by default, up to one per registered household."""
+    if not campaign.household_codes:
+        raise Refused("campaign_without_codes", campaign=campaign.key)
+    if count is None:
+        if commune.households is None:
+            raise Refused("households_unknown", commune=commune.unit.code)
+        issued = db.session.scalar(
+            select(func.count(HouseholdCode.id)).filter_by(
+                campaign_id=campaign.id, commune_id=commune.unit_id
+            )
+        )
+        count = max(commune.households - issued, 0)
+    if not 0 <= count <= MAX_CODES_PER_CALL:
+        raise Refused("code_count", count=count, maximum=MAX_CODES_PER_CALL)
+    remaining = count
+    while remaining:
+        batch = {generate_code() for _ in range(min(remaining, 5000))}
+        taken = set(db.session.scalars(select(HouseholdCode.code).where(HouseholdCode.code.in_(batch))))
+        fresh = batch - taken
+        db.session.execute(
+            insert(HouseholdCode),
+            [{"code": c, "campaign_id": campaign.id, "commune_id": commune.unit_id} for c in fresh],
+        )
+        remaining -= len(fresh)
+    db.session.flush()
+    return count
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    commune_code: str
+    commune_name: str
+    code: str
+    used: bool
+
+
+def code_rows(campaign: Campaign, commune_code: str | None = None, unused_only: bool = False
+              ) -> Iterator[CodeRow]:
+    """Household codes of a campaign in print order (commune, then code issue order)."""
+    query = (
+        select(Unit.code, Unit.full_name, HouseholdCode.code, Response.id)
+        .join(Unit, Unit.id == HouseholdCode.commune_id)
+        .outerjoin(Response, Response.household_code_id == HouseholdCode.id)
+        .where(HouseholdCode.campaign_id == campaign.id)
+        .order_by(Unit.code, HouseholdCode.id)
+    )
+    if commune_code:
+        query = query.where(Unit.code == commune_code)
+    if unused_only:
+        query = query.where(Response.id.is_(None))
+    for commune, name, code, response_id in db.session.execute(query).yield_per(2000):
+        yield CodeRow(commune, name, code, response_id is not None)

@@ -1,0 +1,42 @@
+"""Demo committee accounts: an officer for the demo province and one for each demo commune.
+
+Their passwords are deterministic and printed by `flask demo`: this is a demo, never a real site.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...links import public_url
+from ...models import Campaign, Unit
+from ..accounts.access import Role
+from ..accounts.users import create_account, find_account
+
+
+def demo_username(unit: Unit) -> str:
+    return f"mttq-{unit.code}"
+
+
+def demo_password(unit: Unit) -> str:
+    return f"demo-mttq-{unit.code}"
+
+
+def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
+    """Create the accounts that are missing; describe all of them (the `accounts` of `demo --json`)."""
+    units = [campaign.unit, *(commune.unit for commune in campaign.communes)]
+    described = []
+    for unit in units:
+        username = demo_username(unit)
+        account = find_account(username)
+        if account is None:
+            account = create_account(username, demo_password(unit), unit.scheme, unit.code,
+                                     Role.OFFICER.label)
+        described.append({
+            "username": account.username,
+            "password": demo_password(unit),
+            "unit": {"scheme": unit.scheme, "code": unit.code, "name": unit.full_name,
+                     "level": unit.level},
+            "role": account.role,
+            "dashboard_url": public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code),
+        })
+    return described

@@ -1,0 +1,163 @@
+"""Recomputing the index counters from the raw responses (`flask --app wsgi indices rebuild`).
+
+The aggregates are computed by the database (GROUP BY over answers), independently of the
+incremental path in services.indices.counters, so a rebuild also checks that path: the report says how
+many rows it had to correct.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, and_, case, delete, func, insert, select, text
+
+from ...domain.survey import NO_OPINION, OverallRule
+from ...extensions import db
+from ...models import Answer, Campaign, CampaignCommune, Response
+from ..surveys import survey_of
+from .counters import CHANNEL_COLUMNS, COMMUNES, DAILY, ITEMS, _zero_commune, _zero_item, local_day
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    campaign: str
+    responses: int
+    rows_corrected: int  # counter rows whose values differed from the raw responses
+
+
+def snapshot(table: Table, campaign_id: int) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """A table's rows for one campaign: primary key -> the other values."""
+    keys = [c for c in table.primary_key.columns]
+    others = [c for c in table.columns if c not in keys]
+    rows = db.session.execute(select(*keys, *others).where(table.c.campaign_id == campaign_id))
+    return {tuple(row[: len(keys)]): tuple(row[len(keys):]) for row in rows}
+
+
+def _lock_counters() -> None:
+    """On PostgreSQL, hold off responses being counted while their counters are rebuilt: a response
+    whose transaction is still open is counted after the rebuild commits, one that committed before
+    is in the rebuild. SQLite has a single writer anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(
+            "LOCK TABLE counter_communes, counter_items, counter_daily IN SHARE ROW EXCLUSIVE MODE"
+        ))
+
+
+def rebuild(campaign: Campaign) -> Rebuilt:
+    """Replace one campaign's counters by what its raw responses say. Flushes, never commits."""
+    _lock_counters()
+    survey = survey_of(campaign.survey_version)
+    before = {t.name: snapshot(t, campaign.id) for t in (COMMUNES, ITEMS, DAILY)}
+    for table in (COMMUNES, ITEMS, DAILY):
+        db.session.execute(delete(table).where(table.c.campaign_id == campaign.id))
+
+    communes = list(db.session.scalars(
+        select(CampaignCommune.unit_id).filter_by(campaign_id=campaign.id).order_by(CampaignCommune.id)
+    ))
+    commune_rows = {c: _zero_commune(campaign.id, c) for c in communes}
+    item_rows = {(c, i): _zero_item(campaign.id, c, i) for c in communes for i in survey.item_ids}
+
+    responses = 0
+    by_channel = (
+        select(Response.commune_id, Response.channel, func.count(Response.id))
+        .where(Response.campaign_id == campaign.id)
+        .group_by(Response.commune_id, Response.channel)
+    )
+    for commune, channel, n in db.session.execute(by_channel):
+        row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
+        row["respondents"] += n
+        row[CHANNEL_COLUMNS[channel]] += n
+        responses += n
+
+    satisfied = case((Answer.value.in_(sorted(survey.scale_type.satisfied_values)), 1), else_=0)
+    valid = case((Answer.value != NO_OPINION, 1), else_=0)
+    per_item = (
+        select(Response.commune_id, Answer.item_id, func.sum(satisfied), func.sum(valid),
+               func.sum(1 - valid))
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign.id)
+        .group_by(Response.commune_id, Answer.item_id)
+    )
+    for commune, item_id, s, v, none in db.session.execute(per_item):
+        row = item_rows.setdefault((commune, item_id), _zero_item(campaign.id, commune, item_id))
+        row.update(satisfied=int(s), valid=int(v), no_opinion=int(none))
+
+    for commune, s, v in _overall(campaign, survey):
+        row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
+        row.update(overall_satisfied=s, overall_valid=v)
+
+    days: Counter[tuple[int, Any, str]] = Counter()
+    moments = select(Response.commune_id, Response.channel, Response.created_at).where(
+        Response.campaign_id == campaign.id
+    )
+    for commune, channel, created_at in db.session.execute(moments).yield_per(10_000):
+        days[(commune, local_day(created_at), channel)] += 1
+
+    if commune_rows:
+        db.session.execute(insert(COMMUNES), list(commune_rows.values()))
+    if item_rows:
+        db.session.execute(insert(ITEMS), list(item_rows.values()))
+    if days:
+        db.session.execute(insert(DAILY), [
+            {"campaign_id": campaign.id, "commune_id": c, "day": d, "channel": ch, "responses": n}
+            for (c, d, ch), n in sorted(days.items())
+        ])
+    db.session.flush()
+    after = {t.name: snapshot(t, campaign.id) for t in (COMMUNES, ITEMS, DAILY)}
+    corrected = sum(
+        sum(1 for key in before[name].keys() | after[name].keys()
+            if before[name].get(key) != after[name].get(key))
+        for name in before
+    )
+    return Rebuilt(campaign.key, responses, corrected)
+
+
+def _overall(campaign: Campaign, survey: Any) -> list[tuple[int, int, int]]:
+    """(commune, overall satisfied, overall valid) from the raw answers, by the survey's rule."""
+    satisfied_values = sorted(survey.scale_type.satisfied_values)
+    if survey.overall_rule is OverallRule.OVERALL_ITEM:
+        overall_item = next(item.id for item in survey.items if item.overall)
+        query = (
+            select(
+                Response.commune_id,
+                func.sum(case((Answer.value.in_(satisfied_values), 1), else_=0)),
+                func.sum(case((Answer.value != NO_OPINION, 1), else_=0)),
+            )
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.campaign_id == campaign.id, Answer.item_id == overall_item)
+            .group_by(Response.commune_id)
+        )
+        return [(c, int(s), int(v)) for c, s, v in db.session.execute(query)]
+    # Satisfied overall when at least half of the response's valid answers are satisfied.
+    per_response = (
+        select(
+            Answer.response_id.label("response_id"),
+            func.sum(case((Answer.value.in_(satisfied_values), 1), else_=0)).label("s"),
+            func.sum(case((Answer.value != NO_OPINION, 1), else_=0)).label("v"),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign.id)
+        .group_by(Answer.response_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Response.commune_id,
+            func.sum(case((and_(per_response.c.v > 0, 2 * per_response.c.s >= per_response.c.v), 1),
+                          else_=0)),
+            func.sum(case((per_response.c.v > 0, 1), else_=0)),
+        )
+        .join(per_response, per_response.c.response_id == Response.id)
+        .group_by(Response.commune_id)
+    )
+    return [(c, int(s), int(v)) for c, s, v in db.session.execute(query)]
+
+
+def rebuild_all(keys: list[str] | None = None) -> list[Rebuilt]:
+    """Rebuild the given campaigns (every campaign when `keys` is None)."""
+    query = select(Campaign).order_by(Campaign.id)
+    if keys is not None:
+        query = query.where(Campaign.key.in_(keys))
+    return [rebuild(campaign) for campaign in db.session.scalars(query).all()]

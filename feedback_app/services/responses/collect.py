@@ -1,0 +1,60 @@
+"""Assisted collection: a signed-in committee member records households' answers for one commune
+(channel assisted), through the same record_response as every other channel.
+
+Who may collect: an officer or admin whose unit is the commune or one of its ancestors (the rule of
+services.accounts.access, as for every committee action); viewers only read. A household code must belong
+to the campaign and commune of the collect page, so a cadre never records another commune's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ...models import Campaign, CampaignCommune
+from ..accounts.access import Principal, Role, check_can_act
+from ..campaigns.setup import campaign_commune, get_campaign
+from ..errors import Refused
+from .record import Channel, Recorded, Submission, lookup_code, record_response
+
+COLLECT_ROLE = Role.OFFICER
+
+
+@dataclass(frozen=True)
+class CollectPlace:
+    campaign: Campaign
+    commune: CampaignCommune
+
+
+def collect_place(principal: Principal, campaign_key: str, commune_code: str) -> CollectPlace:
+    """The campaign's commune the principal may collect in, or Refused (404 unknown, 403 scope)."""
+    campaign = get_campaign(campaign_key)
+    commune = campaign_commune(campaign, commune_code)
+    check_can_act(principal, commune.unit, COLLECT_ROLE)
+    if not campaign.household_codes:
+        raise Refused("campaign_without_codes", status=403, campaign=campaign)
+    return CollectPlace(campaign, commune)
+
+
+def record_assisted(
+    principal: Principal,
+    campaign_key: str,
+    commune_code: str,
+    household_code: str,
+    answers: Mapping[str, object],
+    client_uuid: str | None,
+    comment: str = "",
+) -> Recorded:
+    """Record one household's answers given to a cadre; flushes, never commits."""
+    place = collect_place(principal, campaign_key, commune_code)
+    code = lookup_code(household_code)
+    if code.campaign_id != place.campaign.id or code.commune_id != place.commune.unit_id:
+        raise Refused("code_other_commune", status=422, code=household_code)
+    return record_response(Submission(
+        campaign_key=place.campaign.key,
+        channel=Channel.ASSISTED,
+        answers=answers,
+        client_uuid=client_uuid,
+        household_code=household_code,
+        comment=comment,
+    ))

@@ -1,0 +1,175 @@
+"""Importing administrative units from CSV, all or nothing, safe to repeat."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from sqlalchemy import select
+
+from ...domain.units import KNOWN_SCHEMES, LEVELS, parent_level_ok
+from ...extensions import db
+from ...models import Unit
+from ..errors import Refused
+
+REQUIRED_COLUMNS = ("scheme", "code", "parent_code", "level", "name")
+OPTIONAL_COLUMNS = (
+    "unit_type", "full_name", "name_en", "full_name_en",
+    "households", "households_synthetic", "valid_from", "valid_to",
+)  # fmt: skip
+MAX_ERRORS_REPORTED = 50
+
+
+class UnitRowSchema(Schema):
+    """One CSV row. Empty cells count as absent."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    scheme = fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,31}$", error="Not a scheme name.")
+    )
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9A-Za-z]{1,16}$", error="Not a unit code.")
+    )
+    parent_code = fields.String(load_default=None)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    unit_type = fields.String(load_default=None, validate=validate.Length(max=32))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    full_name = fields.String(load_default=None, validate=validate.Length(max=160))
+    name_en = fields.String(load_default=None, validate=validate.Length(max=128))
+    full_name_en = fields.String(load_default=None, validate=validate.Length(max=160))
+    households = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000_000))
+    households_synthetic = fields.Boolean(load_default=None)
+    valid_from = fields.Date(load_default=None)
+    valid_to = fields.Date(load_default=None)
+
+    @pre_load
+    def _blank_is_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {k: v.strip() for k, v in data.items() if isinstance(v, str) and v.strip()}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_csv(stream: Iterable[str] | io.TextIOBase) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(stream)
+    return list(reader.fieldnames or []), list(reader)
+
+
+def import_units(stream: Iterable[str]) -> ImportReport:
+    """Create or update the units of a CSV (columns in the README). Nothing is written on error.
+
+    Units are matched on (scheme, code); a row updates names, level, parent, validity and, when the
+    cell is filled, households. Rows may come in any order; parents may be in the file or the database.
+    """
+    columns, raw_rows = read_csv(stream)
+    report = ImportReport(rows=len(raw_rows))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise Refused("units_columns", missing=missing, expected=REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+
+    schema = UnitRowSchema()
+    rows: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for line, raw in enumerate(raw_rows, start=2):
+        try:
+            row = schema.load(raw)
+        except ValidationError as exc:
+            problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items())
+            report.errors.append(f"line {line}: {problems}")
+            continue
+        key = (row["scheme"], row["code"])
+        if key in rows:
+            report.errors.append(f"line {line}: {row['scheme']} {row['code']} repeats line {rows[key][0]}")
+            continue
+        rows[key] = (line, row)
+
+    schemes = {scheme for scheme, _ in rows}
+    existing = {
+        (u.scheme, u.code): u
+        for u in db.session.scalars(select(Unit).where(Unit.scheme.in_(schemes))) if schemes
+    }
+    _check_parents(rows, existing, report)
+    if report.errors:
+        raise Refused("units_invalid", report=report)
+
+    new_keys = {key for key in rows if key not in existing}
+    for key in new_keys:
+        existing[key] = Unit(scheme=key[0], code=key[1])
+        _apply(existing[key], rows[key][1], None)
+        db.session.add(existing[key])
+    db.session.flush()  # ids for the new units, so that children can point at them
+    for key, (_, row) in rows.items():
+        parent = existing[(row["scheme"], row["parent_code"])] if row["parent_code"] else None
+        changed = _apply(existing[key], row, parent.id if parent else None)
+        if key in new_keys:
+            report.created += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    db.session.flush()
+    return report
+
+
+def _check_parents(
+    rows: dict[tuple[str, str], tuple[int, dict[str, Any]]],
+    existing: dict[tuple[str, str], Unit],
+    report: ImportReport,
+) -> None:
+    for (scheme, _code), (line, row) in rows.items():
+        parent_level = None
+        if row["parent_code"]:
+            parent_key = (scheme, row["parent_code"])
+            if parent_key in rows:
+                parent_level = rows[parent_key][1]["level"]
+            elif parent_key in existing:
+                parent_level = existing[parent_key].level
+            else:
+                report.errors.append(
+                    f"line {line}: parent {row['parent_code']} is neither in the file "
+                    f"nor already imported in scheme {scheme}"
+                )
+                continue
+        if not parent_level_ok(row["level"], parent_level):
+            report.errors.append(
+                f"line {line}: a {row['level']} cannot be placed under "
+                f"{'a ' + parent_level if parent_level else 'no parent'}"
+            )
+        if len(report.errors) >= MAX_ERRORS_REPORTED:
+            return
+
+
+def _apply(unit: Unit, row: dict[str, Any], parent_id: int | None) -> bool:
+    """Copy a row onto a unit; True when anything changed."""
+    default_from, default_to = KNOWN_SCHEMES.get(row["scheme"], (None, None))
+    values: dict[str, Any] = {
+        "parent_id": parent_id,
+        "level": row["level"],
+        "unit_type": row["unit_type"] or row["level"],
+        "name": row["name"],
+        "full_name": row["full_name"] or row["name"],
+        "name_en": row["name_en"] or row["name"],
+        "full_name_en": row["full_name_en"] or row["name_en"] or row["name"],
+        "valid_from": row["valid_from"] or default_from,
+        "valid_to": row["valid_to"] or default_to,
+    }
+    if row["households"] is not None:
+        values["households"] = row["households"]
+        values["households_synthetic"] = bool(row["households_synthetic"])
+    changed = False
+    for name, value in values.items():
+        if getattr(unit, name) != value:
+            setattr(unit, name, value)
+            changed = True
+    return changed

@@ -1,0 +1,3 @@
+"""Committee pages under /committee/: login, dashboards, campaign management, reports, exports,
+assisted collection.
+"""

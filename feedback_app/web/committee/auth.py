@@ -1,0 +1,105 @@
+"""Committee login and logout, and the decorator every committee page uses.
+
+The session cookie holds only the account id (signed by Flask); each request reloads the account, so
+a disabled account is logged out at once. Scope (which units) is decided by services.accounts.access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from ...services.accounts.access import Principal, Role
+from ...services.accounts.users import active_account, check_login, principal_of
+from ...services.errors import Refused
+from ..limits import login_attempts
+from .forms import ActionForm, LoginForm
+
+bp = Blueprint("auth", __name__, url_prefix="/committee")
+SESSION_KEY = "account_id"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme), so a login link cannot redirect away."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.home")
+
+
+def current_principal() -> Principal | None:
+    account_id = session.get(SESSION_KEY)
+    if not isinstance(account_id, int):
+        return None
+    account = active_account(account_id)
+    if account is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    g.account = account
+    return principal_of(account)
+
+
+def login_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
+    """Send anonymous visitors to the login page; refuse (403) a role below `role`. The view gets
+    the principal as `g.principal` and must still check the unit it touches (services.accounts.access)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal is None:  # back to this page after login (a button's POST cannot be replayed)
+                back = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("auth.login", next=back))
+            if principal.role < role:
+                raise Refused("role_too_low", status=403, needed=role.label, role=principal.role.label)
+            g.principal = principal
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_attempts
+def login():  # type: ignore[no-untyped-def]
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and current_principal() is not None:
+        return redirect(_safe_next(form.next.data))
+    failed = False
+    if form.validate_on_submit():
+        try:
+            account = check_login(form.username.data or "", form.password.data or "")
+        except Refused:
+            failed = True
+        else:
+            _new_session()
+            session.permanent = True
+            session[SESSION_KEY] = account.id
+            return redirect(_safe_next(form.next.data), 303)
+    status = 401 if failed else 422 if form.is_submitted() else 200
+    return render_template("committee/login.html", form=form, failed=failed), status
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _new_session()
+    return redirect(url_for("auth.login"), 303)
+
+
+def _new_session() -> None:
+    """Forget everything of the previous session, its CSRF token included (a new one is made for
+    the next form; flask_wtf also caches it on `g`)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+@bp.app_context_processor
+def _committee_context() -> dict[str, Any]:
+    return {"committee_account": g.get("account"), "action_form": ActionForm}

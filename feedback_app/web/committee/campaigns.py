@@ -1,0 +1,141 @@
+"""Campaign management for officers: create a campaign for their unit, print household-code slips
+and a commune poster, open and close a campaign. Role and scope are checked by the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from ...adapters.qr import qr_svg_inline
+from ...domain.survey import Survey
+from ...i18n import text
+from ...links import commune_url, public_url
+from ...models import Campaign, CampaignCommune
+from ...services.accounts.access import Role, can_see, check_can_act
+from ...services.campaigns import manage as committee
+from ...services.campaigns.setup import NewCampaign, campaign_commune, code_rows
+from ...services.campaigns.slips import slip_sheet
+from ...services.errors import Refused
+from ...services.responses.record import local_today
+from ...services.surveys import load_survey_dir, survey_of
+from .auth import login_required
+from .forms import ActionForm, CampaignForm
+
+bp = Blueprint("campaigns", __name__, url_prefix="/committee")
+
+
+def _survey_choices() -> dict[str, Survey]:
+    """The newest version of each survey file."""
+    surveys, _ = load_survey_dir(Path(current_app.config["SURVEYS_DIR"]))
+    newest: dict[str, Survey] = {}
+    for (survey_id, _version), survey in sorted(surveys.items(), key=lambda pair: pair[0]):
+        newest[survey_id] = survey  # sorted: the newest version of each survey wins
+    return newest
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@login_required(Role.OFFICER)
+def new_campaign():  # type: ignore[no-untyped-def]
+    unit = committee.principal_unit(g.principal)
+    surveys = _survey_choices()
+    form = CampaignForm()
+    form.survey.choices = [(key, f"{key} — {text(s.title)}") for key, s in surveys.items()]
+    if request.method == "GET":
+        today = local_today()
+        form.opens_on.data = form.opens_on.data or today
+    if form.validate_on_submit():
+        spec = NewCampaign(
+            key=form.key.data or "", survey=surveys[form.survey.data],
+            scheme=unit.scheme, unit_code=unit.code,
+            opens_on=form.opens_on.data, closes_on=form.closes_on.data,  # type: ignore[arg-type]
+            min_coverage=Decimal(form.min_coverage.data) / 100,
+            threshold=Decimal(form.threshold.data) / 100,
+            household_codes=form.household_codes.data, open_link=form.open_link.data,
+        )
+        try:
+            campaign = committee.create_for_unit(g.principal, spec)
+        except Refused as refused:
+            if refused.reason == "campaign_key_taken":
+                form.key.errors = [gettext("This key is already used by another campaign.")]
+            elif refused.reason == "campaign_no_communes":
+                form.key.errors = [gettext("There is no rural commune to survey in your unit.")]
+            else:
+                raise
+        else:
+            flash(gettext("Campaign %(key)s created.", key=campaign.key))
+            return redirect(url_for(".campaign", key=campaign.key), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("committee/campaign_new.html", form=form, unit=unit), status
+
+
+def _communes_in_scope(campaign: Campaign) -> list[CampaignCommune]:
+    return [c for c in campaign.communes if can_see(g.principal, c.unit)]
+
+
+@bp.get("/campaigns/<key>/manage")
+@login_required(Role.OFFICER)
+def campaign(key: str) -> str:
+    found = committee.get_campaign_for(g.principal, key)
+    communes = _communes_in_scope(found)
+    if not communes:
+        raise Refused("out_of_scope", status=403, scheme=found.unit.scheme, code=found.unit.code)
+    return render_template(
+        "committee/campaign.html", campaign=found, communes=communes, form=ActionForm(),
+        state=committee.state_of(found, local_today()),
+        may_change_dates=can_see(g.principal, found.unit),
+    )
+
+
+@bp.post("/campaigns/<key>/open")
+@login_required(Role.OFFICER)
+def open_campaign(key: str) -> Response:
+    _check_action_form()
+    found = committee.open_now(g.principal, key, local_today())
+    flash(gettext("The campaign is open from today."))
+    return redirect(url_for(".campaign", key=found.key), 303)
+
+
+@bp.post("/campaigns/<key>/close")
+@login_required(Role.OFFICER)
+def close_campaign(key: str) -> Response:
+    _check_action_form()
+    found = committee.close_now(g.principal, key, local_today())
+    flash(gettext("The campaign is closed: it takes no more answers."))
+    return redirect(url_for(".campaign", key=found.key), 303)
+
+
+def _check_action_form() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _commune_to_manage(key: str, commune_code: str) -> tuple[Campaign, CampaignCommune]:
+    found = committee.get_campaign_for(g.principal, key)
+    commune = campaign_commune(found, commune_code)
+    check_can_act(g.principal, commune.unit, Role.OFFICER)
+    return found, commune
+
+
+@bp.get("/campaigns/<key>/communes/<code>/slips")
+@login_required(Role.OFFICER)
+def slips(key: str, code: str) -> str:
+    found, commune = _commune_to_manage(key, code)
+    if not found.household_codes:
+        raise Refused("campaign_without_codes", status=404, campaign=found.key)
+    rows = list(code_rows(found, commune.unit.code, unused_only=request.args.get("unused") == "1"))
+    return render_template("print/slips.html", **slip_sheet(found, rows))
+
+
+@bp.get("/campaigns/<key>/communes/<code>/poster")
+@login_required(Role.OFFICER)
+def poster(key: str, code: str) -> str:
+    found, commune = _commune_to_manage(key, code)
+    link = commune_url(found.key, commune.unit.code) if found.open_link else public_url("resident.home")
+    sms_number = current_app.config.get("TWILIO_FROM") if current_app.config.get("SMS_BACKEND") == "twilio" \
+        else None
+    return render_template("committee/poster.html", campaign=found, survey=survey_of(found.survey_version),
+                           commune=commune.unit, link=link, qr_svg=qr_svg_inline(link), sms_number=sms_number)

@@ -1,0 +1,118 @@
+"""Committee dashboards: the campaigns a committee may read, and one campaign × unit's figures,
+charts, answers over time and residents' comments. Every page needs a login; every unit is checked
+against the account's scope by the services (services.accounts.access)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, render_template, request
+from flask_babel import format_number, format_percent, gettext
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ...adapters.charts import Bar, criteria_figure, timeline_figure
+from ...domain.rollup import Node
+from ...i18n import text
+from ...models import Unit
+from ...services.accounts.access import can_see
+from ...services.campaigns.manage import principal_unit, visible_campaigns
+from ...services.errors import Refused
+from ...services.indices import dashboard
+from ...services.indices.index import IndexReport
+from ...services.responses.record import local_today
+from .auth import login_required
+from .reports import report_panel
+
+bp = Blueprint("dashboard", __name__, url_prefix="/committee")
+LATEST_COMMENTS = 5
+
+
+class PageArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+
+
+def _page() -> int:
+    try:
+        return PageArgs().load(request.args)["page"]
+    except ValidationError:
+        raise Refused("page_invalid", status=400) from None
+
+
+@bp.get("/")
+@login_required()
+def home() -> str:
+    return render_template("committee/home.html", unit=principal_unit(g.principal),
+                           campaigns=visible_campaigns(g.principal, local_today()))
+
+
+@bp.get("/campaigns/<key>/")
+@bp.get("/campaigns/<key>/units/<code>")
+@login_required()
+def unit_dashboard(key: str, code: str | None = None) -> str:
+    report = dashboard.unit_index(g.principal, key, code)
+    unit = report.unit(report.root)
+    communes = dashboard.communes_below(report.campaign, unit)
+    days = dashboard.timeline(report.campaign, communes)
+    latest = dashboard.comments(report.campaign, communes, per_page=LATEST_COMMENTS)
+    charts = {"criteria": _criteria_chart(report), "timeline": _timeline_chart(days)}
+    return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
+                           breadcrumb=_breadcrumb(report), days=days, comments=latest,
+                           charts=charts, item_label=_item_label, reporting=report_panel(report))
+
+
+@bp.get("/campaigns/<key>/units/<code>/comments")
+@login_required()
+def unit_comments(key: str, code: str) -> str:
+    report = dashboard.unit_index(g.principal, key, code)
+    unit = report.unit(report.root)
+    page = dashboard.comments(report.campaign, dashboard.communes_below(report.campaign, unit), _page())
+    return render_template("committee/comments.html", report=report, unit=unit, page=page)
+
+
+def _breadcrumb(report: IndexReport) -> list[Unit]:
+    """The units above this one that the committee may see, top first (for drilling back up)."""
+    trail = []
+    current = report.unit(report.root).parent
+    while current is not None and can_see(g.principal, current):
+        trail.append(current)
+        current = current.parent
+    return trail[::-1]
+
+
+def _item_label(report: IndexReport, item_id: str) -> tuple[str, str]:
+    """(short label, full question) of a survey item in the page's language."""
+    item = next(i for i in report.survey.items if i.id == item_id)
+    full = text(item.text)
+    if item.overall:
+        return gettext("Overall"), full
+    return full.split(":", 1)[0].strip(), full
+
+
+def _criteria_chart(report: IndexReport) -> dict[str, Any]:
+    node: Node = report.root
+    bars = []
+    for item_id, tally in node.figures.counts.items.items():
+        short, full = _item_label(report, item_id)
+        rate = tally.rate
+        bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid))
+    return criteria_figure(bars, float(report.rules.threshold), gettext("Threshold"),
+                           gettext("Satisfied"), gettext("No valid answer yet"))
+
+
+def _timeline_chart(days: dashboard.Timeline) -> dict[str, Any]:
+    labels = {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
+    return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"))
+
+
+@bp.app_template_filter("pct")
+def _percent(value: Any) -> str:
+    """A rate or coverage as a percentage in the page's language ('—' when there is none)."""
+    return "—" if value is None else format_percent(float(value), "#,##0.0%")
+
+
+@bp.app_template_filter("num")
+def _number(value: int | None) -> str:
+    return "—" if value is None else format_number(value)

@@ -1,0 +1,75 @@
+"""Flask-WTF forms of the committee pages: every one carries a CSRF token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+
+from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    next = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (log out, open, close): only its CSRF token."""
+
+
+class SubmitReportForm(FlaskForm):
+    """The unit's officer submits (or drafts) its report with remarks; the length is checked by
+    services.reports.workflow, which words the refusal."""
+
+    remarks = TextAreaField(_l("Remarks"))
+    allow_incomplete = BooleanField(_l("Submit even though some reports below are not accepted yet"))
+    draft = SubmitField(_l("Save as draft"))
+    submit = SubmitField(_l("Submit the report"))
+
+
+class ReturnReportForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"))
+
+
+class CampaignForm(FlaskForm):
+    key = StringField(
+        _l("Campaign key"),
+        description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
+        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{2,63}$",
+                                           message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
+    )
+    survey = SelectField(_l("Survey"), validators=[DataRequired()])
+    opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
+    closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
+    min_coverage = DecimalField(_l("Minimum household coverage (%)"), places=None,
+                                default=DEFAULT_MIN_COVERAGE * 100,
+                                validators=[DataRequired(), NumberRange(0, 100)])
+    threshold = DecimalField(_l("Satisfaction threshold (%)"), places=None, default=DEFAULT_THRESHOLD * 100,
+                             validators=[DataRequired(), NumberRange(0, 100)])
+    household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
+    open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"))
+
+    def validate_closes_on(self, field: DateField) -> None:
+        if self.opens_on.data and field.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The closing date must not be before the opening date."))
+        if self.opens_on.data and field.data and field.data - self.opens_on.data > timedelta(days=366):
+            raise ValidationError(_l("A campaign lasts at most one year."))
+
+    def validate_open_link(self, field: BooleanField) -> None:
+        if not field.data and not self.household_codes.data:
+            raise ValidationError(_l("Choose at least one way of answering."))

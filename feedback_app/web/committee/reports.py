@@ -1,0 +1,191 @@
+"""Upward reporting on the committee pages: a unit's report status and forms on its dashboard,
+submit / draft / accept / return, the report page, the audit log and the downloads.
+
+Every page needs a login. Who may see or do what is decided by the services (services.reports.workflow,
+services.exports) from an Actor built from the logged-in account; a view never passes None (that
+skips the scope check and is only for the operator's shell). A refusal becomes a message page with
+its 4xx status, and the request's transaction is rolled back, so a refused step changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from werkzeug.wrappers import Response
+
+from ...domain.reports import Action, Actor, Relation, permitted
+from ...i18n import language
+from ...models import Report, Unit
+from ...services.accounts.access import relation
+from ...services.campaigns.setup import get_campaign, get_unit
+from ...services.errors import Refused
+from ...services.exports import FORMATS
+from ...services.exports.jobs import ExportRequest, actor_of, export_source, queues_exports, start_export
+from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
+from ...services.indices.index import IndexReport
+from ...services.reports import workflow as reports
+from .auth import login_required
+from .downloads import export_response
+from .forms import ActionForm, ReturnReportForm, SubmitReportForm
+
+bp = Blueprint("committee_reports", __name__, url_prefix="/committee")
+MAX_DEPTH = 6
+STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("Submitted again"),
+         "accept": _l("Accepted"), "return": _l("Returned")}
+
+
+def current_actor() -> Actor:
+    """The logged-in account as the actor of a reporting step (always scoped: never None)."""
+    return actor_of(g.account)
+
+
+@dataclass
+class ReportPanel:
+    """What the dashboard shows of upward reporting for one unit."""
+
+    unit: Unit
+    report: Report | None
+    may_submit: bool
+    may_decide: bool  # on the children's reports
+    children: dict[str, str] = field(default_factory=dict)  # child code -> status
+    submit_form: SubmitReportForm | None = None
+    return_form: ReturnReportForm | None = None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "none"
+
+
+def report_panel(index: IndexReport) -> ReportPanel:
+    """The unit's report status, its children's statuses and the forms the account may use."""
+    actor = current_actor()
+    unit = index.unit(index.root)
+    state = reports.report_status(actor, index.campaign.key, unit.code, index)
+    where = relation(g.principal, unit)
+    may_submit = where is Relation.OWN and (permitted(actor.role, where, Action.SUBMIT)
+                                             or permitted(actor.role, where, Action.RESUBMIT))
+    may_decide = where is Relation.OWN and permitted(actor.role, Relation.CHILD, Action.ACCEPT)
+    remarks = state.report.remarks if state.report else ""
+    return ReportPanel(
+        unit=unit, report=state.report, may_submit=may_submit, may_decide=may_decide,
+        children={c.unit.code: c.status for c in state.children},
+        submit_form=SubmitReportForm(remarks=remarks) if may_submit else None,
+        return_form=ReturnReportForm() if may_decide else None,
+    )
+
+
+def _dashboard(key: str, code: str) -> Response:
+    return redirect(url_for("dashboard.unit_dashboard", key=key, code=code), 303)
+
+
+@bp.post("/campaigns/<key>/report")
+@login_required()
+def submit(key: str) -> Response:
+    """The account's own unit's report: saved as a draft or submitted to the unit above."""
+    form = SubmitReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    actor = current_actor()
+    if form.draft.data:
+        report = reports.draft_report(actor, key, form.remarks.data or "")
+        flash(gettext("The draft of the report is saved."))
+    else:
+        report = reports.submit_report(actor, key, form.remarks.data or "",
+                                       allow_incomplete=bool(form.allow_incomplete.data))
+        flash(gettext("The report is submitted to the unit above."))
+    return _dashboard(key, report.unit.code)
+
+
+@bp.post("/campaigns/<key>/units/<code>/report/accept")
+@login_required()
+def accept(key: str, code: str) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    report = reports.accept_report(current_actor(), key, code)
+    flash(gettext("The report of %(unit)s is accepted.", unit=report.unit.display_name(language())))
+    return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
+
+
+@bp.post("/campaigns/<key>/units/<code>/report/return")
+@login_required()
+def return_(key: str, code: str) -> Response:
+    form = ReturnReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    report = reports.return_report(current_actor(), key, code, form.reason.data or "")
+    flash(gettext("The report of %(unit)s is returned for correction.",
+                  unit=report.unit.display_name(language())))
+    return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
+
+
+@bp.get("/campaigns/<key>/units/<code>/report")
+@login_required()
+def report_page(key: str, code: str) -> str:
+    """The frozen snapshot of a unit's report, its status, seal and decision."""
+    report = reports.get_report(current_actor(), key, code)
+    content = json.loads(report.content)
+    public_url = None
+    if report.status == "accepted" and report.unit.level == "commune":
+        public_url = url_for("results.page", campaign_key=report.campaign.key,
+                             commune_code=report.unit.code)
+    return render_template(
+        "committee/report.html", report=report, content=content, index=content["index"],
+        labels={item["id"]: item for item in content["items"]}, lang=language(), public_url=public_url,
+        child_status={c["unit"]: c["status"] for c in content.get("children_reports", [])},
+        percent=percent, verdict_label=verdict_label, unit_name=unit_name,
+        item_label=item_label,
+    )
+
+
+@bp.get("/campaigns/<key>/units/<code>/log")
+@login_required()
+def audit_log(key: str, code: str) -> str:
+    """The append-only log of the unit's report and of the reports below it."""
+    entries = reports.audit_log(current_actor(), key, code)
+    unit = get_unit(get_campaign(key).unit.scheme, code)
+    return render_template("committee/report_log.html", key=key, unit=unit, entries=entries, steps=STEPS)
+
+
+class ExportArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    depth = fields.Integer(load_default=1, validate=validate.Range(min=0, max=MAX_DEPTH))
+
+
+@bp.get("/campaigns/<key>/units/<code>/export/<kind>.<fmt>")
+@login_required()
+def export(key: str, code: str, kind: str, fmt: str) -> Response:
+    """A download of the unit's results as of now (`results`) or of its report (`report`):
+    CSV (streamed), XLSX, or the printable page (`html`). With Redis, CSV and XLSX are prepared by
+    the worker: the member is sent to the page that waits for the file (web/committee_exports)."""
+    if fmt not in FORMATS or kind not in ("results", "report"):
+        abort(404)
+    depth = 1
+    if kind == "results":
+        try:
+            depth = ExportArgs().load(request.args)["depth"]
+        except ValidationError:
+            raise Refused("page_invalid", status=400) from None
+    wanted = ExportRequest(kind, key, code, fmt, depth, language())
+    if queues_exports(fmt):
+        job_id = start_export(g.account, wanted)
+        if job_id is not None:
+            return redirect(url_for("committee_exports.status", job_id=job_id), 303)
+    return export_response(export_source(current_actor(), wanted), fmt, language())
+
+
+def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
+    return [(label, url_for("committee_reports.export", key=key, code=code, kind=kind, fmt=fmt))
+            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("html", gettext("Print")))]
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"export_links": export_links, "status_label": status_label}

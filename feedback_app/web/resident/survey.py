@@ -1,0 +1,123 @@
+"""Resident pages: the survey form from a household-code QR link or an open commune link.
+
+Plain HTML forms that work without JavaScript. Views parse, call one service, render.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ...domain.codes import format_code, normalise_code
+from ...extensions import csrf, db
+from ...models import Campaign, Response
+from ...services.errors import Refused
+from ...services.reports.published import is_published
+from ...services.responses.record import Channel, Entry, Submission, open_entry, record_response
+from ...services.surveys import survey_of
+from ..limits import answer_submissions, code_lookups, failed_code_lookups
+from .forms import read_response_form
+
+bp = Blueprint("resident", __name__)
+# Resident forms carry no session privilege: the household code in the form is the credential, so
+# a cross-site post could do nothing a forger could not do directly. CSRF stays on for committees.
+csrf.exempt(bp)
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("resident/home.html")
+
+
+@bp.get("/h")
+@code_lookups
+def find_code():  # type: ignore[no-untyped-def]
+    """The landing page's 'type your code' form."""
+    digits = normalise_code(request.args.get("code", ""))
+    if not digits:
+        return render_template("resident/home.html", missing_code=True), 400
+    return redirect(url_for(".household", code=digits), 303)
+
+
+@bp.route("/h/<code>", methods=["GET", "POST"])
+@answer_submissions
+@code_lookups
+@failed_code_lookups
+def household(code: str):  # type: ignore[no-untyped-def]
+    return _survey_page(lambda: open_entry(None, household_code=code), household_code=code)
+
+
+@bp.route("/c/<campaign>/<commune>", methods=["GET", "POST"])
+@answer_submissions
+def commune_link(campaign: str, commune: str):  # type: ignore[no-untyped-def]
+    return _survey_page(lambda: open_entry(campaign, commune_code=commune),
+                        campaign_key=campaign, commune_code=commune)
+
+
+def _survey_page(entry_of: Callable[[], Entry], **who: Any):  # type: ignore[no-untyped-def]
+    """GET: the form. POST: straight to record_response, which checks who may answer itself, so a
+    form re-sent after it was stored (same rid and answers: a lost reply, a double tap) is thanked
+    again instead of being refused as a used code."""
+    if request.method == "GET":
+        return _render_form(entry_of(), rid=str(uuid.uuid4()))
+    form = read_response_form(request.form)
+    submission = Submission(
+        campaign_key=who.get("campaign_key"),
+        channel=Channel.WEB,
+        answers=form["answers"],
+        client_uuid=form["rid"],
+        household_code=who.get("household_code"),
+        commune_code=who.get("commune_code"),
+        comment=form["comment"],
+    )
+    try:
+        recorded = record_response(submission)
+    except Refused as refused:
+        if refused.reason != "answers_invalid":
+            raise
+        problems = refused.data["problems"]
+        if any(p.code == "unknown_item" for p in problems):
+            raise Refused("form_tampered", status=400) from None
+        return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems), 422
+    return redirect(url_for(".thanks", rid=recorded.uuid), 303)
+
+
+def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = None,
+                 problems: list | None = None) -> str:
+    problems = problems or []
+    return render_template(
+        "resident/survey.html",
+        entry=entry,
+        survey=entry.survey,
+        commune=entry.commune.unit,
+        code=format_code(entry.code.code) if entry.code else None,
+        rid=rid,
+        chosen=(form or {}).get("answers", {}),
+        comment=(form or {}).get("comment", ""),
+        missing={p.item for p in problems if p.code in ("missing", "invalid_value")},
+        comment_too_long=any(p.code == "comment_too_long" for p in problems),
+    )
+
+
+@bp.get("/thanks/<rid>")
+def thanks(rid: str) -> str:
+    response = db.session.scalar(
+        select(Response)
+        .filter_by(uuid=rid)
+        .options(joinedload(Response.campaign).joinedload(Campaign.survey_version),
+                 joinedload(Response.commune))
+    )
+    if response is None:
+        abort(404)
+    return render_template(
+        "resident/thanks.html",
+        response=response,
+        survey=survey_of(response.campaign.survey_version),
+        commune=response.commune,
+        published=is_published(response.campaign, response.commune),
+    )

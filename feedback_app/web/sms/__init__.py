@@ -1,0 +1,1 @@
+"""SMS webhooks under /sms/: Twilio's inbound messages and delivery reports (twilio.py)."""

@@ -1,0 +1,130 @@
+"""Twilio webhooks: inbound messages (answered in TwiML) and delivery-status callbacks.
+
+Every request must carry a valid X-Twilio-Signature for PUBLIC_BASE_URL + path and the posted
+parameters; anything else is refused with 403 before it is read, and nothing is stored.
+
+Inbound messages are rate-limited per sender (RATELIMIT_SMS), counted under the keyed hash of the
+number, and only for signed requests (a forged post cannot use up a household's allowance). A
+message over the limit is dropped with 200 and an empty TwiML (web/limits.py says why).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from ...extensions import csrf
+from ...services.errors import Refused
+from ...services.sms.dialogue import Inbound, handle_inbound
+from ...services.sms.numbers import hash_of
+from ...services.sms.status import StatusReport, handle_status
+from ..limits import SMS_SENDERS, limited
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__, url_prefix="/sms")
+csrf.exempt(bp)  # authenticated by Twilio's signature instead
+
+_SID = validate.Regexp(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$", error="not a Twilio message SID")
+
+
+class InboundSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    MessageSid = fields.String(required=True, validate=_SID)
+    From = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    Body = fields.String(load_default="")
+
+
+class StatusSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    MessageSid = fields.String(required=True, validate=_SID)
+    MessageStatus = fields.String(load_default="", validate=validate.Length(max=32))
+    To = fields.String(load_default=None, validate=validate.Length(max=64))
+    ErrorCode = fields.Integer(load_default=None, allow_none=True)
+
+
+INBOUND, STATUS = InboundSchema(), StatusSchema()  # schemas keep no state between loads
+_SIGNATURE_KEY = "feedback_app.sms_signature_problem"
+_UNCHECKED = object()
+
+
+def _signature_problem() -> str | None:
+    """Why this request is not Twilio's (None when its signature is right); computed once."""
+    cached = request.environ.get(_SIGNATURE_KEY, _UNCHECKED)
+    if cached is _UNCHECKED:
+        token = current_app.config.get("TWILIO_AUTH_TOKEN")
+        signature = request.headers.get("X-Twilio-Signature", "")
+        url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
+        if not token or not signature:
+            cached = "without signature or TWILIO_AUTH_TOKEN"
+        elif not RequestValidator(token).validate(url, request.form, signature):
+            cached = "with a wrong signature"
+        else:
+            cached = None
+        request.environ[_SIGNATURE_KEY] = cached
+    return cached
+
+
+def _require_signature() -> None:
+    problem = _signature_problem()
+    if problem is not None:
+        log.warning("sms webhook %s %s: refused", request.path, problem)
+        abort(403)
+
+
+_SENDER_KEY = "feedback_app.sms_sender_hash"
+
+
+def _sender_hash() -> str:
+    """The sender's keyed hash, computed once per request (the rate limit and the dialogue both
+    need it, and normalising a number with phonenumbers is not free)."""
+    hashed = request.environ.get(_SENDER_KEY)
+    if hashed is None:
+        hashed = request.environ[_SENDER_KEY] = hash_of(request.form.get("From", "")[:64])
+    return hashed
+
+
+def _sender_key() -> str:
+    """The limit's key: the counters never hold a number in clear."""
+    return "sms:" + _sender_hash()
+
+
+sender_messages = limited("RATELIMIT_SMS", SMS_SENDERS, methods=["POST"], key_func=_sender_key,
+                          exempt_when=lambda: _signature_problem() is not None)
+
+
+def _load(schema: Schema) -> dict[str, Any]:
+    try:
+        return schema.load(request.form)
+    except ValidationError as exc:
+        raise Refused("webhook_fields", status=400, fields=sorted(exc.messages)) from exc
+
+
+@bp.post("/twilio")
+@sender_messages
+def inbound() -> Response:
+    _require_signature()
+    data = _load(INBOUND)
+    replies = handle_inbound(Inbound(data["MessageSid"], data["From"], data["Body"],
+                                     sender_hash=_sender_hash()))
+    twiml = MessagingResponse()
+    for reply in replies:
+        twiml.message(reply)
+    return Response(str(twiml), mimetype="application/xml")
+
+
+@bp.post("/twilio/status")
+def status() -> tuple[str, int]:
+    _require_signature()
+    data = _load(STATUS)
+    handle_status(StatusReport(data["MessageSid"], data["MessageStatus"], data["To"],
+                               data["ErrorCode"]))
+    return "", 204
