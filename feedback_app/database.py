@@ -17,12 +17,16 @@ would leave the transaction on a stale snapshot, and SQLite refuses such an upgr
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
+from typing import TypeVar
 
-from sqlalchemy import Insert, event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.pool import ConnectionPoolEntry
+
+_S = TypeVar("_S", bound=Session)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -31,7 +35,8 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "begin", _begin)
 
 
-def _no_driver_transactions(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
+def _no_driver_transactions(dbapi_connection: sqlite3.Connection,
+                            connection_record: ConnectionPoolEntry) -> None:
     dbapi_connection.isolation_level = None
     # Write-ahead log: readers never block a writer's commit (a long export, a dashboard or a
     # test's open read no longer makes residents' submissions wait and fail), and a commit costs
@@ -49,7 +54,7 @@ def _begin(connection: Connection) -> None:
 WRITING = "feedback_app_writing"
 
 
-def writing(session: Session | scoped_session[Session]) -> Connection:
+def writing(session: _S | scoped_session[_S]) -> Connection:
     """The session's connection, for a transaction that will write (see the module's docstring).
     It matters only when called before the transaction's first statement; later it is the
     transaction's connection as it is. The hot paths use it for their Core statements."""
@@ -63,7 +68,7 @@ def writing(session: Session | scoped_session[Session]) -> Connection:
 DIALECTS = ("postgresql", "sqlite")
 
 
-def dialect_insert(table: Any, dialect: str) -> Insert:
+def dialect_insert(table: Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with the dialect's ON CONFLICT clauses (both backends have them): for the upserts
     and `DO NOTHING RETURNING` claims of the hot paths, built once per dialect."""
     if dialect == "postgresql":

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 from flask import request
 from flask_babel import Babel
@@ -23,6 +24,22 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+# The base class of every model. db.Model is made by a call at run time, which a type checker
+# cannot take as a base class (python/mypy#8603); for the checker it is declared as what it is, a
+# SQLAlchemy declarative base with Flask-SQLAlchemy's Model mixin (`query`, repr).
+if TYPE_CHECKING:
+    from typing import ClassVar
+
+    from flask_sqlalchemy.model import Model as _FlaskModel
+    from sqlalchemy import Table
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(DeclarativeBase, _FlaskModel):
+        __abstract__ = True
+        __table__: ClassVar[Table]  # every model here maps a table (none maps a join or a select)
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

@@ -6,13 +6,13 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 from .surveys import SurveyVersion
 from .units import Unit
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """One survey round over the communes below a unit."""
 
     __tablename__ = "campaigns"
@@ -36,7 +36,7 @@ class Campaign(db.Model):
     )
 
 
-class CampaignCommune(db.Model):
+class CampaignCommune(Model):
     """A commune surveyed by a campaign, with its registered households when the campaign was set up."""
 
     __tablename__ = "campaign_communes"
@@ -51,7 +51,7 @@ class CampaignCommune(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class HouseholdCode(db.Model):
+class HouseholdCode(Model):
     """A single-use code for one household of a commune. Not linked to the household's identity.
     It is used once a Response points at it (a unique key on responses.household_code_id)."""
 

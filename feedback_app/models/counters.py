@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class CommuneCounter(db.Model):
+class CommuneCounter(Model):
     """Responses of one campaign in one commune: overall verdicts and responses per channel.
     Rows are created with the campaign, so recording a response only ever runs `n = n + 1`."""
 
@@ -27,7 +27,7 @@ class CommuneCounter(db.Model):
     via_assisted: Mapped[int] = mapped_column(default=0)
 
 
-class ItemCounter(db.Model):
+class ItemCounter(Model):
     """Answers to one question of a campaign's survey in one commune."""
 
     __tablename__ = "counter_items"
@@ -40,7 +40,7 @@ class ItemCounter(db.Model):
     no_opinion: Mapped[int] = mapped_column(default=0)
 
 
-class DailyCounter(db.Model):
+class DailyCounter(Model):
     """Responses per day (Vietnam time) and channel in one commune: answers over time."""
 
     __tablename__ = "counter_daily"

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from ..domain.reports import Status
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 from .campaigns import Campaign
 from .units import Unit
 
 
-class Report(db.Model):
+class Report(Model):
     """A unit's report for a campaign: the frozen snapshot last drafted or submitted, and its status.
 
     `content` is the canonical JSON of the snapshot (index, remarks, who, when) and `content_hash`
@@ -42,7 +44,7 @@ class Report(db.Model):
     unit: Mapped[Unit] = relationship()
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Model):
     """One step of upward reporting, appended and never changed or deleted (the audit log).
 
     Who acted is stored as text (username, role, unit) so that the entry keeps who it was even if
@@ -75,13 +77,13 @@ class ImmutableRecord(RuntimeError):
 
 @event.listens_for(ReportEvent, "before_update")
 @event.listens_for(ReportEvent, "before_delete")
-def _append_only(mapper, connection, target: ReportEvent) -> None:  # type: ignore[no-untyped-def]
+def _append_only(mapper: Mapper[ReportEvent], connection: Connection, target: ReportEvent) -> None:
     raise ImmutableRecord("the report audit log is append-only: entries are never changed or deleted")
 
 
 @event.listens_for(Report, "before_update")
 @event.listens_for(Report, "before_delete")
-def _accepted_final(mapper, connection, target: Report) -> None:  # type: ignore[no-untyped-def]
-    before = inspect(target).committed_state.get("status", target.status)
+def _accepted_final(mapper: Mapper[Report], connection: Connection, target: Report) -> None:
+    before: Any = inspect(target).committed_state.get("status", target.status)
     if before == Status.ACCEPTED:
         raise ImmutableRecord("an accepted report never changes")

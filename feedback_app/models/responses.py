@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 from .campaigns import Campaign, HouseholdCode
 from .units import Unit
 
 
-class Response(db.Model):
+class Response(Model):
     """One household's answers. `uuid` is the client's idempotency key."""
 
     __tablename__ = "responses"
@@ -37,7 +37,7 @@ class Response(db.Model):
     )
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "answers"
 
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 from .campaigns import Campaign, HouseholdCode
 from .units import Unit
 
 
-class SmsNumber(db.Model):
+class SmsNumber(Model):
     """What the product remembers about a number: whether it opted out, and its language."""
 
     __tablename__ = "sms_numbers"
@@ -26,7 +26,7 @@ class SmsNumber(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class SmsConversation(db.Model):
+class SmsConversation(Model):
     """One household answering by SMS, question by question.
 
     While it runs it holds the answers so far; once it ends, the answers, the household code and the
@@ -56,7 +56,7 @@ class SmsConversation(db.Model):
     household_code: Mapped[HouseholdCode | None] = relationship()
 
 
-class SmsInbound(db.Model):
+class SmsInbound(Model):
     """A processed inbound message and its reply: a repeated MessageSid gets the same reply."""
 
     __tablename__ = "sms_inbound"
@@ -66,7 +66,7 @@ class SmsInbound(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class SmsOpenAnswer(db.Model):
+class SmsOpenAnswer(Model):
     """A number that answered a campaign through its commune keyword: one response per number."""
 
     __tablename__ = "sms_open_answers"
@@ -76,7 +76,7 @@ class SmsOpenAnswer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class SmsInvitationRun(db.Model):
+class SmsInvitationRun(Model):
     """One `sms invite` run: how many invitations, never to whom."""
 
     __tablename__ = "sms_invitation_runs"

@@ -5,11 +5,11 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
 
 
-class UnitSuccession(db.Model):
+class UnitSuccession(Model):
     """An old unit's territory going into a new unit: all of it (`whole`) or part of it (`part`,
     the old unit was split between several new units)."""
 

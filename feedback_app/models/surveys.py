@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 
 
-class SurveyVersion(db.Model):
+class SurveyVersion(Model):
     """A survey version frozen when a campaign first uses it: the stored spec is what responses answer,
     whatever later happens to the file."""
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._time import utcnow
 from .units import Unit
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the committee API, scoped to a unit and everything below it.
     Only the SHA-256 of the token is stored; the token itself is shown once, when it is created."""
 

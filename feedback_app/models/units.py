@@ -5,10 +5,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A node of an administrative tree. Codes are unique only within a scheme (vn-2025, vn-legacy)."""
 
     __tablename__ = "units"

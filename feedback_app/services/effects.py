@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 
 log = logging.getLogger(__name__)
 _KEY = "feedback_app.after_commit"
+_S = TypeVar("_S", bound=Session)
 
 
-def after_commit(session: Session, effect: Callable[[], None]) -> None:
+def after_commit(session: _S | scoped_session[_S], effect: Callable[[], None]) -> None:
     """Run `effect` once `session` commits; dropped if it rolls back."""
     session.info.setdefault(_KEY, []).append(effect)
 
