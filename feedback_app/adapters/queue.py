@@ -13,9 +13,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask, current_app, has_app_context
+
+if TYPE_CHECKING:
+    from rq import SimpleWorker
 
 JOB_TIMEOUT = 600  # seconds one job may take (retries with backoff included)
 FAILED_JOB_TTL = 3600  # failed RQ jobs (their arguments hold phone numbers) are kept one hour
@@ -207,7 +210,7 @@ class RQQueue:
     def check(self) -> None:
         self.redis.ping()
 
-    def worker(self) -> Any:
+    def worker(self) -> SimpleWorker:
         """An RQ worker that runs jobs in this process (no fork: the app and its database pool
         stay usable), for `flask --app wsgi worker` and tests. It listens to the export queue
         first (RQ takes the queues in order), then to the SMS queue."""
@@ -270,9 +273,10 @@ def init_app(app: Flask) -> None:
     queue = build_queue(app, app.config)
     app.extensions["task_queue"] = queue
     # Export files are prepared by the worker only with Redis; without it they are built in the request.
-    exports = getattr(queue, "exports", None)
-    app.extensions["export_store"] = (RedisExportStore(queue.redis, exports, app.config["EXPORT_TTL"])  # type: ignore[attr-defined]
-                                      if exports is not None else None)
+    store = None
+    if isinstance(queue, RQQueue) and queue.exports is not None:
+        store = RedisExportStore(queue.redis, queue.exports, app.config["EXPORT_TTL"])
+    app.extensions["export_store"] = store
 
 
 def task_queue() -> TaskQueue:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import csv
 import sys
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app, render_template
@@ -28,7 +30,7 @@ class Fraction(click.ParamType):
 
     name = "fraction"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         if isinstance(value, Decimal):
             return value
         text = str(value).strip()
@@ -59,8 +61,9 @@ class Fraction(click.ParamType):
 @click.option("--include-urban", is_flag=True, help="Also survey wards and towns.")
 @click.option("--issue-codes", "per_commune", type=int, default=None,
               help="Issue this many codes per commune now (default: none; see `codes issue`).")
-def create(key, survey_id, version, unit_code, scheme, opens, closes, min_coverage, threshold,  # type: ignore[no-untyped-def]
-           codes, open_link, include_urban, per_commune) -> None:
+def create(key: str, survey_id: str, version: int | None, unit_code: str, scheme: str, opens: datetime,
+           closes: datetime, min_coverage: Decimal, threshold: Decimal, codes: bool, open_link: bool,
+           include_urban: bool, per_commune: int | None) -> None:
     """Create a campaign over the communes below a unit."""
     with unit_of_work():
         survey = find_survey(Path(current_app.config["SURVEYS_DIR"]), survey_id, version)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import TextIO
 
 import click
 from flask import current_app
 
-from ..adapters.queue import task_queue
+from ..adapters.queue import RQQueue, TaskQueue, task_queue
 from ..services.sms import invites
 from .common import unit_of_work
 
@@ -26,7 +27,7 @@ PROBLEMS_SHOWN = 20
                                                    "are not mobile numbers.")
 @click.option("--wait/--no-wait", default=True, show_default=True,
               help="With RQ: wait for the worker and show its progress.")
-def invite(campaign_key: str, file, rate: float | None, lang: str, skip_invalid: bool,  # type: ignore[no-untyped-def]
+def invite(campaign_key: str, file: TextIO, rate: float | None, lang: str, skip_invalid: bool,
            wait: bool) -> None:
     """Send an SMS invitation to each number of a list (the numbers are not stored)."""
     parsed = invites.read_invite_file(file)
@@ -78,7 +79,7 @@ def _lines(lines: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def _follow(run: invites.InviteRun, queue) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _follow(run: invites.InviteRun, queue: TaskQueue) -> dict[str, int]:
     progress = queue.progress(run.run_key)
     done = 0
     hinted = False
@@ -102,8 +103,8 @@ def _follow(run: invites.InviteRun, queue) -> dict[str, int]:  # type: ignore[no
 def worker(burst: bool) -> None:
     """Run an RQ worker for the export jobs (first) and the SMS jobs (needs REDIS_URL)."""
     queue = task_queue()
-    if queue.kind != "rq":
+    if not isinstance(queue, RQQueue):  # (the one queue of kind "rq")
         raise click.ClickException(
             "REDIS_URL is not set: without Redis, jobs run inside the command that queued them, "
             "and there is no worker to start.")
-    queue.worker().work(burst=burst)  # type: ignore[attr-defined]
+    queue.worker().work(burst=burst)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 import click
 
 from ..services.units.succession import import_successions
@@ -11,7 +13,7 @@ from .common import unit_of_work
 @click.command("import-succession")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--strict", is_flag=True, help="Import nothing when any row names an unknown unit.")
-def import_succession(file, strict: bool) -> None:  # type: ignore[no-untyped-def]
+def import_succession(file: TextIO, strict: bool) -> None:
     """Load a succession CSV (level, old_scheme, old_code, new_scheme, new_code, share, effective).
     Import both unit lists first. Rows naming unknown units are skipped and listed."""
     with unit_of_work():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TextIO
+
 import click
 
 from ..services.units.importing import import_units
@@ -10,7 +12,7 @@ group = click.Group("units", help="Administrative units (province, district, com
 
 @group.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_command(file) -> None:  # type: ignore[no-untyped-def]
+def import_command(file: TextIO) -> None:
     """Load units from a CSV file (columns: see README). Safe to run again with the same file."""
     with unit_of_work():
         report = import_units(file)
