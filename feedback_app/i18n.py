@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_request_context, request
+from flask import Response, current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 LANG_COOKIE = "lang"
@@ -16,20 +16,21 @@ _LANGUAGE_KEY = "feedback_app.language"
 def select_locale() -> str:
     """?lang= (remembered in a cookie) wins, then the cookie, then Vietnamese (the API: ?lang=, then
     Accept-Language, then Vietnamese)."""
-    languages = current_app.config["LANGUAGES"]
+    languages: Sequence[str] = current_app.config["LANGUAGES"]
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if request.path.startswith("/api/"):  # the JSON API sets no cookie: ?lang= or Accept-Language
-        if asked in languages:
+        if asked is not None and asked in languages:
             return asked
-        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    if asked in languages:
+        return request.accept_languages.best_match(languages) or default
+    if asked is not None and asked in languages:
         g.remember_lang = asked
         return asked
     cookie = request.cookies.get(LANG_COOKIE)
-    return cookie if cookie in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return cookie if cookie is not None and cookie in languages else default
 
 
-def remember_language(response):  # type: ignore[no-untyped-def]
+def remember_language(response: Response) -> Response:
     lang = g.pop("remember_lang", None)
     if lang:
         response.set_cookie(
@@ -41,11 +42,11 @@ def remember_language(response):  # type: ignore[no-untyped-def]
 
 def language() -> str:
     """The page's language; looked up once per request (a survey page asks for it ~90 times)."""
-    cached = request.environ.get(_LANGUAGE_KEY) if has_request_context() else None
+    cached: str | None = request.environ.get(_LANGUAGE_KEY) if has_request_context() else None
     if cached is not None:
         return cached
     locale = get_locale()
-    lang = locale.language if locale else "vi"
+    lang: str = locale.language if locale else "vi"
     if has_request_context():
         request.environ[_LANGUAGE_KEY] = lang
     return lang

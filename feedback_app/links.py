@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, has_request_context, url_for
 
 
-def public_url(endpoint: str, **values: object) -> str:
+def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL under PUBLIC_BASE_URL (not the request's host: links outlive requests)."""
-    base = current_app.config["PUBLIC_BASE_URL"]
+    base: str = current_app.config["PUBLIC_BASE_URL"]
     if has_request_context():
         return base + url_for(endpoint, **values)
     with current_app.test_request_context("/"):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -46,7 +48,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_unavailable)
 
 
-def _refuse_control_characters(endpoint: str | None, values: dict | None) -> None:
+def _refuse_control_characters(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """No code, key or scheme in a path holds a control character (and PostgreSQL refuses NUL in
     text): such a path names nothing, 404."""
     for value in (values or {}).values():
@@ -54,7 +56,7 @@ def _refuse_control_characters(endpoint: str | None, values: dict | None) -> Non
             abort(404)
 
 
-def _commit_request(response):  # type: ignore[no-untyped-def]
+def _commit_request(response: Response) -> Response:
     """One commit per request, after the view succeeded; side effects run after it (services.effects)."""
     if response.status_code >= 400:
         db.session.rollback()
@@ -68,17 +70,17 @@ def _commit_request(response):  # type: ignore[no-untyped-def]
     return response
 
 
-def message_page(message: Message, status: int):  # type: ignore[no-untyped-def]
+def message_page(message: Message, status: int) -> tuple[str, int]:
     return render_template("message.html", message=message, status=status), status
 
 
-def _refused(refused: Refused):  # type: ignore[no-untyped-def]
+def _refused(refused: Refused) -> tuple[str, int]:
     db.session.rollback()
     g.refusal = refused.reason  # read by the failed-lookup throttle (web/limits.py)
     return message_page(refusal_message(refused), refused.status)
 
 
-def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
     message = Message(
         gettext("The form has expired"),
         gettext("For your security the form must be sent from this site. Please reload the page and "
@@ -87,7 +89,7 @@ def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
     return message_page(message, 400)
 
 
-def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+def _http_error(error: HTTPException) -> ResponseReturnValue:
     db.session.rollback()
     if api_errors.is_api_request():  # unknown /api/ URLs, wrong methods: JSON, not the HTML page
         return api_errors.http_error(error)
@@ -112,7 +114,7 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     return response
 
 
-def _database_unavailable(error: object):  # type: ignore[no-untyped-def]
+def _database_unavailable(error: object) -> ResponseReturnValue:
     db.session.rollback()
     if api_errors.is_api_request():
         return api_errors.unavailable()

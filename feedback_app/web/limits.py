@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, format_time, format_timedelta, gettext, to_user_timezone
 from flask_limiter import RateLimitExceeded, RouteLimit
 
@@ -38,9 +39,12 @@ def setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
-def limited(setting_name: str, scope: str, **options: object) -> RouteLimit:
+def limited(setting_name: str, scope: str, *, methods: list[str] | None = None,
+            key_func: Callable[[], str] | None = None, exempt_when: Callable[[], bool] | None = None,
+            deduct_when: Callable[[Response], bool] | None = None) -> RouteLimit:
     """A limit shared by every view it decorates, named `scope`, its value from `setting_name`."""
-    return limiter.shared_limit(setting(setting_name), scope=scope, **options)  # type: ignore[arg-type]
+    return limiter.shared_limit(setting(setting_name), scope=scope, methods=methods, key_func=key_func,
+                                exempt_when=exempt_when, deduct_when=deduct_when)
 
 
 def lookup_failed(response: Response) -> bool:
@@ -118,12 +122,13 @@ def over_limit_twiml() -> Response:
     return Response(str(MessagingResponse()), status=200, mimetype="application/xml")
 
 
-def too_many_requests(error: RateLimitExceeded):  # type: ignore[no-untyped-def]
+def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
     """The 429 answer: a page in the user's language, JSON under /api/, both with Retry-After."""
     from . import message_page
     from .api import errors as api_errors
 
     seconds = retry_after_seconds()
+    body: Response | str
     if error.limit.scope == SMS_SENDERS:
         return over_limit_twiml()
     if api_errors.is_api_request():

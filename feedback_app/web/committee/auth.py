@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from ...services.accounts.access import Principal, Role
 from ...services.accounts.users import active_account, check_login, principal_of
@@ -20,7 +22,8 @@ from .forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/committee")
 SESSION_KEY = "account_id"
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,13 +45,13 @@ def current_principal() -> Principal | None:
     return principal_of(account)
 
 
-def login_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
+def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
     """Send anonymous visitors to the login page; refuse (403) a role below `role`. The view gets
     the principal as `g.principal` and must still check the unit it touches (services.accounts.access)."""
 
-    def decorate(view: F) -> F:
+    def decorate(view: Callable[P, R]) -> Callable[P, R | Response]:
         @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             principal = current_principal()
             if principal is None:  # back to this page after login (a button's POST cannot be replayed)
                 back = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -58,14 +61,14 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
             g.principal = principal
             return view(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_attempts
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:
         return redirect(_safe_next(form.next.data))
@@ -85,7 +88,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)

@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import OperationalError
@@ -39,7 +40,7 @@ api = Blueprint("collect_api", __name__, url_prefix="/committee/collect")
 csrf.exempt(api)
 
 
-def _render(place: CollectPlace, status: int = 200, **extra: Any):  # type: ignore[no-untyped-def]
+def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, int]:
     survey = survey_of(place.campaign.survey_version)
     context: dict[str, Any] = {"rid": str(uuid.uuid4()), "chosen": {}, "comment": "", "missing": set(),
                                "comment_too_long": False, "household_code": "", "code_problem": None}
@@ -50,7 +51,7 @@ def _render(place: CollectPlace, status: int = 200, **extra: Any):  # type: igno
 
 @bp.route("/<campaign>/<commune>", methods=["GET", "POST"])
 @login_required(COLLECT_ROLE)
-def page(campaign: str, commune: str):  # type: ignore[no-untyped-def]
+def page(campaign: str, commune: str) -> ResponseReturnValue:
     place = collect_place(g.principal, campaign, commune)
     if request.method == "GET":
         return _render(place)
@@ -73,8 +74,9 @@ def page(campaign: str, commune: str):  # type: ignore[no-untyped-def]
             return _render(place, refused.status if refused.status != 400 else 422,
                            code_problem=refusal_message(refused).body, **keep)
         raise
-    flash(gettext("Answers recorded for household %(code)s.",
-                  code=format_code(recorded.response.household_code.code)))
+    household = recorded.response.household_code
+    assert household is not None  # an assisted answer is always recorded with its household code
+    flash(gettext("Answers recorded for household %(code)s.", code=format_code(household.code)))
     return redirect(url_for(".page", campaign=campaign, commune=commune), 303)
 
 
@@ -86,7 +88,7 @@ class AssistedSchema(SubmissionSchema):
 
 
 @api.post("/<campaign>/<commune>/answers")
-def answers(campaign: str, commune: str):  # type: ignore[no-untyped-def]
+def answers(campaign: str, commune: str) -> ResponseReturnValue:
     """JSON only: 201 recorded, 200 replay, and the API's error shapes (web.api.errors)."""
     if not request.is_json:
         abort(415)
@@ -112,7 +114,7 @@ def answers(campaign: str, commune: str):  # type: ignore[no-untyped-def]
     return result, 201 if recorded.created else 200
 
 
-def _refused(refused: Refused):  # type: ignore[no-untyped-def]
+def _refused(refused: Refused) -> ResponseReturnValue:
     if refused.reason == "signed_out":
         response, status = errors.json_error(401, "signed_out", gettext(
             "You are signed out. Sign in again: the answers waiting on this device will then be sent."))
