@@ -127,11 +127,11 @@ def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None 
     if count is None:
         if commune.households is None:
             raise Refused("households_unknown", commune=commune.unit.code)
-        issued = db.session.scalar(
+        issued = db.session.execute(
             select(func.count(HouseholdCode.id)).filter_by(
                 campaign_id=campaign.id, commune_id=commune.unit_id
             )
-        )
+        ).scalar_one()
         count = max(commune.households - issued, 0)
     if not 0 <= count <= MAX_CODES_PER_CALL:
         raise Refused("code_count", count=count, maximum=MAX_CODES_PER_CALL)

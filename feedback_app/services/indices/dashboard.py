@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -96,7 +97,8 @@ def comments(campaign: Campaign, communes: list[int], page: int = 1,
     """Residents' comments in the communes, newest first (committee-only: never shown publicly)."""
     where = (Response.campaign_id == campaign.id, Response.commune_id.in_(communes),
              Response.comment.is_not(None), Response.comment != "")
-    total = db.session.scalar(select(func.count(Response.id)).where(*where)) if communes else 0
+    total = (db.session.execute(select(func.count(Response.id)).where(*where)).scalar_one()
+             if communes else 0)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
@@ -105,7 +107,7 @@ def comments(campaign: Campaign, communes: list[int], page: int = 1,
         .limit(per_page).offset((page - 1) * per_page)
     ).all() if communes else []
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_({r[1] for r in rows})))}
-    return CommentPage(
-        [Comment(text, units[commune], channel, created) for text, commune, channel, created in rows],
-        page, pages, total,
-    )
+    # The query keeps only rows with a comment: text is never None.
+    found = [Comment(cast(str, text), units[commune], channel, created)
+             for text, commune, channel, created in rows]
+    return CommentPage(found, page, pages, total)

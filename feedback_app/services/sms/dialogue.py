@@ -96,7 +96,8 @@ _PROMPTS_KEY = "feedback_app.sms_prompts"
 
 
 def _prompt_cache() -> dict[tuple[object, ...], str]:
-    return current_app.extensions.setdefault(_PROMPTS_KEY, {})
+    cache: dict[tuple[object, ...], str] = current_app.extensions.setdefault(_PROMPTS_KEY, {})
+    return cache
 
 
 def _masked(sender: str) -> str:

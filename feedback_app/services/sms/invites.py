@@ -8,9 +8,10 @@ import csv
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
@@ -20,7 +21,7 @@ from ...adapters.sms import SmsError, sms_sender
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
 from ...extensions import db
-from ...models import SmsInvitationRun
+from ...models import Campaign, SmsInvitationRun
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..effects import after_commit
 from ..errors import Refused
@@ -36,7 +37,8 @@ COMMUNE_HEADERS = ("commune", "commune code", "commune_code", "xa", "ma xa")
 
 
 class _PhoneField(fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
+                     **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         number = normalise_vn_mobile(text)
         if number is None:
@@ -94,7 +96,7 @@ def read_invite_file(lines: Iterable[str]) -> InviteFile:
         try:
             row = InviteRowSchema().load(raw)
         except ValidationError as exc:
-            problem = "; ".join(str(m) for msgs in exc.messages.values() for m in msgs)  # type: ignore[union-attr]
+            problem = "; ".join(str(m) for msgs in exc.messages_dict.values() for m in msgs)
             result.problems.append(RowProblem(line, mask_number(raw["number"]), problem))
             continue
         if row["number"] in seen:
@@ -164,7 +166,7 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     return planned
 
 
-def _invitation_body(campaign, survey_name: str, row: InviteRow, language: str,  # type: ignore[no-untyped-def]
+def _invitation_body(campaign: Campaign, survey_name: str, row: InviteRow, language: str,
                      today: date | None) -> str:
     """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>'."""
     with texts.speaking(language):

@@ -66,7 +66,7 @@ def open_commune_entry(commune_code: str, today: date | None = None) -> Entry:
 
 def check_number_not_answered(entry: Entry, hashed: str) -> None:
     """In commune-keyword campaigns each number answers once."""
-    if entry.code is None and db.session.get(SmsOpenAnswer, (entry.campaign.id, hashed)):
+    if entry.code is None and db.session.get(SmsOpenAnswer, (entry.campaign.id, hashed)) is not None:
         raise Refused("sms_number_answered", status=409, campaign=entry.campaign,
                       place=entry.commune.unit)
 

@@ -94,11 +94,13 @@ def finished_text() -> str:
 
 
 def confirmation_template() -> str:
-    return pgettext("sms", "Thank you! Recorded for %(who)s: %(answers)s")
+    template: str = pgettext("sms", "Thank you! Recorded for %(who)s: %(answers)s")
+    return template
 
 
 def household_who(code: str) -> str:
-    return pgettext("sms", "household %(code)s", code=format_code(code))
+    who: str = pgettext("sms", "household %(code)s", code=format_code(code))
+    return who
 
 
 def compact_text(problem: CompactProblem, position: int, total: int, digits: str) -> str:
@@ -139,14 +141,14 @@ def _day(value: date) -> str:
 def refusal_text(refused: Refused, language: str = "vi") -> str:
     """A one-segment reply for a refusal of the services (a campaign closed, a code used...)."""
     d, reason = refused.data, refused.reason
-    campaign = d.get("campaign")
     if reason == "campaign_not_open":
+        campaign = d["campaign"]
         text = pgettext("sms", "The survey is not open yet. It is open from %(opens)s to "
                                "%(closes)s.", opens=_day(campaign.opens_on),
                         closes=_day(campaign.closes_on))
     elif reason == "campaign_closed":
         text = pgettext("sms", "The survey closed on %(closes)s and takes no more answers. Thank "
-                               "you for your interest.", closes=_day(campaign.closes_on))
+                               "you for your interest.", closes=_day(d["campaign"].closes_on))
     elif reason == "code_used":
         text = pgettext("sms", "Household code %(code)s has already been used; its answers are "
                                "kept as they were. Each code can be used once.",

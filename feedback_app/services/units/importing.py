@@ -85,7 +85,7 @@ def import_units(stream: Iterable[str]) -> ImportReport:
         try:
             row = schema.load(raw)
         except ValidationError as exc:
-            problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items())
+            problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages_dict.items())
             report.errors.append(f"line {line}: {problems}")
             continue
         key = (row["scheme"], row["code"])

@@ -66,9 +66,9 @@ def import_successions(stream: Iterable[str], strict: bool = False) -> Successio
         try:
             rows.append((line, schema.load(raw)))
         except ValidationError as exc:
-            problems = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items())
+            invalid = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages_dict.items())
             if len(report.errors) < MAX_ERRORS_REPORTED:
-                report.errors.append(f"line {line}: {problems}")
+                report.errors.append(f"line {line}: {invalid}")
     if report.errors:
         raise Refused("succession_invalid", report=report)
 
