@@ -35,6 +35,7 @@ class SweptMemoryStorage(MemoryStorage):
         self.timer = self._sweep_timer()
 
     def _sweep_timer(self) -> threading.Timer:
+        # limits' private, name-mangled sweep (see the module's docstring): not in its types.
         timer = threading.Timer(SWEEP_SECONDS, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
         timer.daemon = True
         timer.start()

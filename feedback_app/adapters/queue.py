@@ -280,4 +280,5 @@ def init_app(app: Flask) -> None:
 
 
 def task_queue() -> TaskQueue:
-    return current_app.extensions["task_queue"]
+    queue: TaskQueue = current_app.extensions["task_queue"]
+    return queue

@@ -139,4 +139,5 @@ def init_app(app: Flask) -> None:
 
 
 def sms_sender() -> SmsSender:
-    return current_app.extensions["sms_sender"]
+    sender: SmsSender = current_app.extensions["sms_sender"]
+    return sender

@@ -25,7 +25,7 @@ from .common import unit_of_work
 group = click.Group("campaigns", help="Survey rounds: create them, issue and print household codes.")
 
 
-class Fraction(click.ParamType):
+class Fraction(click.ParamType[Decimal, object]):
     """0.9, 90% or 90 -> Decimal('0.9')."""
 
     name = "fraction"

@@ -97,7 +97,8 @@ def stylesheet(name: str, standalone: bool = False) -> Markup:
 
 
 def manifest() -> AssetManifest:
-    return current_app.extensions["assets"]
+    built: AssetManifest = current_app.extensions["assets"]
+    return built
 
 
 def _hashed_static_name(endpoint: str, values: dict[str, Any]) -> None:

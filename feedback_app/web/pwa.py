@@ -37,7 +37,9 @@ def init_app(app: Flask) -> None:
 def cache_version() -> str:
     """Changes with any static file, the service worker's source, or PWA_RELEASE (bump it to make
     every installed app refresh its cached forms)."""
-    source = current_app.jinja_env.loader.get_source(current_app.jinja_env, "pwa/sw.js")[0]  # type: ignore[union-attr]
+    loader = current_app.jinja_env.loader
+    assert loader is not None  # Flask's environment always has its dispatching loader
+    source = loader.get_source(current_app.jinja_env, "pwa/sw.js")[0]
     seed = f"{assets.manifest().fingerprint()}:{source}:{current_app.config['PWA_RELEASE']}"
     return hashlib.sha256(seed.encode()).hexdigest()[:12]
 

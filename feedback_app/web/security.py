@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     if proxies:
         # Only the headers the app relies on: the client address (rate limits) and the scheme
         # (HSTS, secure cookies). Links use PUBLIC_BASE_URL, so the Host is not trusted.
+        # Wrapping wsgi_app is Flask's documented way to add middleware; to mypy it is a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=0, x_port=0, x_prefix=0)
     app.after_request(add_security_headers)

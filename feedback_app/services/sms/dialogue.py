@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +29,15 @@ from ...database import DIALECTS, dialect_insert, writing
 from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
-from ...domain.sms.replies import Command, parse_answer, parse_command, parse_compact, parse_start
+from ...domain.sms.replies import (
+    AnswerProblem,
+    Command,
+    StartRequest,
+    parse_answer,
+    parse_command,
+    parse_compact,
+    parse_start,
+)
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import SmsConversation, SmsInbound
@@ -154,13 +163,13 @@ class _Dialogue:
             return self._say(texts.help_text)
         return self._continue(conversation, body, command)
 
-    def _say(self, make, *args) -> list[str]:  # type: ignore[no-untyped-def]
+    def _say(self, make: Callable[..., str], *args: object) -> list[str]:
         with texts.speaking(self.language):
             return [make(*args)]
 
     # -- starting -----------------------------------------------------------------------------
 
-    def _start(self, start, conversation: Conversation | None) -> list[str]:  # type: ignore[no-untyped-def]
+    def _start(self, start: StartRequest, conversation: Conversation | None) -> list[str]:
         try:
             entry, compact = resolve_start(self.hashed, start, self.today)
         except Refused as refused:
@@ -257,8 +266,8 @@ class _Dialogue:
 
     # -- wording ------------------------------------------------------------------------------
 
-    def _prompt(self, entry: Entry, position: int, header: bool = False, problem=None,  # type: ignore[no-untyped-def]
-                number: str | None = None) -> str:
+    def _prompt(self, entry: Entry, position: int, header: bool = False,
+                problem: AnswerProblem | None = None, number: str | None = None) -> str:
         place = place_name(entry.commune.unit, self.language) if header else None
         key = (entry.campaign.survey_version_id, entry.campaign.survey_sha256, self.language,
                position, place, problem, number)
@@ -271,8 +280,8 @@ class _Dialogue:
             cache[key] = text
         return text
 
-    def _compose_prompt(self, survey: Survey, position: int, place: str | None, problem,  # type: ignore[no-untyped-def]
-                        number: str | None) -> str:
+    def _compose_prompt(self, survey: Survey, position: int, place: str | None,
+                        problem: AnswerProblem | None, number: str | None) -> str:
         item = survey.items[position]
         with texts.speaking(self.language):
             return question_prompt(

@@ -46,7 +46,8 @@ def json_error(status: int, reason: str, message: str, **extra: Any) -> tuple[Re
 
 def localise(message: object) -> str:
     """A library message in the request's language (our own lazy messages are already localised)."""
-    return gettext(str(message))
+    localised: str = gettext(str(message))
+    return localised
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -25,7 +25,7 @@ class ResponseFormSchema(Schema):
 
     @pre_load
     def _collect_answers(self, data: Any, **_: Any) -> dict[str, Any]:
-        form: MultiDict = data
+        form: MultiDict[str, str] = data
         repeated = [k for k in form if k.startswith(ANSWER_PREFIX) and len(form.getlist(k)) > 1]
         if repeated:
             raise ValidationError("an answer was sent twice", "answers")
@@ -52,9 +52,10 @@ def without_control_characters(text: str) -> str:
 RESPONSE_FORM = ResponseFormSchema()  # schemas keep no state between loads
 
 
-def read_response_form(form: MultiDict) -> dict[str, Any]:
+def read_response_form(form: MultiDict[str, str]) -> dict[str, Any]:
     """rid, comment and answers (item id -> raw value); Refused('form_tampered') when unreadable."""
     try:
-        return RESPONSE_FORM.load(form)
+        read: dict[str, Any] = RESPONSE_FORM.load(form)
     except ValidationError as exc:
         raise Refused("form_tampered", status=400, fields=sorted(exc.messages)) from exc
+    return read

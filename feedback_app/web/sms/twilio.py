@@ -59,18 +59,21 @@ _UNCHECKED = object()
 def _signature_problem() -> str | None:
     """Why this request is not Twilio's (None when its signature is right); computed once."""
     cached = request.environ.get(_SIGNATURE_KEY, _UNCHECKED)
-    if cached is _UNCHECKED:
-        token = current_app.config.get("TWILIO_AUTH_TOKEN")
-        signature = request.headers.get("X-Twilio-Signature", "")
-        url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
-        if not token or not signature:
-            cached = "without signature or TWILIO_AUTH_TOKEN"
-        elif not RequestValidator(token).validate(url, request.form, signature):
-            cached = "with a wrong signature"
-        else:
-            cached = None
-        request.environ[_SIGNATURE_KEY] = cached
-    return cached
+    if cached is not _UNCHECKED:
+        known: str | None = cached
+        return known
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    url = current_app.config["PUBLIC_BASE_URL"] + request.full_path.rstrip("?")
+    problem: str | None
+    if not token or not signature:
+        problem = "without signature or TWILIO_AUTH_TOKEN"
+    elif not RequestValidator(token).validate(url, request.form, signature):
+        problem = "with a wrong signature"
+    else:
+        problem = None
+    request.environ[_SIGNATURE_KEY] = problem
+    return problem
 
 
 def _require_signature() -> None:
@@ -86,7 +89,7 @@ _SENDER_KEY = "feedback_app.sms_sender_hash"
 def _sender_hash() -> str:
     """The sender's keyed hash, computed once per request (the rate limit and the dialogue both
     need it, and normalising a number with phonenumbers is not free)."""
-    hashed = request.environ.get(_SENDER_KEY)
+    hashed: str | None = request.environ.get(_SENDER_KEY)
     if hashed is None:
         hashed = request.environ[_SENDER_KEY] = hash_of(request.form.get("From", "")[:64])
     return hashed
@@ -103,9 +106,10 @@ sender_messages = limited("RATELIMIT_SMS", SMS_SENDERS, methods=["POST"], key_fu
 
 def _load(schema: Schema) -> dict[str, Any]:
     try:
-        return schema.load(request.form)
+        loaded: dict[str, Any] = schema.load(request.form)
     except ValidationError as exc:
         raise Refused("webhook_fields", status=400, fields=sorted(exc.messages)) from exc
+    return loaded
 
 
 @bp.post("/twilio")
