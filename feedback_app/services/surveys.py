@@ -126,6 +126,16 @@ def freeze(survey: Survey) -> SurveyVersion:
 _PARSED: dict[str, Survey] = {}
 
 
+def newest_surveys(directory: Path) -> dict[str, Survey]:
+    """The newest version of each survey file under `directory`, by survey id (what a new
+    campaign may use; files refused by validation are left out, `surveys check` names them)."""
+    surveys, _ = load_survey_dir(directory)
+    newest: dict[str, Survey] = {}
+    for (survey_id, _version), survey in sorted(surveys.items(), key=lambda pair: pair[0]):
+        newest[survey_id] = survey  # sorted: the newest version of each survey wins
+    return newest
+
+
 def survey_of(version: SurveyVersion) -> Survey:
     """The Survey a stored version defines (parsed once per process and content hash)."""
     survey = _PARSED.get(version.sha256)

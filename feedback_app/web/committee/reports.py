@@ -18,15 +18,15 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from ...domain.reports import Action, Actor, Relation, permitted
+from ...domain.reports import Actor
 from ...i18n import language
 from ...models import Report, Unit
-from ...services.accounts.access import relation
 from ...services.campaigns.setup import get_campaign, get_unit
 from ...services.exports.jobs import actor_of
 from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
 from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
+from ...services.reports.published import has_public_page
 from .auth import login_required
 from .forms import ActionForm, ReturnReportForm, SubmitReportForm
 
@@ -59,19 +59,14 @@ class ReportPanel:
 
 def report_panel(index: IndexReport) -> ReportPanel:
     """The unit's report status, its children's statuses and the forms the account may use."""
-    actor = current_actor()
     unit = index.unit(index.root)
-    state = reports.report_status(actor, index.campaign.key, unit.code, index)
-    where = relation(g.principal, unit)
-    may_submit = where is Relation.OWN and (permitted(actor.role, where, Action.SUBMIT)
-                                             or permitted(actor.role, where, Action.RESUBMIT))
-    may_decide = where is Relation.OWN and permitted(actor.role, Relation.CHILD, Action.ACCEPT)
+    state = reports.report_status(current_actor(), index.campaign.key, unit.code, index)
     remarks = state.report.remarks if state.report else ""
     return ReportPanel(
-        unit=unit, report=state.report, may_submit=may_submit, may_decide=may_decide,
+        unit=unit, report=state.report, may_submit=state.may_submit, may_decide=state.may_decide,
         children={c.unit.code: c.status for c in state.children},
-        submit_form=SubmitReportForm(remarks=remarks) if may_submit else None,
-        return_form=ReturnReportForm() if may_decide else None,
+        submit_form=SubmitReportForm(remarks=remarks) if state.may_submit else None,
+        return_form=ReturnReportForm() if state.may_decide else None,
     )
 
 
@@ -126,7 +121,7 @@ def report_page(key: str, code: str) -> str:
     report = reports.get_report(current_actor(), key, code)
     content = json.loads(report.content)
     public_url = None
-    if report.status == "accepted" and report.unit.level == "commune":
+    if has_public_page(report):
         public_url = url_for("results.page", campaign_key=report.campaign.key,
                              commune_code=report.unit.code)
     return render_template(
