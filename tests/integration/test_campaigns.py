@@ -135,6 +135,6 @@ def test_new_campaigns_offer_the_newest_version_of_each_survey(tmp_path):
     assert "version: 7" in newer
     (tmp_path / f"{first.stem}-v7.yaml").write_text(newer, encoding="utf-8")
     offered = newest_surveys(tmp_path)
-    assert {survey_id: s.version for survey_id, s in offered.items()} == {"ntm-commune": 1, "ntm-commune-5": 1,
-                                                                          first.stem.split(".")[0]: 7}
+    versions = {survey_id: s.version for survey_id, s in offered.items()}
+    assert versions == {"ntm-commune": 1, "ntm-commune-5": 1, first.stem.split(".")[0]: 7}
     assert len(offered) == len(list(source.glob("*.yaml")))
