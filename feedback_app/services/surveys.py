@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..domain.canonical import content_hash
 from ..domain.survey import Survey
 from ..domain.survey_schema import flatten_errors, parse_survey
 from ..extensions import db
@@ -82,11 +81,6 @@ def find_survey(directory: Path, survey_id: str, version: int | None = None) -> 
     if version in matching:
         return matching[version]
     raise Refused("unknown_survey", status=404, survey=survey_id, version=version, errors=errors)
-
-
-def content_hash(source: dict[str, Any]) -> str:
-    canonical = json.dumps(source, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def version_has_responses(version: SurveyVersion) -> bool:

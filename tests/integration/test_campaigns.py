@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.domain.codes import is_valid_code
 from feedback_app.extensions import db
 from feedback_app.models import Campaign, HouseholdCode
 from feedback_app.services.campaigns.setup import issue_codes
 from feedback_app.services.errors import Refused
-from feedback_app.services.responses.record import local_today
 
 from ..support import PUBLIC_BASE_URL, codes_of
 

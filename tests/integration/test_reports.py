@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from feedback_app.domain.reports import Role, canonical_json, content_hash
+from feedback_app.domain.canonical import canonical_json, content_hash
+from feedback_app.domain.reports import Role
 from feedback_app.extensions import db
 from feedback_app.models import ReportEvent
 from feedback_app.models.reports import ImmutableRecord

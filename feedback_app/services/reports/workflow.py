@@ -13,21 +13,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ...clock import utcnow
+from ...domain.canonical import canonical_json, content_hash
 from ...domain.reports import (
     Action,
     Actor,
     Relation,
     Status,
     Transition,
-    canonical_json,
-    content_hash,
     next_status,
     permitted,
     submit_action,
 )
 from ...extensions import db
 from ...models import Campaign, Report, ReportEvent, Unit
-from ...models._time import utcnow
 from ..accounts.access import Principal, relation
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused

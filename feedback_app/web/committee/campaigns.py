@@ -11,6 +11,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ...adapters.qr import qr_svg_inline
+from ...clock import local_today
 from ...i18n import text
 from ...links import commune_url, public_url
 from ...services.accounts.access import Role
@@ -18,7 +19,6 @@ from ...services.campaigns import manage
 from ...services.campaigns.setup import NewCampaign, code_rows
 from ...services.campaigns.slips import slip_sheet
 from ...services.errors import Refused
-from ...services.responses.record import local_today
 from ...services.surveys import newest_surveys, survey_of
 from .auth import login_required
 from .forms import ActionForm, CampaignForm
