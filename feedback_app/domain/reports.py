@@ -1,4 +1,4 @@
-"""Upward reports: who may do what, the report's state machine and its content hash. Pure.
+"""Upward reports: who may do what and the report's state machine (its seal: domain.canonical). Pure.
 
 A report is a frozen snapshot of one unit's index for one campaign. The unit's own officer drafts
 and submits it; the officer of the unit's parent accepts it or returns it with a reason; a returned
@@ -11,11 +11,8 @@ report is corrected and submitted again; an accepted report never changes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Role(StrEnum):
@@ -124,14 +121,3 @@ def next_status(status: Status | None, action: Action) -> Status:
     if status is Status.SUBMITTED:
         raise Transition("report_awaiting_decision", status)
     raise Transition("report_not_submitted", status)
-
-
-def canonical_json(content: Any) -> str:
-    """One spelling of a JSON value: sorted keys, no spaces, UTF-8 text (so one hash per content)."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
-
-
-def content_hash(canonical: str) -> str:
-    """sha256 (hex) of the canonical JSON's UTF-8 bytes."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -7,9 +7,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event,
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
+from ..clock import utcnow
 from ..domain.reports import Status
 from ..extensions import Model
-from ._time import utcnow
 from .campaigns import Campaign
 from .units import Unit
 

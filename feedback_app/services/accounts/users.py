@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ...clock import utcnow
 from ...extensions import db
 from ...models import Account
-from ...models._time import utcnow
 from ..campaigns.setup import get_unit
 from ..errors import Refused
 from .access import Principal, Role

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from ...domain.campaign import Window, window
 from ...extensions import db
-from ...models import Campaign, Unit
+from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import Principal, Role, can_see, check_can_act
 from ..errors import Refused
 from .catalogue import list_campaigns
-from .setup import NewCampaign, create_campaign, get_campaign
+from .setup import NewCampaign, campaign_commune, create_campaign, get_campaign
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,32 @@ def get_campaign_for(principal: Principal, key: str) -> Campaign:
 
 def state_of(campaign: Campaign, today: date) -> Window:
     return window(campaign.opens_on, campaign.closes_on, today)
+
+
+@dataclass(frozen=True)
+class Managed:
+    """What an officer's management page shows of a campaign: its communes in the officer's scope,
+    its state today, and whether its dates are the officer's to change (its own unit's campaign)."""
+
+    campaign: Campaign
+    communes: list[CampaignCommune]
+    state: Window
+    may_change_dates: bool
+
+
+def campaign_to_manage(principal: Principal, key: str, today: date) -> Managed:
+    """A campaign with the communes of it that the principal may manage; Refused 403 when none is
+    in its scope."""
+    campaign = get_campaign_for(principal, key)
+    communes = [c for c in campaign.communes if can_see(principal, c.unit)]
+    if not communes:
+        raise Refused("out_of_scope", status=403, scheme=campaign.unit.scheme, code=campaign.unit.code)
+    return Managed(campaign, communes, state_of(campaign, today), can_see(principal, campaign.unit))
+
+
+def commune_to_manage(principal: Principal, key: str, commune_code: str) -> tuple[Campaign, CampaignCommune]:
+    """One commune of a campaign, for its slips and poster: in scope, and the role is officer."""
+    campaign = get_campaign_for(principal, key)
+    commune = campaign_commune(campaign, commune_code)
+    check_can_act(principal, commune.unit, Role.OFFICER)
+    return campaign, commune

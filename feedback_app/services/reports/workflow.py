@@ -13,21 +13,20 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ...clock import utcnow
+from ...domain.canonical import canonical_json, content_hash
 from ...domain.reports import (
     Action,
     Actor,
     Relation,
     Status,
     Transition,
-    canonical_json,
-    content_hash,
     next_status,
     permitted,
     submit_action,
 )
 from ...extensions import db
 from ...models import Campaign, Report, ReportEvent, Unit
-from ...models._time import utcnow
 from ..accounts.access import Principal, relation
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
@@ -235,6 +234,8 @@ class ReportStatus:
     unit: Unit
     report: Report | None
     children: list[ChildReport]
+    may_submit: bool  # the actor may submit (or resubmit) this unit's own report
+    may_decide: bool  # the actor may accept or return the reports of this unit's children
 
 
 def report_status(actor: Actor, campaign_key: str, unit_code: str | None = None,
@@ -242,9 +243,13 @@ def report_status(actor: Actor, campaign_key: str, unit_code: str | None = None,
     """A unit's own report (default: the actor's unit) and the status of every child's report
     (`index`: the unit's index, when the caller computed it already)."""
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
-    authorize(actor, campaign, unit, Action.VIEW)
+    where = authorize(actor, campaign, unit, Action.VIEW)
     children = children_reports(campaign, unit, index) if unit.level != "commune" else []
-    return ReportStatus(campaign, unit, find_report(campaign, unit), children)
+    own = where is Relation.OWN
+    may_submit = own and (permitted(actor.role, where, Action.SUBMIT)
+                          or permitted(actor.role, where, Action.RESUBMIT))
+    may_decide = own and permitted(actor.role, Relation.CHILD, Action.ACCEPT)
+    return ReportStatus(campaign, unit, find_report(campaign, unit), children, may_submit, may_decide)
 
 
 def get_report(actor: Actor | None, campaign_key: str, unit_code: str) -> Report:

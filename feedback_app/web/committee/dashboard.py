@@ -11,6 +11,7 @@ from flask_babel import format_number, format_percent, gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...adapters.charts import Bar, criteria_figure, timeline_figure
+from ...clock import local_today
 from ...domain.rollup import Node
 from ...i18n import text
 from ...models import Unit
@@ -19,7 +20,6 @@ from ...services.campaigns.manage import principal_unit, visible_campaigns
 from ...services.errors import Refused
 from ...services.indices import dashboard
 from ...services.indices.index import IndexReport
-from ...services.responses.record import local_today
 from .auth import login_required
 from .reports import report_panel
 
