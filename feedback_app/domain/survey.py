@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 NO_OPINION = 0
@@ -67,7 +68,7 @@ class Survey:
     items: tuple[Item, ...]
     comment_max_length: int
     comment_label: Text
-    source: dict = field(default_factory=dict, compare=False, repr=False)
+    source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> str:

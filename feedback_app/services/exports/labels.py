@@ -35,7 +35,8 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 
 def unit_name(unit: Mapping[str, Any], lang: str) -> str:
-    return unit["name"] if lang == "vi" else unit["name_en"]
+    name: str = unit["name"] if lang == "vi" else unit["name_en"]
+    return name
 
 
 def text_in(texts: Mapping[str, str], lang: str) -> str:

@@ -15,7 +15,8 @@ def long_date(iso: str | date | None) -> str:
     if iso is None:
         return "–"
     day = iso if isinstance(iso, date) else date.fromisoformat(str(iso)[:10])
-    return format_date(day, "long")
+    text: str = format_date(day, "long")
+    return text
 
 
 def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> str:

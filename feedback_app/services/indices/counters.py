@@ -24,9 +24,9 @@ from ...extensions import db
 from ...models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter
 from ..surveys import survey_of
 
-COMMUNES: Table = CommuneCounter.__table__  # type: ignore[assignment]
-ITEMS: Table = ItemCounter.__table__  # type: ignore[assignment]
-DAILY: Table = DailyCounter.__table__  # type: ignore[assignment]
+COMMUNES = CommuneCounter.__table__
+ITEMS = ItemCounter.__table__
+DAILY = DailyCounter.__table__
 CHANNEL_COLUMNS = {"web": "via_web", "sms": "via_sms", "assisted": "via_assisted"}
 
 
@@ -150,9 +150,9 @@ def _day_upsert(dialect: str) -> Insert:
     """The day's row of a commune and channel: inserted, or its count raised (values bound when
     executed)."""
     stmt = dialect_insert(DAILY, dialect)
-    return stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(
         index_elements=["campaign_id", "commune_id", "day", "channel"],
-        set_={"responses": DAILY.c.responses + stmt.excluded.responses},  # type: ignore[attr-defined]
+        set_={"responses": DAILY.c.responses + stmt.excluded.responses},
     )
 
 
@@ -165,9 +165,9 @@ def _upsert(table: Table, key: Mapping[str, Any], deltas: Mapping[str, int]) -> 
     values = {c.name: 0 for c in table.columns if c.name not in key}
     values.update(deltas)
     stmt = dialect_insert(table, db.session.get_bind().dialect.name).values({**key, **values})
-    stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+    stmt = stmt.on_conflict_do_update(
         index_elements=list(key),
-        set_={c: table.c[c] + stmt.excluded[c] for c in deltas},  # type: ignore[attr-defined]
+        set_={c: table.c[c] + stmt.excluded[c] for c in deltas},
     )
     db.session.execute(stmt)
 

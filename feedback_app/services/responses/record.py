@@ -75,10 +75,14 @@ class Recorded:
 class AnsweringRules(Protocol):
     """What the rules read of a campaign (a services.responses.entries.CampaignView or a Campaign row)."""
 
-    household_codes: bool
-    open_link: bool
-    opens_on: date
-    closes_on: date
+    @property
+    def household_codes(self) -> bool: ...
+    @property
+    def open_link(self) -> bool: ...
+    @property
+    def opens_on(self) -> date: ...
+    @property
+    def closes_on(self) -> date: ...
 
 
 def check_window(campaign: AnsweringRules, today: date | None = None) -> None:

@@ -31,8 +31,8 @@ from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
 from ...domain.sms.replies import (
-    AnswerProblem,
     Command,
+    ReplyProblem,
     StartRequest,
     parse_answer,
     parse_command,
@@ -267,7 +267,7 @@ class _Dialogue:
     # -- wording ------------------------------------------------------------------------------
 
     def _prompt(self, entry: Entry, position: int, header: bool = False,
-                problem: AnswerProblem | None = None, number: str | None = None) -> str:
+                problem: ReplyProblem | None = None, number: str | None = None) -> str:
         place = place_name(entry.commune.unit, self.language) if header else None
         key = (entry.campaign.survey_version_id, entry.campaign.survey_sha256, self.language,
                position, place, problem, number)
@@ -281,7 +281,7 @@ class _Dialogue:
         return text
 
     def _compose_prompt(self, survey: Survey, position: int, place: str | None,
-                        problem: AnswerProblem | None, number: str | None) -> str:
+                        problem: ReplyProblem | None, number: str | None) -> str:
         item = survey.items[position]
         with texts.speaking(self.language):
             return question_prompt(

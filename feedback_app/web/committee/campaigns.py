@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -28,7 +29,7 @@ bp = Blueprint("campaigns", __name__, url_prefix="/committee")
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required(Role.OFFICER)
-def new_campaign():  # type: ignore[no-untyped-def]
+def new_campaign() -> ResponseReturnValue:
     unit = manage.principal_unit(g.principal)
     surveys = newest_surveys(Path(current_app.config["SURVEYS_DIR"]))
     form = CampaignForm()
@@ -37,12 +38,17 @@ def new_campaign():  # type: ignore[no-untyped-def]
         today = local_today()
         form.opens_on.data = form.opens_on.data or today
     if form.validate_on_submit():
+        opens_on, closes_on = form.opens_on.data, form.closes_on.data
+        min_coverage, threshold = form.min_coverage.data, form.threshold.data
+        # Each has DataRequired: a form that validated has them all.
+        assert opens_on is not None and closes_on is not None
+        assert min_coverage is not None and threshold is not None
         spec = NewCampaign(
             key=form.key.data or "", survey=surveys[form.survey.data],
             scheme=unit.scheme, unit_code=unit.code,
-            opens_on=form.opens_on.data, closes_on=form.closes_on.data,  # type: ignore[arg-type]
-            min_coverage=Decimal(form.min_coverage.data) / 100,
-            threshold=Decimal(form.threshold.data) / 100,
+            opens_on=opens_on, closes_on=closes_on,
+            min_coverage=Decimal(min_coverage) / 100,
+            threshold=Decimal(threshold) / 100,
             household_codes=form.household_codes.data, open_link=form.open_link.data,
         )
         try:

@@ -36,9 +36,10 @@ class PageArgs(Schema):
 
 def _page() -> int:
     try:
-        return PageArgs().load(request.args)["page"]
+        page: int = PageArgs().load(request.args)["page"]
     except ValidationError:
         raise Refused("page_invalid", status=400) from None
+    return page
 
 
 @bp.get("/")

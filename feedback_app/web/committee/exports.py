@@ -99,7 +99,9 @@ def download(job_id: str) -> Response | tuple[str, int]:
 def _again_url(job: ExportJob) -> str:
     """The link that asks for the same export again."""
     wanted = job.request
-    depth = {"depth": wanted.depth} if wanted.kind == "results" and wanted.depth != 1 else {}
+    depth: dict[str, Any] = {}
+    if wanted.kind == "results" and wanted.depth != 1:
+        depth["depth"] = wanted.depth
     return url_for(".export", key=wanted.campaign_key, code=wanted.unit_code,
                    kind=wanted.kind, fmt=wanted.fmt, **depth)
 

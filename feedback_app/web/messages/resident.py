@@ -7,10 +7,11 @@ from flask_babel import format_date, gettext
 from ...domain.codes import format_code
 from ...i18n import language
 from ...services.errors import Refused
+from ...services.responses.record import AnsweringRules
 from .message import Message
 
 
-def _dates(campaign) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _dates(campaign: AnsweringRules) -> dict[str, str]:
     return {
         "opens": format_date(campaign.opens_on, "long"),
         "closes": format_date(campaign.closes_on, "long"),

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ...domain.codes import format_code, normalise_code
+from ...domain.survey import AnswerProblem
 from ...extensions import csrf
 from ...services.errors import Refused
 from ...services.responses.receipts import receipt
@@ -32,7 +34,7 @@ def home() -> str:
 
 @bp.get("/h")
 @code_lookups
-def find_code():  # type: ignore[no-untyped-def]
+def find_code() -> ResponseReturnValue:
     """The landing page's 'type your code' form."""
     digits = normalise_code(request.args.get("code", ""))
     if not digits:
@@ -44,18 +46,18 @@ def find_code():  # type: ignore[no-untyped-def]
 @answer_submissions
 @code_lookups
 @failed_code_lookups
-def household(code: str):  # type: ignore[no-untyped-def]
+def household(code: str) -> ResponseReturnValue:
     return _survey_page(lambda: open_entry(None, household_code=code), household_code=code)
 
 
 @bp.route("/c/<campaign>/<commune>", methods=["GET", "POST"])
 @answer_submissions
-def commune_link(campaign: str, commune: str):  # type: ignore[no-untyped-def]
+def commune_link(campaign: str, commune: str) -> ResponseReturnValue:
     return _survey_page(lambda: open_entry(campaign, commune_code=commune),
                         campaign_key=campaign, commune_code=commune)
 
 
-def _survey_page(entry_of: Callable[[], Entry], **who: Any):  # type: ignore[no-untyped-def]
+def _survey_page(entry_of: Callable[[], Entry], **who: str) -> ResponseReturnValue:
     """GET: the form. POST: straight to record_response, which checks who may answer itself, so a
     form re-sent after it was stored (same rid and answers: a lost reply, a double tap) is thanked
     again instead of being refused as a used code."""
@@ -84,7 +86,7 @@ def _survey_page(entry_of: Callable[[], Entry], **who: Any):  # type: ignore[no-
 
 
 def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = None,
-                 problems: list | None = None) -> str:
+                 problems: list[AnswerProblem] | None = None) -> str:
     problems = problems or []
     return render_template(
         "resident/survey.html",
