@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import Model
 from .units import Unit
 
 
-class Account(db.Model):
+class Account(Model):
     """Sees its unit and every unit below it. `role` is viewer | officer | admin; the password is
     stored only as a werkzeug hash (scrypt)."""
 
