@@ -27,6 +27,7 @@ run: translations
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
 test: translations chromium
 	$(BIN)/ruff check feedback_app tests bench
+	$(BIN)/mypy feedback_app
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
 	if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -q; fi
 
@@ -39,6 +40,7 @@ chromium:
 
 lint: $(STAMP)
 	$(BIN)/ruff check feedback_app tests
+	$(BIN)/mypy feedback_app
 
 # pybabel workflow: extract -> update -> translate the .po files -> compile (make translations).
 extract-messages: $(STAMP)
@@ -48,4 +50,4 @@ update-messages: extract-messages
 	$(BIN)/pybabel update --width 100 --ignore-obsolete -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache
