@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..domain.reports import Actor, Role
+from ..domain.access import Principal, Role
 from ..services import exports
 from ..services.indices.index import MAX_DEPTH
 from ..services.reports import workflow as service
@@ -31,8 +31,8 @@ def actor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--campaign", "campaign_key", required=True, help="Campaign key.")(fn)
 
 
-def _actor(username: str, role: str, actor_unit: str, actor_scheme: str) -> Actor:
-    return Actor(username, Role(role), actor_scheme, actor_unit)
+def _actor(username: str, role: str, actor_unit: str, actor_scheme: str) -> Principal:
+    return Principal(username, Role(role), unit_scheme=actor_scheme, unit_code=actor_unit)
 
 
 def _said(report: Any) -> str:

@@ -11,14 +11,9 @@ report is corrected and submitted again; an accepted report never changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    VIEWER = "viewer"
-    OFFICER = "officer"
-    ADMIN = "admin"
+from .access import Relation, Role
 
 
 class Status(StrEnum):
@@ -35,33 +30,6 @@ class Action(StrEnum):
     ACCEPT = "accept"
     RETURN = "return"
     VIEW = "view"
-
-
-class Relation(StrEnum):
-    """Where the report's unit stands from the actor's unit."""
-
-    OWN = "own"  # the actor's own unit
-    CHILD = "child"  # a direct child of the actor's unit
-    BELOW = "below"  # further below the actor's unit
-    OUTSIDE = "outside"  # a sibling, a parent, another branch or scheme
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a committee member's username, role and unit (scheme + code).
-
-    Kept as plain values (not an account row) so that the audit log records who it was even if the
-    account later changes.
-    """
-
-    username: str
-    role: Role
-    unit_scheme: str
-    unit_code: str
-
-    @property
-    def unit_label(self) -> str:
-        return f"{self.unit_scheme}:{self.unit_code}"
 
 
 class Transition(Exception):

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
-from ...domain.reports import Action, Actor
+from ...domain.access import Principal
+from ...domain.reports import Action
 from ..campaigns.setup import get_campaign, get_unit
 from ..reports.content import check_in_campaign, results_content
 from ..reports.workflow import authorize, get_report
@@ -36,7 +37,7 @@ class Source:
         return self._content() if callable(self._content) else self._content
 
 
-def results_source(actor: Actor | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
+def results_source(actor: Principal | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
     """A unit's results as of now, with `depth` levels of units below it."""
     campaign = get_campaign(campaign_key)
     unit = get_unit(campaign.unit.scheme, unit_code)
@@ -47,7 +48,7 @@ def results_source(actor: Actor | None, campaign_key: str, unit_code: str, depth
                   f"{campaign.key}-{unit.code}-results")
 
 
-def report_source(actor: Actor | None, campaign_key: str, unit_code: str) -> Source:
+def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:
     """A unit's report: its frozen snapshot, status and content hash."""
     report = get_report(actor, campaign_key, unit_code)
     filename = f"{report.campaign.key}-{report.unit.code}-report"

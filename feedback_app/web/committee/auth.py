@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from ...services.accounts.access import Principal, Role
+from ...domain.access import Principal, Role
 from ...services.accounts.users import active_account, check_login, principal_of
 from ...services.errors import Refused
 from ..limits import login_attempts

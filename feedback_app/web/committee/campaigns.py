@@ -13,9 +13,10 @@ from werkzeug.wrappers import Response
 
 from ...adapters.qr import qr_svg_inline
 from ...clock import local_today
+from ...domain.access import Role
 from ...i18n import text
 from ...links import commune_url, public_url
-from ...services.accounts.access import Role
+from ...services.accounts.access import unit_of
 from ...services.campaigns import manage
 from ...services.campaigns.setup import NewCampaign, code_rows
 from ...services.campaigns.slips import slip_sheet
@@ -30,7 +31,7 @@ bp = Blueprint("campaigns", __name__, url_prefix="/committee")
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required(Role.OFFICER)
 def new_campaign() -> ResponseReturnValue:
-    unit = manage.principal_unit(g.principal)
+    unit = unit_of(g.principal)
     surveys = newest_surveys(Path(current_app.config["SURVEYS_DIR"]))
     form = CampaignForm()
     form.survey.choices = [(key, f"{key} — {text(s.title)}") for key, s in surveys.items()]

@@ -15,8 +15,8 @@ from ...clock import local_today
 from ...domain.rollup import Node
 from ...i18n import text
 from ...models import Unit
-from ...services.accounts.access import can_see
-from ...services.campaigns.manage import principal_unit, visible_campaigns
+from ...services.accounts.access import can_see, unit_of
+from ...services.campaigns.manage import visible_campaigns
 from ...services.errors import Refused
 from ...services.indices import dashboard
 from ...services.indices.index import IndexReport
@@ -45,7 +45,7 @@ def _page() -> int:
 @bp.get("/")
 @login_required()
 def home() -> str:
-    return render_template("committee/home.html", unit=principal_unit(g.principal),
+    return render_template("committee/home.html", unit=unit_of(g.principal),
                            campaigns=visible_campaigns(g.principal, local_today()))
 
 

@@ -25,7 +25,6 @@ from ...services.exports import FORMATS, MEDIA_TYPES, Source, render
 from ...services.exports.jobs import (
     ExportJob,
     ExportRequest,
-    actor_of,
     export_file,
     export_job,
     export_source,
@@ -66,7 +65,7 @@ def export(key: str, code: str, kind: str, fmt: str) -> Response:
         job_id = start_export(g.account, wanted)
         if job_id is not None:
             return redirect(url_for(".status", job_id=job_id), 303)
-    return export_response(export_source(actor_of(g.account), wanted), fmt, language())
+    return export_response(export_source(g.principal, wanted), fmt, language())
 
 
 def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:

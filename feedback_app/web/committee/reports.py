@@ -2,7 +2,7 @@
 submit / draft / accept / return, the report page and the audit log (downloads: exports.py).
 
 Every page needs a login. Who may see or do what is decided by the services (services.reports.workflow,
-services.reports) from an Actor built from the logged-in account; a view never passes None (that
+services.reports) from the logged-in account's Principal; a view never passes None (that
 skips the scope check and is only for the operator's shell). A refusal becomes a message page with
 its 4xx status, and the request's transaction is rolled back, so a refused step changes nothing.
 """
@@ -18,11 +18,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from ...domain.reports import Actor
+from ...domain.access import Principal
 from ...i18n import language
 from ...models import Report, Unit
 from ...services.campaigns.setup import get_campaign, get_unit
-from ...services.exports.jobs import actor_of
 from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
 from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
@@ -35,9 +34,9 @@ STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("
          "accept": _l("Accepted"), "return": _l("Returned")}
 
 
-def current_actor() -> Actor:
+def current_actor() -> Principal:
     """The logged-in account as the actor of a reporting step (always scoped: never None)."""
-    return actor_of(g.account)
+    return g.principal
 
 
 @dataclass
