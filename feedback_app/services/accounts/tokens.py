@@ -8,11 +8,11 @@ import secrets
 from sqlalchemy import select
 
 from ...clock import utcnow
+from ...domain.access import Principal
 from ...extensions import db
 from ...models import ApiToken
 from ..campaigns.setup import get_unit
 from ..errors import Refused
-from .access import Principal
 
 TOKEN_BYTES = 32
 

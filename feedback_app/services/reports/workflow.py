@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ...clock import utcnow
-from ...domain.access import Principal
+from ...domain.access import Principal, Relation
 from ...domain.canonical import canonical_json, content_hash
 from ...domain.reports import (
     Action,
-    Relation,
     Status,
     Transition,
     next_status,

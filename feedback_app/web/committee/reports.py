@@ -36,7 +36,8 @@ STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("
 
 def current_actor() -> Principal:
     """The logged-in account as the actor of a reporting step (always scoped: never None)."""
-    return g.principal
+    principal: Principal = g.principal
+    return principal
 
 
 @dataclass
