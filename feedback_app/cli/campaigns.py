@@ -5,7 +5,7 @@ import sys
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app, render_template
@@ -25,7 +25,15 @@ from .common import unit_of_work
 group = click.Group("campaigns", help="Survey rounds: create them, issue and print household codes.")
 
 
-class Fraction(click.ParamType[Decimal, object]):
+# click 8.4 made ParamType generic; subscripted only for the checker, so that the older click that
+# Flask accepts still imports this module.
+if TYPE_CHECKING:
+    _DecimalType = click.ParamType[Decimal, object]
+else:
+    _DecimalType = click.ParamType
+
+
+class Fraction(_DecimalType):
     """0.9, 90% or 90 -> Decimal('0.9')."""
 
     name = "fraction"
