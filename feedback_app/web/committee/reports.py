@@ -164,7 +164,7 @@ class ExportArgs(Schema):
 def export(key: str, code: str, kind: str, fmt: str) -> Response:
     """A download of the unit's results as of now (`results`) or of its report (`report`):
     CSV (streamed), XLSX, or the printable page (`html`). With Redis, CSV and XLSX are prepared by
-    the worker: the member is sent to the page that waits for the file (web/committee_exports)."""
+    the worker: the member is sent to the page that waits for the file (web/committee/exports.py)."""
     if fmt not in FORMATS or kind not in ("results", "report"):
         abort(404)
     depth = 1

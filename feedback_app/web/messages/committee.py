@@ -1,4 +1,4 @@
-"""How the committee pages word a service's refusal (web/messages.py asks here for these reasons)."""
+"""How the committee pages word a service's refusal (web/messages/__init__.py asks here for these reasons)."""
 
 from __future__ import annotations
 
