@@ -125,8 +125,8 @@ def serve_static(filename: str) -> Response:
     if request.if_none_match.contains(etag):
         return Response(status=304, headers=headers)
     body = asset.body
-    # Accept.__contains__ takes a str; mypy checks `in` against the list's (value, quality) items.
-    if asset.gzipped is not None and "gzip" in request.accept_encodings:  # type: ignore[comparison-overlap]
+    # quality, not `in`: "gzip;q=0" is in the header and means "no gzip".
+    if asset.gzipped is not None and request.accept_encodings.quality("gzip") > 0:
         body = asset.gzipped
         headers["Content-Encoding"] = "gzip"
     return Response(body, mimetype=asset.mimetype, headers=headers)

@@ -40,6 +40,17 @@ def test_officer_creates_a_campaign_for_its_unit(client, units):  # type: ignore
     assert client.get(response.headers["Location"]).status_code == 200
 
 
+def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  # type: ignore[no-untyped-def]
+    """0 % minimum coverage is a setting the command line takes; the form takes it too."""
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    token = csrf_token(client.get("/committee/campaigns/new").text)
+    response = client.post("/committee/campaigns/new", data=campaign_form(token, min_coverage="0"))
+    assert response.status_code == 303
+    campaign = db.session.query(Campaign).filter_by(key="xa-binh-lu-2026").one()
+    assert campaign.min_coverage == 0
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"closes_on": "2000-01-01"}, "The closing date must not be before the opening date."),
     ({"key": "Bad Key"}, "Use 3 to 64 lower-case letters, digits and dashes."),

@@ -37,6 +37,8 @@ def test_static_files_are_gzipped_and_cached_for_a_year(client):
     assert "Accept-Encoding" in response.headers["Vary"]
     assert gzip.decompress(response.data) == plain.data
     assert len(response.data) < len(plain.data) / 2
+    refused = client.get(css, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.data == plain.data  # q=0 means "not gzip"
 
     identity = client.get(css)
     assert "Content-Encoding" not in identity.headers and identity.data == plain.data

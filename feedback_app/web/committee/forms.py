@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
 
@@ -58,9 +58,9 @@ class CampaignForm(FlaskForm):
     closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
     min_coverage = DecimalField(_l("Minimum household coverage (%)"), places=None,
                                 default=DEFAULT_MIN_COVERAGE * 100,
-                                validators=[DataRequired(), NumberRange(0, 100)])
+                                validators=[InputRequired(), NumberRange(0, 100)])
     threshold = DecimalField(_l("Satisfaction threshold (%)"), places=None, default=DEFAULT_THRESHOLD * 100,
-                             validators=[DataRequired(), NumberRange(0, 100)])
+                             validators=[InputRequired(), NumberRange(0, 100)])
     household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
     open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"))
 
