@@ -66,6 +66,8 @@ def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         _drop_everything()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close the pooled connections (psycopg warns about any left open)
 
 
 def _empty_tables() -> None:

@@ -74,7 +74,8 @@ def _start_gunicorn(port: int, access_log: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    _, stderr = server.communicate()
+    pytest.fail("gunicorn did not start: " + stderr.decode()[-2000:])
 
 
 class Load:
@@ -142,7 +143,7 @@ def test_kill_9_workers_under_load_loses_no_acknowledged_submission(make_campaig
         for t in threads:
             t.join(timeout=15)
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.communicate(timeout=30)  # waits, and closes the stderr pipe
 
     print(f"kill -9 x{len(killed)}: {len(load.succeeded)} acknowledged, {load.cut} cut")
     assert len(killed) == len(KILLS_AT)
