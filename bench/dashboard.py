@@ -23,11 +23,12 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from feedback_app import create_app
+from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
 from feedback_app.services.demo.accounts import ensure_demo_accounts
 from feedback_app.services.demo.province import DEMO_CAMPAIGN, ensure_demo
-from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 from feedback_app.services.surveys import survey_of
 
 CHANNELS = (Channel.WEB, Channel.WEB, Channel.WEB, Channel.SMS, Channel.ASSISTED)

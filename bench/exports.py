@@ -29,12 +29,12 @@ from sqlalchemy import bindparam, update
 
 from bench.indices import reset_database
 from feedback_app import create_app
+from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, ItemCounter
 from feedback_app.services import exports
 from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
-from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import find_survey, survey_of
 from feedback_app.services.units.importing import import_units
 

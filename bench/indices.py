@@ -36,6 +36,7 @@ from flask_migrate import upgrade
 from sqlalchemy import case, func, inspect, select, text, update
 
 from feedback_app import create_app
+from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.domain.index import Counts, Rules, Tally
 from feedback_app.domain.rollup import children_map, roll_up
@@ -47,7 +48,7 @@ from feedback_app.services.indices import counters
 from feedback_app.services.indices.counters import CHANNEL_COLUMNS, DAILY, _upsert
 from feedback_app.services.indices.document import index_document
 from feedback_app.services.indices.index import ancestry, campaign_index
-from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 from feedback_app.services.surveys import find_survey, survey_of
 from feedback_app.services.units.importing import import_units
 

@@ -160,11 +160,11 @@ def prepare(database_url: str, codes_needed: int) -> tuple[Traffic, str]:
     from sqlalchemy import text
 
     from feedback_app import create_app
+    from feedback_app.clock import local_today
     from feedback_app.config import PROJECT_ROOT
     from feedback_app.extensions import db
     from feedback_app.services.campaigns.setup import NewCampaign, code_rows, create_campaign, issue_codes
     from feedback_app.services.demo.province import DEMO_FILE
-    from feedback_app.services.responses.record import local_today
     from feedback_app.services.surveys import find_survey, survey_of
     from feedback_app.services.units.importing import import_units
 

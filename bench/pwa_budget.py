@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from feedback_app import create_app  # noqa: E402
+from feedback_app.clock import local_today  # noqa: E402
 from feedback_app.extensions import db  # noqa: E402
 from feedback_app.services.demo.province import describe_demo, ensure_demo  # noqa: E402
-from feedback_app.services.responses.record import local_today  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -125,11 +125,11 @@ def _prepare(database_url: str) -> list[str]:
     """Migrate, create the demo campaign, return its unused household codes."""
     from flask_migrate import upgrade
 
+    from feedback_app.clock import local_today
     from feedback_app.config import PROJECT_ROOT
     from feedback_app.extensions import db
     from feedback_app.services.campaigns.setup import code_rows
     from feedback_app.services.demo.province import ensure_demo
-    from feedback_app.services.responses.record import local_today
     from feedback_app.services.sms.numbers import hash_of
 
     app = _make_app(database_url)

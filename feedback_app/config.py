@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import deployment
+from .clock import VIETNAM_TZ_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,10 +46,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REDIS_URL": env.get("REDIS_URL") or None,
         "SURVEYS_DIR": env.get("SURVEYS_DIR", str(PROJECT_ROOT / "surveys")),
         "BABEL_DEFAULT_LOCALE": "vi",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "BABEL_DEFAULT_TIMEZONE": VIETNAM_TZ_NAME,
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": ("vi", "en"),
-        "TIMEZONE": "Asia/Ho_Chi_Minh",
         "COMMENT_MAX_LENGTH": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -17,11 +17,11 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from feedback_app import create_app
+from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db, limiter
 from feedback_app.models import Campaign
 from feedback_app.services.campaigns.setup import NewCampaign, create_campaign, issue_codes
-from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import find_survey
 from feedback_app.services.units.importing import import_units
 

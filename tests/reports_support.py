@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feedback_app.domain.reports import Actor, Role
+from feedback_app.domain.access import Principal, Role
 from feedback_app.extensions import db
 from feedback_app.models import Campaign
 
 from .indices_support import LEGACY_CSV, import_csv, submit
 
 
-def officer(unit: str, name: str | None = None, role: Role = Role.OFFICER, scheme: str = "") -> Actor:
-    return Actor(name or f"officer-{unit}", role, scheme, unit)
+def officer(unit: str, name: str | None = None, role: Role = Role.OFFICER, scheme: str = "") -> Principal:
+    """An operator's principal naming its unit (an empty scheme: the campaign's)."""
+    return Principal(name or f"officer-{unit}", role, unit_scheme=scheme, unit_code=unit)
 
 
 def answered(campaign: Campaign, commune: str, n: int, value: int = 1, **overrides: int) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from feedback_app.clock import local_today
 from feedback_app.models import Campaign
 from feedback_app.services.campaigns.setup import code_rows
-from feedback_app.services.responses.record import local_today
 from feedback_app.services.surveys import survey_of
 
 PUBLIC_BASE_URL = "https://khaosat.example.vn"

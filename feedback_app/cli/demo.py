@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from ..clock import local_today
 from ..services.demo.accounts import ensure_demo_accounts
 from ..services.demo.province import CODES_SHOWN, describe_demo, ensure_demo
-from ..services.responses.record import local_today
 from .common import unit_of_work
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import click
 
-from ..domain.reports import Actor, Role
+from ..domain.access import Principal, Role
 from ..services import exports
+from ..services.indices.index import MAX_DEPTH
 from ..services.reports import workflow as service
 from .common import unit_of_work
 
@@ -30,8 +31,8 @@ def actor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--campaign", "campaign_key", required=True, help="Campaign key.")(fn)
 
 
-def _actor(username: str, role: str, actor_unit: str, actor_scheme: str) -> Actor:
-    return Actor(username, Role(role), actor_scheme, actor_unit)
+def _actor(username: str, role: str, actor_unit: str, actor_scheme: str) -> Principal:
+    return Principal(username, Role(role), unit_scheme=actor_scheme, unit_code=actor_unit)
 
 
 def _said(report: Any) -> str:
@@ -132,7 +133,7 @@ def log(campaign_key: str, username: str, role: str, actor_unit: str, actor_sche
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--report", "frozen", is_flag=True,
               help="Export the unit's submitted report (its frozen snapshot), not today's results.")
-@click.option("--depth", type=click.IntRange(1, 4), default=1, show_default=True,
+@click.option("--depth", type=click.IntRange(0, MAX_DEPTH), default=1, show_default=True,
               help="Levels of units below the unit to list (today's results only).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def export(campaign_key: str, unit_code: str, fmt: str, out: Path, frozen: bool, depth: int,

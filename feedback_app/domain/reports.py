@@ -1,4 +1,4 @@
-"""Upward reports: who may do what, the report's state machine and its content hash. Pure.
+"""Upward reports: who may do what and the report's state machine (its seal: domain.canonical). Pure.
 
 A report is a frozen snapshot of one unit's index for one campaign. The unit's own officer drafts
 and submits it; the officer of the unit's parent accepts it or returns it with a reason; a returned
@@ -11,17 +11,9 @@ report is corrected and submitted again; an accepted report never changes.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-
-class Role(StrEnum):
-    VIEWER = "viewer"
-    OFFICER = "officer"
-    ADMIN = "admin"
+from .access import Relation, Role
 
 
 class Status(StrEnum):
@@ -38,33 +30,6 @@ class Action(StrEnum):
     ACCEPT = "accept"
     RETURN = "return"
     VIEW = "view"
-
-
-class Relation(StrEnum):
-    """Where the report's unit stands from the actor's unit."""
-
-    OWN = "own"  # the actor's own unit
-    CHILD = "child"  # a direct child of the actor's unit
-    BELOW = "below"  # further below the actor's unit
-    OUTSIDE = "outside"  # a sibling, a parent, another branch or scheme
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a committee member's username, role and unit (scheme + code).
-
-    Kept as plain values (not an account row) so that the audit log records who it was even if the
-    account later changes.
-    """
-
-    username: str
-    role: Role
-    unit_scheme: str
-    unit_code: str
-
-    @property
-    def unit_label(self) -> str:
-        return f"{self.unit_scheme}:{self.unit_code}"
 
 
 class Transition(Exception):
@@ -124,14 +89,3 @@ def next_status(status: Status | None, action: Action) -> Status:
     if status is Status.SUBMITTED:
         raise Transition("report_awaiting_decision", status)
     raise Transition("report_not_submitted", status)
-
-
-def canonical_json(content: Any) -> str:
-    """One spelling of a JSON value: sorted keys, no spaces, UTF-8 text (so one hash per content)."""
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
-
-
-def content_hash(canonical: str) -> str:
-    """sha256 (hex) of the canonical JSON's UTF-8 bytes."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

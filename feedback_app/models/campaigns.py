@@ -6,8 +6,8 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from ._time import utcnow
 from .surveys import SurveyVersion
 from .units import Unit
 

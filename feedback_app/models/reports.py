@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..domain.reports import Status
 from ..extensions import db
-from ._time import utcnow
 from .campaigns import Campaign
 from .units import Unit
 

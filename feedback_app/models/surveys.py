@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from ._time import utcnow
 
 
 class SurveyVersion(db.Model):

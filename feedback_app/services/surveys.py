@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..domain.canonical import content_hash
 from ..domain.survey import Survey
 from ..domain.survey_schema import flatten_errors, parse_survey
 from ..extensions import db
@@ -84,11 +83,6 @@ def find_survey(directory: Path, survey_id: str, version: int | None = None) -> 
     raise Refused("unknown_survey", status=404, survey=survey_id, version=version, errors=errors)
 
 
-def content_hash(source: dict[str, Any]) -> str:
-    canonical = json.dumps(source, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def version_has_responses(version: SurveyVersion) -> bool:
     query = (
         select(Response.id)
@@ -124,6 +118,16 @@ def freeze(survey: Survey) -> SurveyVersion:
 
 
 _PARSED: dict[str, Survey] = {}
+
+
+def newest_surveys(directory: Path) -> dict[str, Survey]:
+    """The newest version of each survey file under `directory`, by survey id (what a new
+    campaign may use; files refused by validation are left out, `surveys check` names them)."""
+    surveys, _ = load_survey_dir(directory)
+    newest: dict[str, Survey] = {}
+    for (survey_id, _version), survey in sorted(surveys.items(), key=lambda pair: pair[0]):
+        newest[survey_id] = survey  # sorted: the newest version of each survey wins
+    return newest
 
 
 def survey_of(version: SurveyVersion) -> Survey:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from feedback_app.domain.access import Role
 from feedback_app.extensions import db
-from feedback_app.services.accounts.access import Role, can_see, check_can_act
+from feedback_app.services.accounts.access import can_see, check_can_act
 from feedback_app.services.accounts.users import check_login, create_account, principal_of
 from feedback_app.services.campaigns.setup import get_unit
 from feedback_app.services.errors import Refused

@@ -6,16 +6,17 @@ import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.domain.codes import is_valid_code
 from feedback_app.extensions import db
 from feedback_app.models import Campaign, HouseholdCode
 from feedback_app.services.campaigns.setup import issue_codes
 from feedback_app.services.errors import Refused
-from feedback_app.services.responses.record import local_today
 
 from ..support import PUBLIC_BASE_URL, codes_of
 
@@ -121,3 +122,19 @@ def test_cli_refusals_are_clean_errors(runner, units):
     ])
     assert result.exit_code == 2 and "not a number" in result.output
     assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+def test_new_campaigns_offer_the_newest_version_of_each_survey(tmp_path):
+    from feedback_app.services.surveys import newest_surveys
+
+    source = (Path(__file__).parents[2] / "surveys")
+    for path in source.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    first = next(iter(sorted(source.glob("*.yaml"))))
+    newer = first.read_text(encoding="utf-8").replace("\nversion: 1\n", "\nversion: 7\n", 1)
+    assert "version: 7" in newer
+    (tmp_path / f"{first.stem}-v7.yaml").write_text(newer, encoding="utf-8")
+    offered = newest_surveys(tmp_path)
+    versions = {survey_id: s.version for survey_id, s in offered.items()}
+    assert versions == {"ntm-commune": 1, "ntm-commune-5": 1, first.stem.split(".")[0]: 7}
+    assert len(offered) == len(list(source.glob("*.yaml")))

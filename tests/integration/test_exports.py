@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from feedback_app.extensions import db
 from feedback_app.services import exports
 from feedback_app.services.errors import Refused
-from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.exports import tables
+from feedback_app.services.indices.index import MAX_DEPTH, campaign_index
 from feedback_app.services.reports import workflow as reports
-from feedback_app.web.committee.downloads import export_response
+from feedback_app.web.committee.exports import export_response
 
 from ..reports_support import answered, legacy_campaign, officer
 
@@ -64,7 +65,7 @@ def test_csv_has_the_numbers_of_the_index(campaign):
 def test_csv_streams_in_chunks_and_lists_every_level(make_campaign, monkeypatch):
     campaign = legacy_campaign(make_campaign)
     answered(campaign, "03391", 2)
-    monkeypatch.setattr(exports, "CSV_BATCH", 3)
+    monkeypatch.setattr(tables, "CSV_BATCH", 3)
     source = exports.results_source(None, campaign.key, "12", depth=2)
     chunks = list(exports.render(source, "csv"))
     assert len(chunks) > 3
@@ -155,3 +156,11 @@ def test_export_of_a_unit_outside_the_campaign_is_refused_before_streaming(campa
     with pytest.raises(Refused) as refused:
         exports.results_source(officer("03430"), campaign.key, "03390")
     assert refused.value.reason == "out_of_scope"
+
+
+def test_results_deeper_than_the_index_goes_are_refused_not_clipped(make_campaign):
+    campaign = legacy_campaign(make_campaign)
+    source = exports.results_source(None, campaign.key, "12", depth=MAX_DEPTH + 1)
+    with pytest.raises(Refused) as refused:
+        source.content  # noqa: B018  (the content is built on first use)
+    assert (refused.value.reason, refused.value.data["maximum"]) == ("depth_invalid", MAX_DEPTH)

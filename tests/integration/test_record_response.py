@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Response
 from feedback_app.services.errors import Refused
 from feedback_app.services.responses import record as responses
-from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 from feedback_app.services.surveys import freeze, survey_of
 
 from ..support import all_answers, codes_of
@@ -39,6 +40,25 @@ def test_replaying_a_uuid_returns_the_original_and_adds_nothing(campaign):
     assert first.created and not again.created
     assert again.response.id == first.response.id
     assert rows() == (1, 20)
+
+
+def test_a_replay_of_a_response_stored_with_the_old_hash_spelling_is_still_the_same(campaign):
+    """Responses stored before the fingerprint moved to domain.canonical carry json.dumps' default
+    spelling: a phone's queued replay of one must not become a 409."""
+    import hashlib
+    import json
+
+    sub = by_code(campaign, codes_of(campaign)[0], comment="Đường làng đã sạch")
+    first = record_response(sub)
+    stored = db.session.get(Response, first.response.id)
+    payload = {"campaign": campaign.key, "commune": stored.commune_id, "code": stored.household_code.code,
+               "channel": "web", "answers": dict(sorted(sub.answers.items())), "comment": sub.comment}
+    legacy = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    assert legacy != stored.content_hash  # the new spelling differs (no \u escapes, no spaces)
+    stored.content_hash = legacy
+    db.session.commit()
+    again = record_response(sub)
+    assert not again.created and again.response.id == first.response.id
 
 
 def test_same_uuid_with_different_content_is_a_conflict(campaign):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from feedback_app.domain.reports import Role, canonical_json, content_hash
+from feedback_app.domain.canonical import canonical_json, content_hash
+from feedback_app.domain.reports import Role
 from feedback_app.extensions import db
 from feedback_app.models import ReportEvent
 from feedback_app.models.reports import ImmutableRecord
@@ -248,3 +249,35 @@ def test_an_actor_needs_a_usable_name(campaign):
         problem = refused(reports.submit_report, officer(COMMUNE, name=name or " "), campaign.key)
         assert (problem.reason, problem.status) == ("actor_invalid", 422)
     assert reports.submit_report(officer(COMMUNE, name="x" * 64), campaign.key).status == "submitted"
+
+
+@pytest.mark.parametrize(("unit", "role", "may_submit", "may_decide"), [
+    (COMMUNE, Role.OFFICER, True, True),  # a commune has no children: the panel shows no decisions
+    (COMMUNE, Role.VIEWER, False, False),
+    (PROVINCE, Role.OFFICER, True, True),
+    (PROVINCE, Role.ADMIN, True, True),
+    (PROVINCE, Role.VIEWER, False, False),
+])
+def test_report_status_says_what_the_actor_may_do_on_its_own_unit(campaign, unit, role, may_submit,
+                                                                  may_decide):
+    status = reports.report_status(officer(unit, role=role), campaign.key)
+    assert (status.may_submit, status.may_decide) == (may_submit, may_decide)
+
+
+def test_a_unit_below_is_read_but_not_acted_on_from_above(campaign):
+    status = reports.report_status(officer(PROVINCE), campaign.key, COMMUNE)
+    assert (status.unit.code, status.may_submit, status.may_decide) == (COMMUNE, False, False)
+
+
+def test_only_a_communes_accepted_report_has_a_public_page(campaign):
+    from feedback_app.services.reports.published import has_public_page
+
+    answered(campaign, COMMUNE, 6)
+    report = reports.submit_report(officer(COMMUNE), campaign.key)
+    db.session.commit()
+    assert not has_public_page(report)
+    report = reports.accept_report(officer(PROVINCE), campaign.key, COMMUNE)
+    db.session.commit()
+    assert has_public_page(report)
+    province = reports.draft_report(officer(PROVINCE), campaign.key)
+    assert not has_public_page(province)

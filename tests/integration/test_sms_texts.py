@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.domain.gsm import fits_one_segment, is_gsm7
 from feedback_app.domain.sms.prompts import confirmation, question_prompt
-from feedback_app.domain.sms.replies import AnswerProblem, CompactProblem
+from feedback_app.domain.sms.replies import CompactProblem, ReplyProblem
 from feedback_app.services.errors import Refused
 from feedback_app.services.sms import texts
 from feedback_app.services.surveys import load_survey_dir
@@ -65,7 +65,7 @@ def test_every_prompt_fits_one_segment_and_says_which_digits(app, survey, langua
         total = len(survey.items)
         for number, item in enumerate(survey.items, start=1):
             for header in (None, (survey.sms_name, LONGEST_PLACE)):
-                for problem in (None, *AnswerProblem):
+                for problem in (None, *ReplyProblem):
                     text = question_prompt(prompt_texts, item.sms, number, total, labels,
                                            header=header, problem=problem, out_of_range="9")
                     assert fits_one_segment(text), text

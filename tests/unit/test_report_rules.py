@@ -6,14 +6,13 @@ import hashlib
 
 import pytest
 
+from feedback_app.domain.canonical import canonical_json, content_hash
 from feedback_app.domain.reports import (
     Action,
     Relation,
     Role,
     Status,
     Transition,
-    canonical_json,
-    content_hash,
     next_status,
     permitted,
 )
@@ -76,3 +75,16 @@ def test_content_hash_is_sha256_of_the_canonical_json():
     assert a == b == '{"a":"Xã Bình Lư","b":1,"c":[1.5,null]}'
     assert content_hash(a) == hashlib.sha256(a.encode("utf-8")).hexdigest()
     assert content_hash(a) != content_hash(canonical_json({"a": "Xã Bình Lư", "b": 2, "c": [1.5, None]}))
+
+
+def test_one_canonical_spelling_keeps_the_hashes_already_stored_for_surveys():
+    """Survey versions were hashed with json.dumps(sort_keys, ensure_ascii=False, compact
+    separators): domain.canonical spells content the same way, so stored versions keep their hash."""
+    import hashlib
+    import json
+
+    source = {"id": "ntm-commune", "version": 1, "title": {"vi": "Khảo sát", "en": "Survey"},
+              "items": [{"id": "overall", "max": 2.5}]}
+    before = hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False,
+                                       separators=(",", ":")).encode("utf-8")).hexdigest()
+    assert content_hash(source) == before == content_hash(canonical_json(source))

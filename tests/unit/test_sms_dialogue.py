@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from feedback_app.domain.sms.dialogue import MAX_INVALID_IN_A_ROW, DialogueState, Outcome, resume, step
-from feedback_app.domain.sms.replies import AnswerProblem, ParsedAnswer
+from feedback_app.domain.sms.replies import ParsedAnswer, ReplyProblem
 
 VALID = ParsedAnswer(1)
-INVALID = ParsedAnswer(None, AnswerProblem.NOT_UNDERSTOOD)
+INVALID = ParsedAnswer(None, ReplyProblem.NOT_UNDERSTOOD)
 
 
 def test_valid_answers_move_forward_and_complete():
@@ -41,5 +41,5 @@ def test_a_valid_answer_resets_the_streak_and_resumes():
 
 
 def test_out_of_range_number_is_quoted_back():
-    moved = step(DialogueState(), 5, ParsedAnswer(None, AnswerProblem.OUT_OF_RANGE, number="7"))
+    moved = step(DialogueState(), 5, ParsedAnswer(None, ReplyProblem.OUT_OF_RANGE, number="7"))
     assert moved.outcome is Outcome.REASK and moved.number == "7"

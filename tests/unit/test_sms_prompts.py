@@ -11,7 +11,7 @@ from feedback_app.domain.sms.prompts import (
     question_prompt,
     shorten,
 )
-from feedback_app.domain.sms.replies import AnswerProblem
+from feedback_app.domain.sms.replies import ReplyProblem
 
 TEXTS = PromptTexts(
     question="Cau %(number)d/%(total)d: %(question)s.",
@@ -20,7 +20,7 @@ TEXTS = PromptTexts(
     choices_no_opinion=", %(value)d %(label)s",
     choices_digits="Tra loi 1 so: %(digits)s",
     header="%(survey)s, %(place)s.",
-    problems={p: f"{p.value}." for p in AnswerProblem},
+    problems={p: f"{p.value}." for p in ReplyProblem},
 )
 BINARY = [(1, "hai long"), (2, "khong hai long"), (0, "khong y kien")]
 FIVE = [(1, "rat khong hai long"), (2, "khong hai long"), (3, "binh thuong"), (4, "hai long"),
@@ -42,14 +42,14 @@ def test_long_place_is_shortened_then_dropped_before_the_legend_is():
 
 
 def test_five_point_scale_falls_back_to_a_range_legend():
-    text = question_prompt(TEXTS, QUESTION, 20, 20, FIVE, problem=AnswerProblem.NOT_UNDERSTOOD)
+    text = question_prompt(TEXTS, QUESTION, 20, 20, FIVE, problem=ReplyProblem.NOT_UNDERSTOOD)
     assert fits_one_segment(text)
     assert text.endswith("Tra loi 1-5 (1 rat khong hai long, 5 rat hai long), 0 khong y kien")
 
 
 def test_last_resort_is_a_digit_list():
     long_labels = [(v, "x" * 30) for v in (1, 2, 3, 4, 5, 0)]
-    text = question_prompt(TEXTS, QUESTION, 40, 40, long_labels, problem=AnswerProblem.SEVERAL)
+    text = question_prompt(TEXTS, QUESTION, 40, 40, long_labels, problem=ReplyProblem.SEVERAL)
     assert fits_one_segment(text) and text.endswith("Tra loi 1 so: 1, 2, 3, 4, 5, 0")
 
 

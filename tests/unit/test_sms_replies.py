@@ -6,9 +6,9 @@ import pytest
 
 from feedback_app.domain.sms.fold import ascii_text, fold
 from feedback_app.domain.sms.replies import (
-    AnswerProblem,
     Command,
     CompactProblem,
+    ReplyProblem,
     parse_answer,
     parse_command,
     parse_compact,
@@ -77,11 +77,11 @@ def test_binary_answers(body, value):
 
 @pytest.mark.parametrize(
     ("body", "problem"),
-    [("", AnswerProblem.EMPTY), ("?!", AnswerProblem.EMPTY), ("😀", AnswerProblem.EMPTY),
-     ("3", AnswerProblem.OUT_OF_RANGE), ("9", AnswerProblem.OUT_OF_RANGE),
-     ("1 2", AnswerProblem.SEVERAL), ("12", AnswerProblem.SEVERAL), ("1,1", AnswerProblem.SEVERAL),
-     ("rat hai long", AnswerProblem.NOT_UNDERSTOOD), ("abc", AnswerProblem.NOT_UNDERSTOOD),
-     ("2 hai long", AnswerProblem.NOT_UNDERSTOOD)],
+    [("", ReplyProblem.EMPTY), ("?!", ReplyProblem.EMPTY), ("😀", ReplyProblem.EMPTY),
+     ("3", ReplyProblem.OUT_OF_RANGE), ("9", ReplyProblem.OUT_OF_RANGE),
+     ("1 2", ReplyProblem.SEVERAL), ("12", ReplyProblem.SEVERAL), ("1,1", ReplyProblem.SEVERAL),
+     ("rat hai long", ReplyProblem.NOT_UNDERSTOOD), ("abc", ReplyProblem.NOT_UNDERSTOOD),
+     ("2 hai long", ReplyProblem.NOT_UNDERSTOOD)],
 )
 def test_binary_invalid_replies_say_why(body, problem):
     parsed = parse_answer(body, binary_survey())
@@ -94,7 +94,7 @@ def test_five_point_words_and_no_guessing_of_yes_no():
     assert parse_answer("rat khong hai long", survey).value == 1
     assert parse_answer("binh thuong", survey).value == 3
     assert parse_answer("5", survey).value == 5
-    assert parse_answer("co", survey).problem is AnswerProblem.NOT_UNDERSTOOD
+    assert parse_answer("co", survey).problem is ReplyProblem.NOT_UNDERSTOOD
 
 
 def test_compact_answers_in_survey_order():

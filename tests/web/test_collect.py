@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, Response, Unit
-from feedback_app.services.responses.record import local_today
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..support import all_answers, codes_of, mistyped_code

@@ -11,8 +11,8 @@ import uuid
 import pytest
 
 from feedback_app.config import PROJECT_ROOT
+from feedback_app.domain.access import Principal
 from feedback_app.extensions import db
-from feedback_app.services.accounts.access import Principal
 from feedback_app.services.indices.index import campaign_index
 from feedback_app.services.responses.record import Channel, Submission, record_response
 
@@ -57,7 +57,7 @@ def test_figures_match_the_index_service(client, answered):  # type: ignore[no-u
     make_account("tinh", "12", "viewer")
     page = logged_in(client, "tinh").get(PROVINCE)
     assert page.status_code == 200
-    report = campaign_index("test-campaign", "12", principal=Principal("tinh", answered.unit_id))
+    report = campaign_index("test-campaign", "12", principal=Principal("tinh", unit_id=answered.unit_id))
     figures = report.root.figures
     assert figures.counts.respondents == 10
     assert cell_text(page.text, "rate") == f"{float(figures.rate) * 100:.1f}%"  # 8/10

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 from feedback_app.models import Campaign
 from feedback_app.services.errors import Refused
-from feedback_app.services.responses.record import local_today
 
 from ..committee_support import csrf_token, logged_in, make_account, post_action
 from ..indices_support import submit

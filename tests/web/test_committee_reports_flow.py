@@ -13,7 +13,7 @@ from flask import g
 
 from feedback_app.extensions import db
 from feedback_app.models import Report, ReportEvent
-from feedback_app.services.indices.index import campaign_index
+from feedback_app.services.indices.index import MAX_DEPTH, campaign_index
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..reports_support import answered
@@ -198,3 +198,16 @@ def test_thanks_page_links_to_the_public_results(client, campaign):  # type: ign
     db.session.commit()
     page = client.get(f"/thanks/{response}").text
     assert f'href="/results/test-campaign/{COMMUNE}"' in page and "khi báo cáo" not in page
+
+
+@pytest.mark.parametrize("depth", ["5", "6", "-1", "x"])
+def test_an_export_deeper_than_the_index_goes_is_refused_saying_why(province_client, depth):  # type: ignore[no-untyped-def]
+    """One maximum depth for the index and the exports: a deeper one is a 400 page that says the
+    range, never a file silently cut at the index's depth."""
+    response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv", query_string={"depth": depth})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"0 đến {MAX_DEPTH}" in page  # Vietnamese by default: "a depth from 0 to 4"
+    deepest = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv",
+                                  query_string={"depth": MAX_DEPTH})
+    assert deepest.status_code == 200 and deepest.get_data()

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 from feedback_app.models import Campaign
-from feedback_app.services.responses.record import local_today
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..indices_support import LEGACY_CSV, import_csv

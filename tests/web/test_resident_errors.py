@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 from feedback_app.models import Response
-from feedback_app.services.responses.record import local_today
 
 from ..support import codes_of, form_fields
 

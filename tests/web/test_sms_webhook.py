@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from feedback_app.clock import local_today
 from feedback_app.domain.gsm import fits_one_segment
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Response, SmsConversation, SmsInbound, SmsNumber
-from feedback_app.services.responses.record import Channel, Submission, local_today, record_response
+from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..sms_support import INBOUND, STATUS, Phone, enable_app_logs, new_sid, signature, signed_post
 from ..support import all_answers, codes_of

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from .replies import AnswerProblem, ParsedAnswer
+from .replies import ParsedAnswer, ReplyProblem
 
 MAX_INVALID_IN_A_ROW = 3
 
@@ -35,7 +35,7 @@ class DialogueState:
 class Step:
     state: DialogueState
     outcome: Outcome
-    problem: AnswerProblem | None = None
+    problem: ReplyProblem | None = None
     number: str | None = None
 
 

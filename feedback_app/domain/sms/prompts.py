@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..gsm import GSM7_BASIC, GSM7_EXTENSION, SEGMENT_SEPTETS, fits_one_segment, gsm7_length
 from .fold import ascii_text
-from .replies import AnswerProblem
+from .replies import ReplyProblem
 
 ELLIPSIS = "..."
 
@@ -27,7 +27,7 @@ class PromptTexts:
     choices_no_opinion: str  # (value) (label): appended to choices_range
     choices_digits: str  # (digits): "1, 2, 0"
     header: str  # (survey) (place)
-    problems: Mapping[AnswerProblem, str]  # (number) for OUT_OF_RANGE
+    problems: Mapping[ReplyProblem, str]  # (number) for OUT_OF_RANGE
 
 
 def gsm_safe(text: str) -> str:
@@ -90,7 +90,7 @@ def question_prompt(
     total: int,
     labels: Sequence[tuple[int, str]],
     header: tuple[str, str] | None = None,
-    problem: AnswerProblem | None = None,
+    problem: ReplyProblem | None = None,
     out_of_range: str | None = None,
 ) -> str:
     """'Cau 3/20: <question>. Tra loi 1 hai long, ...', with a re-prompt reason in front and a

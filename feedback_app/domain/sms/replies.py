@@ -92,7 +92,7 @@ def parse_start(body: str) -> StartRequest | None:
     return None
 
 
-class AnswerProblem(StrEnum):
+class ReplyProblem(StrEnum):
     """Why a reply is not an answer; each gets its own re-prompt."""
 
     EMPTY = "empty"  # nothing readable: blank, only punctuation or emoji
@@ -104,7 +104,7 @@ class AnswerProblem(StrEnum):
 @dataclass(frozen=True)
 class ParsedAnswer:
     value: int | None
-    problem: AnswerProblem | None = None
+    problem: ReplyProblem | None = None
     number: str | None = None  # the out-of-range number, to quote it back
 
 
@@ -143,7 +143,7 @@ def parse_answer(body: str, survey: Survey) -> ParsedAnswer:
     in Vietnamese with or without diacritics, or in English, in any case."""
     text = fold(body)
     if not text:
-        return ParsedAnswer(None, AnswerProblem.EMPTY)
+        return ParsedAnswer(None, ReplyProblem.EMPTY)
     words = answer_words(survey)
     tokens = text.split()
     numbers = [t for t in tokens if t.isdigit()]
@@ -154,14 +154,14 @@ def parse_answer(body: str, survey: Survey) -> ParsedAnswer:
     if not numbers:
         if worded is not None:
             return ParsedAnswer(worded)
-        return ParsedAnswer(None, AnswerProblem.NOT_UNDERSTOOD)
+        return ParsedAnswer(None, ReplyProblem.NOT_UNDERSTOOD)
     if len(numbers) > 1 or int(numbers[0]) > 9:
-        return ParsedAnswer(None, AnswerProblem.SEVERAL)
+        return ParsedAnswer(None, ReplyProblem.SEVERAL)
     value = int(numbers[0])
     if value not in survey.option_values:
-        return ParsedAnswer(None, AnswerProblem.OUT_OF_RANGE, number=str(value))
+        return ParsedAnswer(None, ReplyProblem.OUT_OF_RANGE, number=str(value))
     if worded is not None and worded != value:
-        return ParsedAnswer(None, AnswerProblem.NOT_UNDERSTOOD)  # "1 khong hai long": which is it?
+        return ParsedAnswer(None, ReplyProblem.NOT_UNDERSTOOD)  # "1 khong hai long": which is it?
     return ParsedAnswer(value)
 
 

@@ -1,52 +1,39 @@
 """Who may read what and do what: the one place that decides whether a principal may see a unit,
 and whether its role lets it act there.
 
-A principal (an API token, or a committee account's session) is scoped to one unit and sees that
-unit and everything below it, never its siblings or the units above it. Accounts also have a role:
-viewer (reads dashboards and comments) < officer (also manages campaigns) < admin. API tokens read
-only, like viewers.
+The principal and its ordered roles are domain.access's; this module answers, from the database,
+where a unit stands from the principal's unit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum
-
-from ...domain.reports import Relation
+from ...domain.access import Principal, Relation, Role
 from ...extensions import db
 from ...models import Unit
 from ..errors import Refused
 
 
-class Role(IntEnum):
-    """Ordered: a higher role may do everything a lower one may."""
-
-    VIEWER = 1
-    OFFICER = 2
-    ADMIN = 3
-
-    @classmethod
-    def named(cls, name: str) -> Role:
-        try:
-            return cls[name.upper()]
-        except KeyError:
-            raise Refused("role_invalid", status=422, role=name) from None
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
+def role_named(name: str) -> Role:
+    """The role an account's or a command's text names; Refused (422) when it names none."""
+    try:
+        return Role(name.strip().lower())
+    except ValueError:
+        raise Refused("role_invalid", status=422, role=name) from None
 
 
-@dataclass(frozen=True)
-class Principal:
-    name: str
-    unit_id: int
-    role: Role = Role.VIEWER
+def unit_of(principal: Principal) -> Unit:
+    """The unit row of a principal that carries its id; Refused (404) when it is gone."""
+    unit = db.session.get(Unit, principal.unit_id) if principal.unit_id is not None else None
+    if unit is None:
+        raise Refused("unknown_unit", status=404, code=principal.unit_code or principal.unit_id)
+    return unit
 
 
 def relation(principal: Principal, unit: Unit) -> Relation:
     """Where `unit` stands from the principal's unit: its own, a direct child, further below, or
     outside its scope (a sibling, a parent, another branch or scheme)."""
+    if principal.unit_id is None:  # an operator's principal: the services look its unit up first
+        raise ValueError("a principal without a unit id has no scope")
     current: Unit | None = unit
     seen: set[int] = set()
     while current is not None and current.id not in seen:

@@ -7,9 +7,9 @@ import secrets
 
 from sqlalchemy import select
 
+from ...clock import utcnow
 from ...extensions import db
 from ...models import ApiToken
-from ...models._time import utcnow
 from ..campaigns.setup import get_unit
 from ..errors import Refused
 from .access import Principal

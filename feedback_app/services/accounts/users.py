@@ -7,12 +7,13 @@ import re
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ...clock import utcnow
+from ...domain.access import Principal
 from ...extensions import db
 from ...models import Account
-from ...models._time import utcnow
 from ..campaigns.setup import get_unit
 from ..errors import Refused
-from .access import Principal, Role
+from .access import role_named
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -37,7 +38,7 @@ def create_account(username: str, password: str, scheme: str, unit_code: str, ro
         raise Refused("username_taken", status=409, username=username)
     unit = get_unit(scheme, unit_code)
     account = Account(username=username, password_hash=generate_password_hash(password), unit=unit,
-                      role=Role.named(role).label, active=True)
+                      role=role_named(role).label, active=True)
     db.session.add(account)
     db.session.flush()
     return account
@@ -68,7 +69,9 @@ def active_account(account_id: int) -> Account | None:
 
 
 def principal_of(account: Account) -> Principal:
-    return Principal(name=account.username, unit_id=account.unit_id, role=Role.named(account.role))
+    """The account as the principal of its session: its name, role and unit (id, scheme, code)."""
+    return Principal(name=account.username, role=role_named(account.role), unit_id=account.unit_id,
+                     unit_scheme=account.unit.scheme, unit_code=account.unit.code)
 
 
 def set_active(username: str, active: bool) -> Account:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from ...domain.access import Principal, Role
 from ...domain.campaign import Window, window
 from ...extensions import db
-from ...models import Campaign, Unit
-from ..accounts.access import Principal, Role, can_see, check_can_act
+from ...models import Campaign, CampaignCommune, Unit
+from ..accounts.access import can_see, check_can_act, unit_of
 from ..errors import Refused
 from .catalogue import list_campaigns
-from .setup import NewCampaign, create_campaign, get_campaign
+from .setup import NewCampaign, campaign_commune, create_campaign, get_campaign
 
 
 @dataclass(frozen=True)
@@ -23,30 +24,23 @@ class Listed:
     manageable: bool  # officer or above: slips and posters of its communes (and dates, when its own)
 
 
-def principal_unit(principal: Principal) -> Unit:
-    unit = db.session.get(Unit, principal.unit_id)
-    if unit is None:
-        raise Refused("unknown_unit", status=404, code=principal.unit_id)
-    return unit
-
-
 def visible_campaigns(principal: Principal, today: date) -> list[Listed]:
     """Campaigns over the committee's unit or below it, and campaigns of a unit above it that
     survey some of its communes (the committee reads its own part of those)."""
-    own = principal_unit(principal)
+    own = unit_of(principal)
     listed = []
     for info in list_campaigns(today):
         campaign = info.campaign
         if can_see(principal, campaign.unit):
             listed.append(Listed(campaign, info.state, campaign.unit, principal.role >= Role.OFFICER))
-        elif can_see(Principal("campaign", campaign.unit_id), own):
+        elif can_see(Principal("campaign", unit_id=campaign.unit_id), own):
             listed.append(Listed(campaign, info.state, own, principal.role >= Role.OFFICER))
     return listed
 
 
 def create_for_unit(principal: Principal, spec: NewCampaign) -> Campaign:
     """An officer creates a campaign for its own unit (the spec's unit is replaced by it)."""
-    unit = principal_unit(principal)
+    unit = unit_of(principal)
     check_can_act(principal, unit, Role.OFFICER)
     return create_campaign(replace(spec, scheme=unit.scheme, unit_code=unit.code))
 
@@ -87,11 +81,40 @@ def get_campaign_for(principal: Principal, key: str) -> Campaign:
     """A campaign the principal has a part in: its unit is in scope, or it surveys communes below
     the principal's unit. Refused 403 otherwise (404 when there is no such campaign)."""
     campaign = get_campaign(key)
-    if not can_see(principal, campaign.unit) and not can_see(Principal("campaign", campaign.unit_id),
-                                                            principal_unit(principal)):
+    if not can_see(principal, campaign.unit) and not can_see(Principal("campaign", unit_id=campaign.unit_id),
+                                                            unit_of(principal)):
         raise Refused("out_of_scope", status=403, scheme=campaign.unit.scheme, code=campaign.unit.code)
     return campaign
 
 
 def state_of(campaign: Campaign, today: date) -> Window:
     return window(campaign.opens_on, campaign.closes_on, today)
+
+
+@dataclass(frozen=True)
+class Managed:
+    """What an officer's management page shows of a campaign: its communes in the officer's scope,
+    its state today, and whether its dates are the officer's to change (its own unit's campaign)."""
+
+    campaign: Campaign
+    communes: list[CampaignCommune]
+    state: Window
+    may_change_dates: bool
+
+
+def campaign_to_manage(principal: Principal, key: str, today: date) -> Managed:
+    """A campaign with the communes of it that the principal may manage; Refused 403 when none is
+    in its scope."""
+    campaign = get_campaign_for(principal, key)
+    communes = [c for c in campaign.communes if can_see(principal, c.unit)]
+    if not communes:
+        raise Refused("out_of_scope", status=403, scheme=campaign.unit.scheme, code=campaign.unit.code)
+    return Managed(campaign, communes, state_of(campaign, today), can_see(principal, campaign.unit))
+
+
+def commune_to_manage(principal: Principal, key: str, commune_code: str) -> tuple[Campaign, CampaignCommune]:
+    """One commune of a campaign, for its slips and poster: in scope, and the role is officer."""
+    campaign = get_campaign_for(principal, key)
+    commune = campaign_commune(campaign, commune_code)
+    check_can_act(principal, commune.unit, Role.OFFICER)
+    return campaign, commune

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...domain.access import Role
 from ...links import public_url
 from ...models import Campaign, Unit
-from ..accounts.access import Role
 from ..accounts.users import create_account, find_account
 
 

@@ -23,10 +23,10 @@ from typing import Any
 from flask import current_app
 
 from ...adapters.queue import job_app_context
-from ...domain.reports import Actor, Role
+from ...domain.access import Principal
 from ...extensions import db
 from ...models import Account
-from ..accounts.users import active_account
+from ..accounts.users import active_account, principal_of
 from ..errors import Refused
 from . import Source, render, report_source, results_source
 
@@ -58,12 +58,7 @@ class ExportJob:
     ttl: int
 
 
-def actor_of(account: Account) -> Actor:
-    """The account as the actor of the reporting rules (always scoped)."""
-    return Actor(account.username, Role(account.role), account.unit.scheme, account.unit.code)
-
-
-def export_source(actor: Actor, request: ExportRequest) -> Source:
+def export_source(actor: Principal, request: ExportRequest) -> Source:
     """The export's source, after checking that the actor may see it (Refused 403/404 otherwise)."""
     if request.kind == "report":
         return report_source(actor, request.campaign_key, request.unit_code)
@@ -83,7 +78,7 @@ def start_export(account: Account, request: ExportRequest) -> str | None:
     """Check the account's scope now, then queue the export; its job id, or None when the export
     is to be built in the request (no Redis, the print page, Redis unreachable right now, or no
     worker running to build it)."""
-    source = export_source(actor_of(account), request)
+    source = export_source(principal_of(account), request)
     store = _store()
     if store is None or request.fmt not in QUEUED_FORMATS:
         return None
@@ -119,7 +114,7 @@ def export_job(account: Account, job_id: str) -> ExportJob:
     if record is None or record.get("owner") != str(account.id):
         raise Refused("export_unknown", status=404)
     request = _request_of(record)
-    export_source(actor_of(account), request)
+    export_source(principal_of(account), request)
     state = record["state"]
     if state == "queued" and store.runner_lost(job_id):
         # The worker died or gave up without a word; read again in case it finished just now.
@@ -154,7 +149,7 @@ def build_export(job_id: str) -> None:
             if account is None:
                 raise Refused("out_of_scope", status=403)
             request = _request_of(record)
-            source = export_source(actor_of(account), request)
+            source = export_source(principal_of(account), request)
             data = b"".join(render(source, request.fmt, request.lang))
             store.put_file(job_id, data)
             store.update(job_id, state="done")

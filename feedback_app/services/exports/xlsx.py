@@ -13,8 +13,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from . import Source, _walk
 from .labels import item_label, status_label, text_in, unit_name, verdict_label
+from .source import Source, walk
 
 PERCENT = "0.0%"
 
@@ -95,7 +95,7 @@ def _units(book: Workbook, source: Source, lang: str) -> None:
                     _("Registered households"), _("Coverage"), _("Satisfied"), _("Valid answers"),
                     _("Satisfaction rate"), _("Verdict"), _("Communes meeting the threshold")])
     index = source.content["index"]
-    for node, parent in [(index, ""), *_walk(index, index["unit"]["code"])]:
+    for node, parent in [(index, ""), *walk(index, index["unit"]["code"])]:
         _row(sheet, [node["unit"]["code"], parent, unit_name(node["unit"], lang), node["respondents"],
                      node["households"], node["coverage"], node["satisfied"], node["valid"], node["rate"],
                      verdict_label(node["verdict"]),

@@ -12,19 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, Table, Update, any_, bindparam, case, insert, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.dml import Insert
 
+from ...clock import local_day
 from ...database import DIALECTS, dialect_insert
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter
 from ..surveys import survey_of
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 COMMUNES: Table = CommuneCounter.__table__  # type: ignore[assignment]
 ITEMS: Table = ItemCounter.__table__  # type: ignore[assignment]
 DAILY: Table = DailyCounter.__table__  # type: ignore[assignment]
@@ -55,13 +54,6 @@ def _zero_commune(campaign_id: int, commune_id: int) -> dict[str, Any]:
 def _zero_item(campaign_id: int, commune_id: int, item_id: str) -> dict[str, Any]:
     return {"campaign_id": campaign_id, "commune_id": commune_id, "item_id": item_id,
             "satisfied": 0, "valid": 0, "no_opinion": 0}
-
-
-def local_day(moment: datetime) -> Any:
-    """The day in Vietnam of a stored timestamp (naive timestamps are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 @dataclass(frozen=True)

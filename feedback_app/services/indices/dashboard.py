@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from ...clock import local_today
+from ...domain.access import Principal
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, DailyCounter, Response, Unit
-from ..accounts.access import Principal
 from ..campaigns.manage import get_campaign_for
-from ..responses.record import local_today
 from .index import IndexReport, ancestry, campaign_index
 
 CHANNELS = ("web", "sms", "assisted")

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ...domain.access import Principal
 from ...domain.index import Counts, Rules, Tally
 from ...domain.rollup import Node, children_map, roll_up
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, CommuneCounter, ItemCounter, Unit
-from ..accounts.access import Principal, can_see, check_can_see
+from ..accounts.access import can_see, check_can_see
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
 from ..surveys import survey_of

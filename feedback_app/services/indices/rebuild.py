@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Table, and_, case, delete, func, insert, select, text
 
+from ...clock import local_day
 from ...domain.survey import NO_OPINION, OverallRule
 from ...extensions import db
 from ...models import Answer, Campaign, CampaignCommune, Response
 from ..surveys import survey_of
-from .counters import CHANNEL_COLUMNS, COMMUNES, DAILY, ITEMS, _zero_commune, _zero_item, local_day
+from .counters import CHANNEL_COLUMNS, COMMUNES, DAILY, ITEMS, _zero_commune, _zero_item
 
 
 @dataclass(frozen=True)

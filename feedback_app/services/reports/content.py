@@ -18,7 +18,7 @@ from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
 from ..errors import Refused
 from ..indices.document import index_document, unit_ref
-from ..indices.index import MAX_DEPTH, ancestry, campaign_index
+from ..indices.index import ancestry, campaign_index
 from ..surveys import survey_of
 
 FORMAT = 1
@@ -68,7 +68,7 @@ def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool
     """A unit's results for a campaign, as of now: campaign, unit, questions, committee index with
     `depth` levels of children, and (unless `public` is False) the public variant of the same
     figures, which a report needs for the public page and an export does not."""
-    report = campaign_index(campaign.key, unit.code, campaign.unit.scheme, min(depth, MAX_DEPTH))
+    report = campaign_index(campaign.key, unit.code, campaign.unit.scheme, depth)
     content = {
         "format": FORMAT,
         "campaign": campaign_ref(campaign),

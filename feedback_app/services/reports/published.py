@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.reports import Status
-from ...models import Campaign, Unit
+from ...models import Campaign, Report, Unit
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
 from .workflow import find_report
@@ -26,10 +26,15 @@ class Published:
     accepted_at: datetime | None
 
 
+def has_public_page(report: Report) -> bool:
+    """Whether this report's figures are on a public results page: a commune's accepted report."""
+    return report.status == Status.ACCEPTED and report.unit.level == "commune"
+
+
 def is_published(campaign: Campaign, commune: Unit) -> bool:
     """Whether the commune's results are on its public page (its report is accepted)."""
     report = find_report(campaign, commune)
-    return report is not None and report.status == Status.ACCEPTED
+    return report is not None and has_public_page(report)
 
 
 def published_results(campaign_key: str, commune_code: str) -> Published:

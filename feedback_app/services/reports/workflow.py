@@ -13,22 +13,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ...clock import utcnow
+from ...domain.access import Principal
+from ...domain.canonical import canonical_json, content_hash
 from ...domain.reports import (
     Action,
-    Actor,
     Relation,
     Status,
     Transition,
-    canonical_json,
-    content_hash,
     next_status,
     permitted,
     submit_action,
 )
 from ...extensions import db
 from ...models import Campaign, Report, ReportEvent, Unit
-from ...models._time import utcnow
-from ..accounts.access import Principal, relation
+from ..accounts.access import relation, unit_of
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
 from ..indices.index import IndexReport, campaign_index
@@ -52,21 +51,25 @@ class ChildReport:
 MAX_USERNAME = 64  # report_events.actor_username
 
 
-def in_scheme(actor: Actor, campaign: Campaign) -> Actor:
+def in_scheme(actor: Principal, campaign: Campaign) -> Principal:
     """The actor with its unit's scheme spelled out (the campaign's when it was left empty)."""
-    if not actor.username.strip() or len(actor.username) > MAX_USERNAME:
+    if not actor.name.strip() or len(actor.name) > MAX_USERNAME:
         raise Refused("actor_invalid", status=422, maximum=MAX_USERNAME)
     return actor if actor.unit_scheme else replace(actor, unit_scheme=campaign.unit.scheme)
 
 
-def actor_unit(actor: Actor, campaign: Campaign) -> Unit:
+def actor_unit(actor: Principal, campaign: Campaign) -> Unit:
+    """The actor's unit: its row when the principal carries it, else by scheme (default: the
+    campaign's) and code, as an operator names it at the shell."""
+    if actor.unit_id is not None:
+        return unit_of(actor)
     return get_unit(actor.unit_scheme or campaign.unit.scheme, actor.unit_code)
 
 
-def authorize(actor: Actor, campaign: Campaign, unit: Unit, action: Action) -> Relation:
+def authorize(actor: Principal, campaign: Campaign, unit: Unit, action: Action) -> Relation:
     """Refused (403) unless the actor may take `action` on `unit`'s report."""
     own = actor_unit(actor, campaign)
-    where = relation(Principal(actor.username, own.id), unit)
+    where = relation(replace(actor, unit_id=own.id), unit)
     if not permitted(actor.role, where, action):
         reason = "out_of_scope" if where is Relation.OUTSIDE else "not_permitted"
         raise Refused(reason, status=403, action=action.value, scheme=unit.scheme, code=unit.code,
@@ -74,7 +77,7 @@ def authorize(actor: Actor, campaign: Campaign, unit: Unit, action: Action) -> R
     return where
 
 
-def _target(campaign_key: str, unit_code: str | None, actor: Actor) -> tuple[Campaign, Unit, Actor]:
+def _target(campaign_key: str, unit_code: str | None, actor: Principal) -> tuple[Campaign, Unit, Principal]:
     campaign = get_campaign(campaign_key)
     unit = get_unit(campaign.unit.scheme, unit_code) if unit_code else actor_unit(actor, campaign)
     return campaign, unit, in_scheme(actor, campaign)
@@ -105,10 +108,10 @@ def _text(value: str, name: str, required: bool = False) -> str:
     return value
 
 
-def _log(report: Report, action: Action, actor: Actor, at: datetime, note: str = "") -> ReportEvent:
+def _log(report: Report, action: Action, actor: Principal, at: datetime, note: str = "") -> ReportEvent:
     entry = ReportEvent(
         campaign_id=report.campaign_id, unit_id=report.unit_id, report_id=report.id, action=action.value,
-        status_after=report.status, actor_username=actor.username, actor_role=actor.role.value,
+        status_after=report.status, actor_username=actor.name, actor_role=actor.role.value,
         actor_unit=actor.unit_label, at=at, content_hash=report.content_hash, note=note,
     )
     db.session.add(entry)
@@ -130,7 +133,7 @@ def children_reports(campaign: Campaign, unit: Unit,
     return [ChildReport(child, reports.get(child.id)) for child in children]
 
 
-def _snapshot(campaign: Campaign, unit: Unit, actor: Actor, remarks: str, at: datetime,
+def _snapshot(campaign: Campaign, unit: Unit, actor: Principal, remarks: str, at: datetime,
               revision: int) -> dict[str, Any]:
     content = results_content(campaign, unit, depth=1)
     children = children_reports(campaign, unit)
@@ -143,14 +146,14 @@ def _snapshot(campaign: Campaign, unit: Unit, actor: Actor, remarks: str, at: da
     content["complete"] = not pending
     content.update({
         "remarks": remarks,
-        "prepared_by": {"username": actor.username, "role": actor.role.value, "unit": actor.unit_label},
+        "prepared_by": {"username": actor.name, "role": actor.role.value, "unit": actor.unit_label},
         "prepared_at": timestamp(at),
         "revision": revision,
     })
     return content
 
 
-def _prepare(actor: Actor, campaign_key: str, remarks: str, action: Action,
+def _prepare(actor: Principal, campaign_key: str, remarks: str, action: Action,
              allow_incomplete: bool) -> Report:
     campaign, unit, actor = _target(campaign_key, None, actor)
     remarks = _text(remarks, "remarks")
@@ -174,7 +177,7 @@ def _prepare(actor: Actor, campaign_key: str, remarks: str, action: Action,
     report.content = text
     report.content_hash = content_hash(text)
     report.remarks = remarks
-    report.prepared_by = f"{actor.username} ({actor.role.value}, {actor.unit_label})"
+    report.prepared_by = f"{actor.name} ({actor.role.value}, {actor.unit_label})"
     report.prepared_at = at
     if action is not Action.DRAFT:
         report.submitted_at = at
@@ -185,12 +188,12 @@ def _prepare(actor: Actor, campaign_key: str, remarks: str, action: Action,
     return report
 
 
-def draft_report(actor: Actor, campaign_key: str, remarks: str = "") -> Report:
+def draft_report(actor: Principal, campaign_key: str, remarks: str = "") -> Report:
     """Take (or retake) a snapshot of the actor's unit's results without sending it upward."""
     return _prepare(actor, campaign_key, remarks, Action.DRAFT, allow_incomplete=True)
 
 
-def submit_report(actor: Actor, campaign_key: str, remarks: str = "",
+def submit_report(actor: Principal, campaign_key: str, remarks: str = "",
                   allow_incomplete: bool = False) -> Report:
     """Freeze the actor's unit's results with the officer's remarks and send them to the parent.
 
@@ -200,7 +203,7 @@ def submit_report(actor: Actor, campaign_key: str, remarks: str = "",
     return _prepare(actor, campaign_key, remarks, Action.SUBMIT, allow_incomplete)
 
 
-def _decide(actor: Actor, campaign_key: str, unit_code: str, action: Action, reason: str = "") -> Report:
+def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action, reason: str = "") -> Report:
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
     report = find_report(campaign, unit, lock=True)
     authorize(actor, campaign, unit, action)
@@ -210,7 +213,7 @@ def _decide(actor: Actor, campaign_key: str, unit_code: str, action: Action, rea
         reason = _text(reason, "reason", required=True)
     at = utcnow()
     report.status = status.value
-    report.decided_by = f"{actor.username} ({actor.role.value}, {actor.unit_label})"
+    report.decided_by = f"{actor.name} ({actor.role.value}, {actor.unit_label})"
     report.decided_at = at
     report.return_reason = reason or None
     db.session.flush()
@@ -219,12 +222,12 @@ def _decide(actor: Actor, campaign_key: str, unit_code: str, action: Action, rea
     return report
 
 
-def accept_report(actor: Actor, campaign_key: str, unit_code: str) -> Report:
+def accept_report(actor: Principal, campaign_key: str, unit_code: str) -> Report:
     """The parent unit's officer accepts a child's submitted report; it never changes afterwards."""
     return _decide(actor, campaign_key, unit_code, Action.ACCEPT)
 
 
-def return_report(actor: Actor, campaign_key: str, unit_code: str, reason: str) -> Report:
+def return_report(actor: Principal, campaign_key: str, unit_code: str, reason: str) -> Report:
     """The parent unit's officer sends a child's submitted report back, saying why."""
     return _decide(actor, campaign_key, unit_code, Action.RETURN, reason)
 
@@ -235,19 +238,25 @@ class ReportStatus:
     unit: Unit
     report: Report | None
     children: list[ChildReport]
+    may_submit: bool  # the actor may submit (or resubmit) this unit's own report
+    may_decide: bool  # the actor may accept or return the reports of this unit's children
 
 
-def report_status(actor: Actor, campaign_key: str, unit_code: str | None = None,
+def report_status(actor: Principal, campaign_key: str, unit_code: str | None = None,
                   index: IndexReport | None = None) -> ReportStatus:
     """A unit's own report (default: the actor's unit) and the status of every child's report
     (`index`: the unit's index, when the caller computed it already)."""
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
-    authorize(actor, campaign, unit, Action.VIEW)
+    where = authorize(actor, campaign, unit, Action.VIEW)
     children = children_reports(campaign, unit, index) if unit.level != "commune" else []
-    return ReportStatus(campaign, unit, find_report(campaign, unit), children)
+    own = where is Relation.OWN
+    may_submit = own and (permitted(actor.role, where, Action.SUBMIT)
+                          or permitted(actor.role, where, Action.RESUBMIT))
+    may_decide = own and permitted(actor.role, Relation.CHILD, Action.ACCEPT)
+    return ReportStatus(campaign, unit, find_report(campaign, unit), children, may_submit, may_decide)
 
 
-def get_report(actor: Actor | None, campaign_key: str, unit_code: str) -> Report:
+def get_report(actor: Principal | None, campaign_key: str, unit_code: str) -> Report:
     """A unit's report (Refused 404 when there is none); with an actor, only within its scope."""
     campaign = get_campaign(campaign_key)
     unit = get_unit(campaign.unit.scheme, unit_code)
@@ -259,12 +268,12 @@ def get_report(actor: Actor | None, campaign_key: str, unit_code: str) -> Report
     return report
 
 
-def audit_log(actor: Actor, campaign_key: str, unit_code: str | None = None) -> list[ReportEvent]:
+def audit_log(actor: Principal, campaign_key: str, unit_code: str | None = None) -> list[ReportEvent]:
     """The audit entries about a unit's report and the reports of every unit below it, oldest
     first: a unit sees its own log and its descendants', never a sibling's or a parent's."""
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
     authorize(actor, campaign, unit, Action.VIEW)
-    principal = Principal(actor.username, unit.id)
+    principal = Principal(actor.name, unit_id=unit.id)
     entries = db.session.scalars(select(ReportEvent).where(ReportEvent.campaign_id == campaign.id)
                                  .order_by(ReportEvent.id))
     return [e for e in entries if relation(principal, e.unit) is not Relation.OUTSIDE]

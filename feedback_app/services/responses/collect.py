@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ...domain.access import Principal, Role
 from ...models import Campaign, CampaignCommune
-from ..accounts.access import Principal, Role, check_can_act
+from ..accounts.access import check_can_act
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..errors import Refused
 from .record import Channel, Recorded, Submission, lookup_code, record_response

@@ -7,23 +7,23 @@ import json
 import uuid as uuidlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Insert, Integer, SmallInteger, String, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload
 
+from ...clock import local_today, utcnow
 from ...database import DIALECTS, dialect_insert, writing
 from ...domain.campaign import Window, window
+from ...domain.canonical import content_hash
 from ...domain.codes import normalise_code
 from ...domain.survey import check_answers
 from ...extensions import db
 from ...models import Answer, Campaign, HouseholdCode, Response, Unit
-from ...models._time import utcnow
 from ..errors import Refused
 from ..indices import counters
 from ..surveys import survey_of
@@ -32,7 +32,6 @@ from .entries import CodeView, Entry, check_digits, code_entry, link_entry
 __all__ = ["Channel", "Entry", "Recorded", "Submission", "check_may_answer", "open_entry",
            "record_response"]
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RESPONSES = Response.__table__
 ANSWERS = Answer.__table__
 
@@ -41,10 +40,6 @@ class Channel(StrEnum):
     WEB = "web"
     SMS = "sms"
     ASSISTED = "assisted"
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).date()
 
 
 @dataclass(frozen=True)
@@ -143,15 +138,15 @@ def check_may_answer(
         raise Refused("code_used", status=409, code=code.code, campaign=campaign)
 
 
-def content_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str) -> str:
+def submission_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str) -> str:
     """What a replay must repeat to count as the same submission."""
-    return _content_hash(entry.campaign.key, entry.commune.unit_id,
-                         entry.code.code if entry.code else None, channel, answers, comment)
+    return content_hash(_submission(entry.campaign.key, entry.commune.unit_id,
+                                    entry.code.code if entry.code else None, channel, answers, comment))
 
 
-def _content_hash(campaign_key: str, commune_id: int, code: str | None, channel: Channel,
-                  answers: Mapping[str, int], comment: str) -> str:
-    payload = {
+def _submission(campaign_key: str, commune_id: int, code: str | None, channel: Channel,
+                answers: Mapping[str, int], comment: str) -> dict[str, Any]:
+    return {
         "campaign": campaign_key,
         "commune": commune_id,
         "code": code,
@@ -159,7 +154,14 @@ def _content_hash(campaign_key: str, commune_id: int, code: str | None, channel:
         "answers": dict(sorted(answers.items())),
         "comment": comment,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _same_submission(stored_hash: str, submission: dict[str, Any]) -> bool:
+    """Whether a stored response's hash is this submission's. Responses stored before the hash
+    became domain.canonical's spelling (December 2026) carry the hash of json.dumps' default
+    spelling; a replay of one of those (a phone's offline queue) is still the same submission."""
+    legacy = hashlib.sha256(json.dumps(submission, sort_keys=True).encode()).hexdigest()
+    return stored_hash in (content_hash(submission), legacy)
 
 
 def _replay(client_uuid: str) -> Response | None:
@@ -210,7 +212,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         "household_code_id": entry.code.id if entry.code else None,
         "channel": sub.channel.value,
         "comment": comment or None,
-        "content_hash": content_hash(entry, sub.channel, answers, comment),
+        "content_hash": submission_hash(entry, sub.channel, answers, comment),
         "created_at": now,
     })
     if response_id is None:
@@ -272,8 +274,8 @@ def _replayed(previous: Response, sub: Submission, comment: str) -> Recorded:
     if (
         problems
         or not _same_who(previous, sub)
-        or _content_hash(previous.campaign.key, previous.commune_id, code, sub.channel, answers,
-                         comment) != previous.content_hash
+        or not _same_submission(previous.content_hash, _submission(
+            previous.campaign.key, previous.commune_id, code, sub.channel, answers, comment))
     ):
         raise Refused("uuid_conflict", status=409, uuid=previous.uuid)
     return Recorded(previous.id, previous.uuid, created=False)

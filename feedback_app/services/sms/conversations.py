@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from ...clock import utcnow
 from ...domain.sms.dialogue import DialogueState
 from ...extensions import db
 from ...models import SmsConversation, SmsInbound, SmsNumber, Unit
-from ...models._time import utcnow
 from ..responses.entries import (
     CAMPAIGNS,
     CODES,

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from ...clock import utcnow
 from ...database import DIALECTS, dialect_insert, writing
 from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
@@ -32,7 +33,6 @@ from ...domain.sms.replies import Command, parse_answer, parse_command, parse_co
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import SmsConversation, SmsInbound
-from ...models._time import utcnow
 from ..errors import Refused
 from ..responses.record import Channel, Entry, Submission, record_response
 from . import texts

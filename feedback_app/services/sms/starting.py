@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ...clock import local_today
 from ...domain.sms.replies import StartRequest
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, SmsOpenAnswer, Unit
 from ..errors import Refused
-from ..responses.record import Entry, local_today, open_entry
+from ..responses.record import Entry, open_entry
 
 
 def resolve_start(hashed: str, start: StartRequest, today: date | None = None) -> tuple[Entry, str]:

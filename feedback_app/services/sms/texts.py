@@ -16,7 +16,7 @@ from flask_babel import force_locale, pgettext
 from ...domain.codes import format_code
 from ...domain.gsm import fits_one_segment
 from ...domain.sms.prompts import PromptTexts, first_fitting, gsm_clip, gsm_safe, with_place
-from ...domain.sms.replies import AnswerProblem, CompactProblem
+from ...domain.sms.replies import CompactProblem, ReplyProblem
 from ...domain.survey import Survey
 from ..errors import Refused
 
@@ -44,10 +44,10 @@ def prompt_texts() -> PromptTexts:
         choices_digits=pgettext("sms", "Reply one digit: %(digits)s"),
         header=pgettext("sms", "%(survey)s, %(place)s."),
         problems={
-            AnswerProblem.EMPTY: pgettext("sms", "Your message was empty."),
-            AnswerProblem.SEVERAL: pgettext("sms", "One answer per message please."),
-            AnswerProblem.OUT_OF_RANGE: pgettext("sms", "%(number)s is not a choice."),
-            AnswerProblem.NOT_UNDERSTOOD: pgettext("sms", "Answer not understood."),
+            ReplyProblem.EMPTY: pgettext("sms", "Your message was empty."),
+            ReplyProblem.SEVERAL: pgettext("sms", "One answer per message please."),
+            ReplyProblem.OUT_OF_RANGE: pgettext("sms", "%(number)s is not a choice."),
+            ReplyProblem.NOT_UNDERSTOOD: pgettext("sms", "Answer not understood."),
         },
     )
 

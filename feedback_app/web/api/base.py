@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ...services.accounts.access import Principal
+from ...domain.access import Principal
 from ...services.accounts.tokens import authenticate
 from ...services.errors import Refused
 from . import errors

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...clock import local_today
 from ...models import Unit
 from ...services.campaigns import catalogue
 from ...services.indices.document import unit_ref
-from ...services.responses.record import local_today
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, CampaignSchema, UnitDetailSchema, UnitQuerySchema, UnitSchema
 

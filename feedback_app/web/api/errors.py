@@ -132,7 +132,6 @@ API_REFUSALS = {
     "unknown_unit": _l("No unit has this code in this scheme."),
     "unit_not_in_campaign": _l("This campaign surveyed no commune in this unit."),
     "unknown_campaign": _l("No campaign has this key."),
-    "depth_invalid": _l("The depth must be between 0 and 4."),
     "unit_required": _l("Name the unit (its code) when asking for another scheme than the campaign's."),
 }
 

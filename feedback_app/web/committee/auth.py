@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
-from ...services.accounts.access import Principal, Role
+from ...domain.access import Principal, Role
 from ...services.accounts.users import active_account, check_login, principal_of
 from ...services.errors import Refused
 from ..limits import login_attempts

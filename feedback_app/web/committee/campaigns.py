@@ -11,37 +11,27 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ...adapters.qr import qr_svg_inline
-from ...domain.survey import Survey
+from ...clock import local_today
+from ...domain.access import Role
 from ...i18n import text
 from ...links import commune_url, public_url
-from ...models import Campaign, CampaignCommune
-from ...services.accounts.access import Role, can_see, check_can_act
-from ...services.campaigns import manage as committee
-from ...services.campaigns.setup import NewCampaign, campaign_commune, code_rows
+from ...services.accounts.access import unit_of
+from ...services.campaigns import manage
+from ...services.campaigns.setup import NewCampaign, code_rows
 from ...services.campaigns.slips import slip_sheet
 from ...services.errors import Refused
-from ...services.responses.record import local_today
-from ...services.surveys import load_survey_dir, survey_of
+from ...services.surveys import newest_surveys, survey_of
 from .auth import login_required
 from .forms import ActionForm, CampaignForm
 
 bp = Blueprint("campaigns", __name__, url_prefix="/committee")
 
 
-def _survey_choices() -> dict[str, Survey]:
-    """The newest version of each survey file."""
-    surveys, _ = load_survey_dir(Path(current_app.config["SURVEYS_DIR"]))
-    newest: dict[str, Survey] = {}
-    for (survey_id, _version), survey in sorted(surveys.items(), key=lambda pair: pair[0]):
-        newest[survey_id] = survey  # sorted: the newest version of each survey wins
-    return newest
-
-
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required(Role.OFFICER)
 def new_campaign():  # type: ignore[no-untyped-def]
-    unit = committee.principal_unit(g.principal)
-    surveys = _survey_choices()
+    unit = unit_of(g.principal)
+    surveys = newest_surveys(Path(current_app.config["SURVEYS_DIR"]))
     form = CampaignForm()
     form.survey.choices = [(key, f"{key} — {text(s.title)}") for key, s in surveys.items()]
     if request.method == "GET":
@@ -57,7 +47,7 @@ def new_campaign():  # type: ignore[no-untyped-def]
             household_codes=form.household_codes.data, open_link=form.open_link.data,
         )
         try:
-            campaign = committee.create_for_unit(g.principal, spec)
+            campaign = manage.create_for_unit(g.principal, spec)
         except Refused as refused:
             if refused.reason == "campaign_key_taken":
                 form.key.errors = [gettext("This key is already used by another campaign.")]
@@ -72,21 +62,13 @@ def new_campaign():  # type: ignore[no-untyped-def]
     return render_template("committee/campaign_new.html", form=form, unit=unit), status
 
 
-def _communes_in_scope(campaign: Campaign) -> list[CampaignCommune]:
-    return [c for c in campaign.communes if can_see(g.principal, c.unit)]
-
-
 @bp.get("/campaigns/<key>/manage")
 @login_required(Role.OFFICER)
 def campaign(key: str) -> str:
-    found = committee.get_campaign_for(g.principal, key)
-    communes = _communes_in_scope(found)
-    if not communes:
-        raise Refused("out_of_scope", status=403, scheme=found.unit.scheme, code=found.unit.code)
+    managed = manage.campaign_to_manage(g.principal, key, local_today())
     return render_template(
-        "committee/campaign.html", campaign=found, communes=communes, form=ActionForm(),
-        state=committee.state_of(found, local_today()),
-        may_change_dates=can_see(g.principal, found.unit),
+        "committee/campaign.html", campaign=managed.campaign, communes=managed.communes,
+        form=ActionForm(), state=managed.state, may_change_dates=managed.may_change_dates,
     )
 
 
@@ -94,7 +76,7 @@ def campaign(key: str) -> str:
 @login_required(Role.OFFICER)
 def open_campaign(key: str) -> Response:
     _check_action_form()
-    found = committee.open_now(g.principal, key, local_today())
+    found = manage.open_now(g.principal, key, local_today())
     flash(gettext("The campaign is open from today."))
     return redirect(url_for(".campaign", key=found.key), 303)
 
@@ -103,7 +85,7 @@ def open_campaign(key: str) -> Response:
 @login_required(Role.OFFICER)
 def close_campaign(key: str) -> Response:
     _check_action_form()
-    found = committee.close_now(g.principal, key, local_today())
+    found = manage.close_now(g.principal, key, local_today())
     flash(gettext("The campaign is closed: it takes no more answers."))
     return redirect(url_for(".campaign", key=found.key), 303)
 
@@ -113,17 +95,10 @@ def _check_action_form() -> None:
         abort(400)
 
 
-def _commune_to_manage(key: str, commune_code: str) -> tuple[Campaign, CampaignCommune]:
-    found = committee.get_campaign_for(g.principal, key)
-    commune = campaign_commune(found, commune_code)
-    check_can_act(g.principal, commune.unit, Role.OFFICER)
-    return found, commune
-
-
 @bp.get("/campaigns/<key>/communes/<code>/slips")
 @login_required(Role.OFFICER)
 def slips(key: str, code: str) -> str:
-    found, commune = _commune_to_manage(key, code)
+    found, commune = manage.commune_to_manage(g.principal, key, code)
     if not found.household_codes:
         raise Refused("campaign_without_codes", status=404, campaign=found.key)
     rows = list(code_rows(found, commune.unit.code, unused_only=request.args.get("unused") == "1"))
@@ -133,7 +108,7 @@ def slips(key: str, code: str) -> str:
 @bp.get("/campaigns/<key>/communes/<code>/poster")
 @login_required(Role.OFFICER)
 def poster(key: str, code: str) -> str:
-    found, commune = _commune_to_manage(key, code)
+    found, commune = manage.commune_to_manage(g.principal, key, code)
     link = commune_url(found.key, commune.unit.code) if found.open_link else public_url("resident.home")
     sms_number = current_app.config.get("TWILIO_FROM") if current_app.config.get("SMS_BACKEND") == "twilio" \
         else None

@@ -11,15 +11,15 @@ from flask_babel import format_number, format_percent, gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...adapters.charts import Bar, criteria_figure, timeline_figure
+from ...clock import local_today
 from ...domain.rollup import Node
 from ...i18n import text
 from ...models import Unit
-from ...services.accounts.access import can_see
-from ...services.campaigns.manage import principal_unit, visible_campaigns
+from ...services.accounts.access import can_see, unit_of
+from ...services.campaigns.manage import visible_campaigns
 from ...services.errors import Refused
 from ...services.indices import dashboard
 from ...services.indices.index import IndexReport
-from ...services.responses.record import local_today
 from .auth import login_required
 from .reports import report_panel
 
@@ -44,7 +44,7 @@ def _page() -> int:
 @bp.get("/")
 @login_required()
 def home() -> str:
-    return render_template("committee/home.html", unit=principal_unit(g.principal),
+    return render_template("committee/home.html", unit=unit_of(g.principal),
                            campaigns=visible_campaigns(g.principal, local_today()))
 
 

@@ -1,28 +1,105 @@
-"""The page that waits for an export prepared by the worker, and its download (with REDIS_URL).
+"""Committee downloads: /committee/campaigns/<key>/units/<code>/export/<kind>.<fmt> (a unit's
+results as of now, or its report, as CSV, XLSX or the printable page), and, with REDIS_URL, the
+page that waits for a file the worker prepares (/committee/exports/<job>) and its download.
 
-The waiting page refreshes itself (<meta http-equiv="refresh">: no script, which the CSP would
-refuse inline) until the file is ready, then starts the download. Who may look is decided by
-services.exports.jobs: only the account that asked, and only while the unit is in its scope.
+CSV is streamed chunk by chunk from the service's generator, so a large export starts at once and
+never waits for the whole file; XLSX and the print page are small and sent whole. A file prepared
+by the worker is sent whole from Redis, with the same headers. The waiting page refreshes itself
+(<meta http-equiv="refresh">: no script, which the CSP would refuse inline) until the file is
+ready, then starts the download. Who may download what is decided by services.exports: only in
+the account's scope, and a prepared file only for the account that asked.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.wrappers import Response
 
-from ...services.exports.jobs import ExportJob, export_file, export_job
+from ...i18n import language
+from ...services.errors import Refused
+from ...services.exports import FORMATS, MEDIA_TYPES, Source, render
+from ...services.exports.jobs import (
+    ExportJob,
+    ExportRequest,
+    export_file,
+    export_job,
+    export_source,
+    queues_exports,
+    start_export,
+)
+from ...services.indices.index import MAX_DEPTH
 from .auth import login_required
-from .downloads import file_response
 
-bp = Blueprint("committee_exports", __name__, url_prefix="/committee/exports")
+bp = Blueprint("committee_exports", __name__, url_prefix="/committee")
 REFRESH_SECONDS = 2
+
+
+class ExportArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    depth = fields.Integer(load_default=1, validate=validate.Range(min=0, max=MAX_DEPTH))
+
+
+@bp.get("/campaigns/<key>/units/<code>/export/<kind>.<fmt>")
+@login_required()
+def export(key: str, code: str, kind: str, fmt: str) -> Response:
+    """A download of the unit's results as of now (`results`, with `depth` levels of units below
+    it) or of its report (`report`): CSV (streamed), XLSX, or the printable page (`html`). With
+    Redis, CSV and XLSX are prepared by the worker: the member is sent to the page that waits."""
+    if fmt not in FORMATS or kind not in ("results", "report"):
+        abort(404)
+    depth = 1
+    if kind == "results":
+        try:
+            depth = ExportArgs().load(request.args)["depth"]
+        except ValidationError:
+            raise Refused("depth_invalid", status=400, depth=request.args.get("depth"),
+                          maximum=MAX_DEPTH) from None
+    wanted = ExportRequest(kind, key, code, fmt, depth, language())
+    if queues_exports(fmt):
+        job_id = start_export(g.account, wanted)
+        if job_id is not None:
+            return redirect(url_for(".status", job_id=job_id), 303)
+    return export_response(export_source(g.principal, wanted), fmt, language())
+
+
+def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
+    return [(label, url_for("committee_exports.export", key=key, code=code, kind=kind, fmt=fmt))
+            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("html", gettext("Print")))]
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"export_links": export_links}
+
+
+@bp.get("/exports/<job_id>")
+@login_required()
+def status(job_id: str) -> tuple[str, int]:
+    return _page(export_job(g.account, job_id))
+
+
+@bp.get("/exports/<job_id>/download")
+@login_required()
+def download(job_id: str) -> Response | tuple[str, int]:
+    job, data = export_file(g.account, job_id)
+    if data is not None:
+        return file_response(data, job.request.fmt, job.filename)
+    if job.state == "failed":
+        return _page(job)
+    return redirect(url_for(".status", job_id=job_id), 303)
 
 
 def _again_url(job: ExportJob) -> str:
     """The link that asks for the same export again."""
     wanted = job.request
     depth = {"depth": wanted.depth} if wanted.kind == "results" and wanted.depth != 1 else {}
-    return url_for("committee_reports.export", key=wanted.campaign_key, code=wanted.unit_code,
+    return url_for(".export", key=wanted.campaign_key, code=wanted.unit_code,
                    kind=wanted.kind, fmt=wanted.fmt, **depth)
 
 
@@ -38,18 +115,18 @@ def _page(job: ExportJob) -> tuple[str, int]:
     return page, 409 if job.state == "failed" else 200
 
 
-@bp.get("/<job_id>")
-@login_required()
-def status(job_id: str) -> tuple[str, int]:
-    return _page(export_job(g.account, job_id))
+def _headers(fmt: str, filename: str) -> dict[str, str]:
+    return {} if fmt == "html" else {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-@bp.get("/<job_id>/download")
-@login_required()
-def download(job_id: str) -> Response | tuple[str, int]:
-    job, data = export_file(g.account, job_id)
-    if data is not None:
-        return file_response(data, job.request.fmt, job.filename)
-    if job.state == "failed":
-        return _page(job)
-    return redirect(url_for(".status", job_id=job_id), 303)
+def file_response(data: bytes, fmt: str, filename: str) -> Response:
+    """A prepared export file (`filename` with its extension)."""
+    return Response(data, mimetype=MEDIA_TYPES[fmt], headers=_headers(fmt, filename))
+
+
+def export_response(source: Source, fmt: str, lang: str = "vi") -> Response:
+    chunks = render(source, fmt, lang)
+    headers = _headers(fmt, f"{source.filename}.{fmt}")
+    if fmt == "csv":
+        return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
+    return Response(b"".join(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)

@@ -1,8 +1,8 @@
 """Upward reporting on the committee pages: a unit's report status and forms on its dashboard,
-submit / draft / accept / return, the report page, the audit log and the downloads.
+submit / draft / accept / return, the report page and the audit log (downloads: exports.py).
 
 Every page needs a login. Who may see or do what is decided by the services (services.reports.workflow,
-services.exports) from an Actor built from the logged-in account; a view never passes None (that
+services.reports) from the logged-in account's Principal; a view never passes None (that
 skips the scope check and is only for the operator's shell). A refusal becomes a message page with
 its 4xx status, and the request's transaction is rolled back, so a refused step changes nothing.
 """
@@ -13,36 +13,30 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from werkzeug.wrappers import Response
 
-from ...domain.reports import Action, Actor, Relation, permitted
+from ...domain.access import Principal
 from ...i18n import language
 from ...models import Report, Unit
-from ...services.accounts.access import relation
 from ...services.campaigns.setup import get_campaign, get_unit
-from ...services.errors import Refused
-from ...services.exports import FORMATS
-from ...services.exports.jobs import ExportRequest, actor_of, export_source, queues_exports, start_export
 from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
 from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
+from ...services.reports.published import has_public_page
 from .auth import login_required
-from .downloads import export_response
 from .forms import ActionForm, ReturnReportForm, SubmitReportForm
 
 bp = Blueprint("committee_reports", __name__, url_prefix="/committee")
-MAX_DEPTH = 6
 STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("Submitted again"),
          "accept": _l("Accepted"), "return": _l("Returned")}
 
 
-def current_actor() -> Actor:
+def current_actor() -> Principal:
     """The logged-in account as the actor of a reporting step (always scoped: never None)."""
-    return actor_of(g.account)
+    return g.principal
 
 
 @dataclass
@@ -64,19 +58,14 @@ class ReportPanel:
 
 def report_panel(index: IndexReport) -> ReportPanel:
     """The unit's report status, its children's statuses and the forms the account may use."""
-    actor = current_actor()
     unit = index.unit(index.root)
-    state = reports.report_status(actor, index.campaign.key, unit.code, index)
-    where = relation(g.principal, unit)
-    may_submit = where is Relation.OWN and (permitted(actor.role, where, Action.SUBMIT)
-                                             or permitted(actor.role, where, Action.RESUBMIT))
-    may_decide = where is Relation.OWN and permitted(actor.role, Relation.CHILD, Action.ACCEPT)
+    state = reports.report_status(current_actor(), index.campaign.key, unit.code, index)
     remarks = state.report.remarks if state.report else ""
     return ReportPanel(
-        unit=unit, report=state.report, may_submit=may_submit, may_decide=may_decide,
+        unit=unit, report=state.report, may_submit=state.may_submit, may_decide=state.may_decide,
         children={c.unit.code: c.status for c in state.children},
-        submit_form=SubmitReportForm(remarks=remarks) if may_submit else None,
-        return_form=ReturnReportForm() if may_decide else None,
+        submit_form=SubmitReportForm(remarks=remarks) if state.may_submit else None,
+        return_form=ReturnReportForm() if state.may_decide else None,
     )
 
 
@@ -131,7 +120,7 @@ def report_page(key: str, code: str) -> str:
     report = reports.get_report(current_actor(), key, code)
     content = json.loads(report.content)
     public_url = None
-    if report.status == "accepted" and report.unit.level == "commune":
+    if has_public_page(report):
         public_url = url_for("results.page", campaign_key=report.campaign.key,
                              commune_code=report.unit.code)
     return render_template(
@@ -152,40 +141,6 @@ def audit_log(key: str, code: str) -> str:
     return render_template("committee/report_log.html", key=key, unit=unit, entries=entries, steps=STEPS)
 
 
-class ExportArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    depth = fields.Integer(load_default=1, validate=validate.Range(min=0, max=MAX_DEPTH))
-
-
-@bp.get("/campaigns/<key>/units/<code>/export/<kind>.<fmt>")
-@login_required()
-def export(key: str, code: str, kind: str, fmt: str) -> Response:
-    """A download of the unit's results as of now (`results`) or of its report (`report`):
-    CSV (streamed), XLSX, or the printable page (`html`). With Redis, CSV and XLSX are prepared by
-    the worker: the member is sent to the page that waits for the file (web/committee_exports)."""
-    if fmt not in FORMATS or kind not in ("results", "report"):
-        abort(404)
-    depth = 1
-    if kind == "results":
-        try:
-            depth = ExportArgs().load(request.args)["depth"]
-        except ValidationError:
-            raise Refused("page_invalid", status=400) from None
-    wanted = ExportRequest(kind, key, code, fmt, depth, language())
-    if queues_exports(fmt):
-        job_id = start_export(g.account, wanted)
-        if job_id is not None:
-            return redirect(url_for("committee_exports.status", job_id=job_id), 303)
-    return export_response(export_source(current_actor(), wanted), fmt, language())
-
-
-def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
-    return [(label, url_for("committee_reports.export", key=key, code=code, kind=kind, fmt=fmt))
-            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("html", gettext("Print")))]
-
-
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"export_links": export_links, "status_label": status_label}
+    return {"status_label": status_label}

@@ -1,20 +1,14 @@
-"""How the committee pages word a service's refusal (web/messages.py asks here for these reasons)."""
+"""How the committee pages word a service's refusal: scope, roles, campaign state, exports."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from flask_babel import gettext
 
 from ...services.errors import Refused
-
-if TYPE_CHECKING:
-    from . import Message
+from .message import Message
 
 
 def committee_message(refused: Refused) -> Message | None:
-    from . import Message
-
     reason = refused.reason
     if reason == "out_of_scope":
         return Message(gettext("Not your unit"),
@@ -40,6 +34,11 @@ def committee_message(refused: Refused) -> Message | None:
         return Message(gettext("Export not found"),
                        gettext("This export does not exist or has expired. Please ask for it again from "
                                "the unit's page."))
+    if reason == "depth_invalid":
+        return Message(gettext("Too many levels asked for"),
+                       gettext("An export lists at most %(maximum)s levels of units below the unit. "
+                               "Please choose a depth from 0 to %(maximum)s.",
+                               maximum=refused.data["maximum"]))
     if reason == "page_invalid":
         return Message(gettext("Page not found"), gettext("Please go back and try again."))
     return None

@@ -10,16 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ...domain.codes import format_code, normalise_code
-from ...extensions import csrf, db
-from ...models import Campaign, Response
+from ...extensions import csrf
 from ...services.errors import Refused
-from ...services.reports.published import is_published
+from ...services.responses.receipts import receipt
 from ...services.responses.record import Channel, Entry, Submission, open_entry, record_response
-from ...services.surveys import survey_of
 from ..limits import answer_submissions, code_lookups, failed_code_lookups
 from .forms import read_response_form
 
@@ -106,18 +102,8 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
 
 @bp.get("/thanks/<rid>")
 def thanks(rid: str) -> str:
-    response = db.session.scalar(
-        select(Response)
-        .filter_by(uuid=rid)
-        .options(joinedload(Response.campaign).joinedload(Campaign.survey_version),
-                 joinedload(Response.commune))
-    )
-    if response is None:
+    found = receipt(rid)
+    if found is None:
         abort(404)
-    return render_template(
-        "resident/thanks.html",
-        response=response,
-        survey=survey_of(response.campaign.survey_version),
-        commune=response.commune,
-        published=is_published(response.campaign, response.commune),
-    )
+    return render_template("resident/thanks.html", response=found.response, survey=found.survey,
+                           commune=found.commune, published=found.published)

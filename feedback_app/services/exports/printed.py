@@ -1,0 +1,32 @@
+"""The printable report: an HTML page (A4, print stylesheet) laid out like a Front report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_babel import force_locale, format_date
+
+from .labels import item_label, percent, status_label, unit_name, verdict_label
+from .source import Source
+
+
+def long_date(iso: str | date | None) -> str:
+    if iso is None:
+        return "–"
+    day = iso if isinstance(iso, date) else date.fromisoformat(str(iso)[:10])
+    return format_date(day, "long")
+
+
+def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> str:
+    """The printable report (A4, print stylesheet) laid out like a Front report."""
+    content = source.content
+    labels = {item["id"]: item for item in content["items"]}
+    with force_locale(lang):
+        return render_template(
+            "reports/print.html", content=content, index=content["index"], source=source, lang=lang,
+            standalone=standalone,
+            labels=labels, child_status={c["unit"]: c["status"] for c in content.get("children_reports", [])},
+            percent=percent, verdict_label=verdict_label, status_label=status_label,
+            unit_name=unit_name, item_label=item_label, long_date=long_date,
+        )

@@ -1,0 +1,68 @@
+"""What an export shows: a `Source` wraps the report content object (services.reports.content) —
+built now for a unit's current results, or the frozen snapshot of a submitted report — so every
+format shows the figures of services.indices, never recomputed here. Who may see it is checked
+when the source is made."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from typing import Any
+
+from ...domain.access import Principal
+from ...domain.reports import Action
+from ..campaigns.setup import get_campaign, get_unit
+from ..reports.content import check_in_campaign, results_content
+from ..reports.workflow import authorize, get_report
+
+
+class Source:
+    """What an export shows: the content object and, for a report, its status and seal.
+
+    The content may be given as a function: it is then built on first use, so that a streamed CSV
+    sends its first bytes before the index of a large unit is computed (checks of who may see it
+    are made before, when the source is created).
+    """
+
+    def __init__(self, content: dict[str, Any] | Callable[[], dict[str, Any]], filename: str,
+                 status: str = "live", meta: dict[str, Any] | None = None) -> None:
+        self._content = content
+        self.filename = filename
+        self.status = status
+        self.meta = meta or {}  # content_hash, submitted_at, decided_by...
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        return self._content() if callable(self._content) else self._content
+
+
+def results_source(actor: Principal | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
+    """A unit's results as of now, with `depth` levels of units below it."""
+    campaign = get_campaign(campaign_key)
+    unit = get_unit(campaign.unit.scheme, unit_code)
+    if actor is not None:
+        authorize(actor, campaign, unit, Action.VIEW)
+    check_in_campaign(campaign, unit)
+    return Source(lambda: results_content(campaign, unit, depth, public=False),
+                  f"{campaign.key}-{unit.code}-results")
+
+
+def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:
+    """A unit's report: its frozen snapshot, status and content hash."""
+    report = get_report(actor, campaign_key, unit_code)
+    filename = f"{report.campaign.key}-{report.unit.code}-report"
+    return Source(json.loads(report.content), filename, report.status, {
+        "content_hash": report.content_hash,
+        "submitted_at": report.submitted_at,
+        "decided_by": report.decided_by,
+        "decided_at": report.decided_at,
+        "return_reason": report.return_reason,
+    })
+
+
+def walk(node: dict[str, Any], parent: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every unit below an index node, depth first, with its parent's code."""
+    for child in node.get("children") or ():
+        yield child, parent
+        yield from walk(child, child["unit"]["code"])
