@@ -35,7 +35,7 @@ def require_service(reason: str) -> NoReturn:
     """The service this test needs is not there: skip, or fail in CI."""
     if in_ci():
         pytest.fail(f"CI=true and {reason}: CI must run this test, not skip it", pytrace=False)
-    raise Skipped(reason, _use_item_location=True)  # reported at the test, not at this line
+    raise Skipped(reason, _use_item_location=True)  # (pytest's own keyword) reported at the test
 
 
 def require_module(name: str) -> ModuleType:
