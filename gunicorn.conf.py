@@ -1,6 +1,6 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Every value can be set from the environment (GUNICORN_*); the README's "Deployment" section
+Every value can be set from the environment (GUNICORN_*); docs/deployment.md
 explains them. Workers are stateless: the database holds the answers, Redis the rate-limit
 counters, so any number of workers (and machines) can serve the same site.
 """

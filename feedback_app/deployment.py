@@ -18,7 +18,7 @@ ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
 MIN_SECRET_LENGTH = 32
 
 # Per client address (an IPv6 client by its /64). The arithmetic behind the failed-lookup throttle
-# is in README.md ("Rate limits"). Each is a Flask-Limiter string: "N per period; M per period".
+# is in docs/deployment.md ("Rate limits"). Each is a Flask-Limiter string: "N per period; M per period".
 DEFAULT_LIMITS = {
     # POSTs of a resident form (household link or commune link).
     "RATELIMIT_SUBMIT": "20 per minute; 300 per hour",

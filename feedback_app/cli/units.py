@@ -11,7 +11,7 @@ group = click.Group("units", help="Administrative units (province, district, com
 @group.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 def import_command(file) -> None:  # type: ignore[no-untyped-def]
-    """Load units from a CSV file (columns: see README). Safe to run again with the same file."""
+    """Load units from a CSV file (columns: see docs/using.md). Safe to run again with the same file."""
     with unit_of_work():
         report = import_units(file)
     click.echo(

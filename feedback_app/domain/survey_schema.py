@@ -85,7 +85,7 @@ class CommentSchema(Schema):
 
 
 class SurveySchema(Schema):
-    """A survey file: id, version, texts, answer scale and items (see surveys/README.md)."""
+    """A survey file: id, version, texts, answer scale and items (see docs/using.md, "Surveys")."""
 
     id = fields.String(required=True, validate=_ID)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))

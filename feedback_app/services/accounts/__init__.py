@@ -1,3 +1,3 @@
 """Committee accounts and API tokens, and scope: who may read which units and act there (`flask users`,
-`flask tokens`, /committee/login).
+`flask api-tokens`, /committee/login).
 """

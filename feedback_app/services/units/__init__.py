@@ -1,3 +1,3 @@
 """Administrative units: importing the unit tree and the succession of units from CSV (`flask units
-import`, `flask succession import`).
+import`, `flask units import-succession`).
 """

@@ -68,7 +68,7 @@ def read_csv(stream: Iterable[str] | io.TextIOBase) -> tuple[list[str], list[dic
 
 
 def import_units(stream: Iterable[str]) -> ImportReport:
-    """Create or update the units of a CSV (columns in the README). Nothing is written on error.
+    """Create or update the units of a CSV (columns in docs/using.md). Nothing is written on error.
 
     Units are matched on (scheme, code); a row updates names, level, parent, validity and, when the
     cell is filled, households. Rows may come in any order; parents may be in the file or the database.
