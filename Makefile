@@ -5,19 +5,34 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations extract-messages update-messages lint clean
+.PHONY: run test install lock translations extract-messages update-messages lint clean
 
-$(STAMP): pyproject.toml
+# The venv gets the versions in requirements.lock (runtime + the dev extra, every file
+# checked against its sha256), then this project itself, without resolving anything again
+# (`make clean install` for a venv that holds nothing else).
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# Regenerate requirements.lock (pip-compile, from the index pip is configured with) after changing
+# a dependency in pyproject.toml. The versions already locked are kept where they still fit;
+# `make lock UPGRADE="flask rq"` moves those packages to their newest allowed versions,
+# `make lock UPGRADE=all` every package. Commit the lock with the pyproject.toml change.
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev --generate-hashes \
+		--allow-unsafe --all-build-deps --strip-extras --no-emit-index-url --no-emit-find-links \
+		$(if $(filter all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p))) \
+		-o requirements.lock pyproject.toml
+
 # Compiled catalogs are build output (not committed): compile them from translations/*/LC_MESSAGES/messages.po.
+# A catalog that does not parse, whose placeholders do not match the source, or whose header is
+# marked fuzzy stops the build with the reason; fuzzy (unreviewed) messages are never compiled.
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d translations 2>/dev/null || true
+	$(BIN)/python scripts/compile_translations.py translations
 
 run: translations
 	$(FLASK) db upgrade
@@ -25,21 +40,24 @@ run: translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
+# With CI=true a skipped test fails, except a PostgreSQL-only one in the SQLite pass when the
+# PostgreSQL pass follows (TEST_POSTGRESQL_PASS_FOLLOWS tells the SQLite pass so; tests/skips.py).
 test: translations chromium
-	$(BIN)/ruff check feedback_app tests bench
+	$(BIN)/ruff check feedback_app tests bench scripts
 	$(BIN)/mypy feedback_app
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	env -u TEST_DATABASE_URL TEST_POSTGRESQL_PASS_FOLLOWS=$${TEST_DATABASE_URL:+1} $(BIN)/pytest -q
 	if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/pytest -q; fi
 
 # Browser tests (tests/browser) drive Debian's chromium through Playwright; a browser is never
-# downloaded. Install it when missing; without it (no root, no apt) those tests are skipped, saying why.
+# downloaded. Install it when missing; without it (no root, no apt) those tests are skipped, saying
+# why (and fail with CI=true).
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; } \
-		|| echo "chromium could not be installed: the browser tests will be skipped"
+		|| echo "chromium could not be installed: the browser tests will be skipped (and fail with CI=true)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check feedback_app tests
+	$(BIN)/ruff check feedback_app tests bench scripts
 	$(BIN)/mypy feedback_app
 
 # pybabel workflow: extract -> update -> translate the .po files -> compile (make translations).

@@ -2,7 +2,7 @@
 
 The server is werkzeug in a thread serving the test app (same database as the other tests). The
 browser is never downloaded: `make test` installs Debian's chromium; these tests are skipped, with
-the reason, only when no chromium binary can be found.
+the reason, only when no chromium binary can be found, and fail then in CI (tests/skips.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from ..skips import require_module, require_service
 
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -33,8 +35,8 @@ def chromium_path() -> str | None:
 def browser():  # type: ignore[no-untyped-def]
     path = chromium_path()
     if path is None:
-        pytest.skip("chromium not found (make test installs Debian's chromium with apt-get)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        require_service("chromium not found (make test installs Debian's chromium with apt-get)")
+    sync_api = require_module("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         yield launched

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ..skips import require_module
 from ..support import codes_of
 from .support import answer_all, open_for_offline, stored, wait_waiting
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def _axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
-    axe = pytest.importorskip("axe_playwright_python")
+    axe = require_module("axe_playwright_python")
     page.add_script_tag(path=str(Path(axe.__file__).parent / "axe.min.js"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 
 from feedback_app.extensions import db
@@ -15,14 +14,14 @@ from feedback_app.services.indices.rebuild import rebuild
 from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..indices_support import counter_rows
+from ..skips import postgresql_only
 from ..support import all_answers
 
 WORKERS, EACH = 4, 15
 
 
 def test_concurrent_submissions_keep_exact_counters(app, campaign):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs a database with concurrent writers (TEST_DATABASE_URL on PostgreSQL)")
+    postgresql_only("needs a database with concurrent writers")
     answers = all_answers(campaign)
     errors: list[BaseException] = []
     barrier = threading.Barrier(WORKERS)

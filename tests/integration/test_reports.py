@@ -17,6 +17,7 @@ from feedback_app.services.indices.index import campaign_index
 from feedback_app.services.reports import workflow as reports
 
 from ..reports_support import answered, legacy_campaign, officer
+from ..skips import postgresql_only
 
 COMMUNE, SIBLING, PROVINCE = "03390", "03430", "12"
 
@@ -188,8 +189,7 @@ def test_the_audit_log_is_append_only(campaign):
 
 
 def test_postgresql_refuses_changes_to_the_log_and_accepted_reports(campaign):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("database triggers exist on PostgreSQL only")
+    postgresql_only("database triggers exist on PostgreSQL only")
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -207,8 +207,7 @@ def test_postgresql_refuses_changes_to_the_log_and_accepted_reports(campaign):
 def test_two_officers_deciding_at_once_take_turns(app, campaign):
     """On PostgreSQL the report row is locked: of an accept and a return sent together, exactly one
     is applied and the other is refused with the state the first one left."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs a database with concurrent writers (TEST_DATABASE_URL on PostgreSQL)")
+    postgresql_only("needs a database with concurrent writers")
     import threading
 
     reports.submit_report(officer(COMMUNE), campaign.key)

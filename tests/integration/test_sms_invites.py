@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import func, select
 
 from feedback_app.adapters.queue import RQQueue
@@ -17,10 +16,10 @@ from feedback_app.models import SmsInvitationRun, SmsNumber
 from feedback_app.services.sms.invites import read_invite_file
 from feedback_app.services.sms.numbers import hash_of, set_opted_out
 
+from ..skips import require_redis
 from ..sms_support import enable_app_logs
 from ..support import past
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 NUMBERS = "number,commune\n0912345678,03390\n+84 162 345 6789,03430\n84987654321,03390\n"
 
 
@@ -141,12 +140,9 @@ def test_provider_opt_out_error_marks_the_number(runner, campaign, outbox, numbe
 
 @pytest.fixture
 def rq_queue(app, monkeypatch):  # type: ignore[no-untyped-def]
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except RedisConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    redis_url = require_redis()
     name = f"test-feedback-sms-{uuid.uuid4().hex}"
-    queue = RQQueue(REDIS_URL, name)
+    queue = RQQueue(redis_url, name)
     monkeypatch.setitem(app.extensions, "task_queue", queue)
     yield queue
     queue.queue.delete(delete_jobs=True)

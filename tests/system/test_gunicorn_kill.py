@@ -1,8 +1,8 @@
 """kill -9 of gunicorn workers under load: every submission that got a success answer is in the
 database, complete; nothing half-stored from the requests that were cut.
 
-Runs only when gunicorn is installed and TEST_DATABASE_URL is PostgreSQL (the production path);
-gunicorn listens on 127.0.0.1 and the whole test takes about 15 seconds.
+Runs only when TEST_DATABASE_URL is PostgreSQL (the production path); gunicorn listens on
+127.0.0.1 and the whole test takes about 15 seconds.
 """
 
 from __future__ import annotations
@@ -27,15 +27,12 @@ from feedback_app.extensions import db
 from feedback_app.models import Answer, Response
 from feedback_app.services.surveys import survey_of
 
+from ..skips import postgresql_only
 from ..support import codes_of
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
-pytestmark = [
-    pytest.mark.gunicorn,
-    pytest.mark.skipif(not DATABASE_URL.startswith("postgres"),
-                       reason="needs TEST_DATABASE_URL on PostgreSQL"),
-]
+pytestmark = pytest.mark.gunicorn
 
 CLIENTS = 8
 LOAD_SECONDS = 8.0
@@ -54,7 +51,6 @@ def _workers(master: int) -> list[int]:
 
 
 def _start_gunicorn(port: int, access_log: Path) -> subprocess.Popen:
-    pytest.importorskip("gunicorn")
     env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY="k" * 64,
                FEEDBACK_ENV="production", RATELIMIT_ENABLED="false",
                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="3",
@@ -74,7 +70,8 @@ def _start_gunicorn(port: int, access_log: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    _, stderr = server.communicate()
+    pytest.fail("gunicorn did not start: " + stderr.decode()[-2000:])
 
 
 class Load:
@@ -118,6 +115,7 @@ class Load:
 
 
 def test_kill_9_workers_under_load_loses_no_acknowledged_submission(make_campaign, tmp_path):
+    postgresql_only("gunicorn is tested on PostgreSQL, the production path")
     campaign = make_campaign(codes=400)
     items = survey_of(campaign.survey_version).item_ids
     codes = codes_of(campaign)
@@ -142,7 +140,7 @@ def test_kill_9_workers_under_load_loses_no_acknowledged_submission(make_campaig
         for t in threads:
             t.join(timeout=15)
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.communicate(timeout=30)  # waits, and closes the stderr pipe
 
     print(f"kill -9 x{len(killed)}: {len(load.succeeded)} acknowledged, {load.cut} cut")
     assert len(killed) == len(KILLS_AT)

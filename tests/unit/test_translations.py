@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from babel.messages.pofile import read_po
 
 from feedback_app.config import PROJECT_ROOT
@@ -39,3 +40,38 @@ def test_every_message_in_the_code_is_translated_to_vietnamese(tmp_path):
 
 def test_english_catalog_exists_for_the_language_switch():
     assert (CATALOGS / "en" / "LC_MESSAGES" / "messages.po").exists()
+
+
+def _compile(tmp_path, change=None):  # type: ignore[no-untyped-def]
+    """`make translations` on a copy of the catalogs, the Vietnamese one passed through `change`."""
+    for po_file in CATALOGS.glob("*/LC_MESSAGES/messages.po"):
+        target = tmp_path / po_file.relative_to(CATALOGS)
+        target.parent.mkdir(parents=True)
+        text = po_file.read_text(encoding="utf-8")
+        if change and target.parent.parent.name == "vi":
+            assert change(text) != text
+            text = change(text)
+        target.write_text(text, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "scripts" / "compile_translations.py"), str(tmp_path)],
+        capture_output=True, text=True,
+    )
+
+
+def test_sound_catalogs_compile(tmp_path):
+    result = _compile(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "vi" / "LC_MESSAGES" / "messages.mo").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda po: po.replace("\nmsgid ", "\nmsgid_typo ", 1), id="a line that does not parse"),
+    pytest.param(lambda po: po.replace('msgstr "%(k)s trên %(m)s', 'msgstr "%(k)s trên %(n)s'),
+                 id="a placeholder the source lacks"),
+    pytest.param(lambda po: po.replace('msgid ""', '#, fuzzy\nmsgid ""', 1), id="a header marked fuzzy"),
+])
+def test_a_catalog_that_does_not_compile_stops_the_build_saying_where(tmp_path, change):
+    result = _compile(tmp_path, change)
+    assert result.returncode == 1
+    assert f"error: {tmp_path / 'vi' / 'LC_MESSAGES' / 'messages.po'}" in result.stderr
+    assert not list(tmp_path.glob("*/LC_MESSAGES/messages.mo"))  # nothing half-compiled

@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 from flask import g
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
 
 from feedback_app.adapters.export_store import RedisExportStore
@@ -26,9 +25,9 @@ from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import logged_in, make_account
 from ..reports_support import answered, officer
+from ..skips import require_redis
 from ..sms_support import enable_app_logs
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 DASH = "/committee/campaigns/test-campaign/units"
 COMMUNE, OTHER_COMMUNE, PROVINCE = "03390", "03430", "12"
 JOB_URL = re.compile(r"^/committee/exports/([0-9a-f]{32})$")
@@ -37,12 +36,9 @@ JOB_URL = re.compile(r"^/committee/exports/([0-9a-f]{32})$")
 @pytest.fixture
 def rq(app, monkeypatch):  # type: ignore[no-untyped-def]
     """The app's queues on the real Redis, under names of this test alone, removed afterwards."""
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except RedisConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    redis_url = require_redis()
     name = f"test-feedback-{uuid.uuid4().hex}"
-    queue = RQQueue(REDIS_URL, f"{name}-sms", f"{name}-exports")
+    queue = RQQueue(redis_url, f"{name}-sms", f"{name}-exports")
     store = RedisExportStore(queue.redis, queue.exports, app.config["EXPORT_TTL"])
     monkeypatch.setitem(app.extensions, "task_queue", queue)
     monkeypatch.setitem(app.extensions, "export_store", store)

@@ -8,18 +8,17 @@ Each case runs the app in its own process, as gunicorn workers do; the real Redi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
 
 import pytest
+from redis import Redis
 
 from feedback_app.config import PROJECT_ROOT
 
+from ..skips import require_redis
 from ..support import mistyped_code
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # A process of the app sends the given (mistyped) household codes and prints the statuses.
 # Mistyped codes are refused before any query, so the process needs no database tables.
@@ -46,26 +45,22 @@ def _app_process(redis_url: str, prefix: str, codes: list[str]) -> list[int]:
 
 @pytest.fixture
 def redis_prefix():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    url = require_redis()
+    client = Redis.from_url(url, socket_connect_timeout=2)
     prefix = f"feedback-app-test-{uuid.uuid4().hex}"
-    yield client, prefix
+    yield url, client, prefix
     for key in client.scan_iter(match=f"*{prefix}*"):
         client.delete(key)
     client.close()
 
 
 def test_counters_in_redis_are_shared_by_every_process(redis_prefix):
-    client, prefix = redis_prefix
+    url, client, prefix = redis_prefix
     codes = [mistyped_code(n) for n in range(4)]
-    assert _app_process(REDIS_URL, prefix, codes[:2]) == [400, 400]
+    assert _app_process(url, prefix, codes[:2]) == [400, 400]
     assert list(client.scan_iter(match=f"*{prefix}*"))  # the counter is in Redis
     # Another process (another gunicorn worker, another machine) sees the same count.
-    assert _app_process(REDIS_URL, prefix, codes[2:]) == [400, 429]
+    assert _app_process(url, prefix, codes[2:]) == [400, 429]
 
 
 def test_redis_down_still_answers_and_limits_in_memory():
