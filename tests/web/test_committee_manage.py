@@ -149,3 +149,10 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     path = commune["dashboard_url"].removeprefix(PUBLIC_BASE_URL)
     assert client.get(path).status_code == 200
     assert client.get(province["dashboard_url"].removeprefix(PUBLIC_BASE_URL)).status_code == 403
+
+
+def test_the_new_campaign_form_offers_the_criteria_in_force_first(client, units):  # type: ignore[no-untyped-def]
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    page = client.get("/committee/campaigns/new").text
+    assert '<option selected value="ntm-xa-2026">' in page or 'value="ntm-xa-2026" selected' in page
