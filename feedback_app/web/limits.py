@@ -13,6 +13,7 @@ view takes one decorator, e.g. for the login or the SMS webhook::
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from flask_limiter import RateLimitExceeded, RouteLimit
 from ..extensions import limiter
 from .messages import Message
 
+log = logging.getLogger(__name__)
 FAILED_LOOKUP_REASONS = frozenset({"code_mistyped", "code_unknown"})
 SUBMISSIONS = "answer-submissions"
 LOOKUPS = "household-code-lookups"
@@ -59,8 +61,28 @@ failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_
 login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"])
 
 
+class _IntoAppLog(logging.Handler):
+    """Flask-Limiter's own lines about its storage (unreachable: counting in this worker's memory;
+    recovered) and its swallowed errors, into the app's log. Flask-Limiter logs them to its own
+    logger, which has only a NullHandler: under gunicorn nothing showed them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING or record.getMessage().startswith("Rate limit storage"):
+            log.handle(record)
+
+
+def _log_storage_failures(app: Flask) -> None:
+    app.logger  # noqa: B018  (Flask gives the app's logger a handler when there is none)
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(handler, _IntoAppLog) for handler in limiter_log.handlers):
+        limiter_log.addHandler(_IntoAppLog())
+    limiter_log.setLevel(logging.INFO)  # "Rate limit storage recovered" is an INFO line
+    limiter_log.propagate = False  # what matters reaches the root through the app's logger
+
+
 def init_app(app: Flask) -> None:
     limiter.init_app(app)
+    _log_storage_failures(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     if app.config["FEEDBACK_ENV"] == "production" and not app.config["REDIS_URL"]:
         app.logger.warning("Rate limits are counted in each worker's memory: set REDIS_URL so "
