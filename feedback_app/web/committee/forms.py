@@ -23,7 +23,11 @@ from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    # No control character (PostgreSQL refuses NUL in text: that was a 500); no username has one.
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(max=64),
+        Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A username has no control characters.")),
+    ])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     next = HiddenField()
 
