@@ -248,3 +248,15 @@ def test_brackets_inside_strings_and_usual_numbers_are_not_refused(client, campa
     body = _body(campaign, comment='[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{ \\" ]]]] "')
     assert client.post(URL, json=body).status_code == 201
     assert _responses() == 1
+
+
+@pytest.mark.parametrize("junk", ["{code}x", "HL {code}", "{code}\x00", "l{code}"])
+def test_a_household_code_with_other_characters_is_mistyped(client, campaign, junk):
+    """Digits and separators only: a letter or a control character around the digits of an issued
+    code used to be dropped, and the answer recorded."""
+    code = codes_of(campaign, "03430")[0]
+    sent = client.post(URL, json=_body(campaign, household_code=junk.format(code=code),
+                                       campaign=None, commune=None))
+    assert sent.status_code == 422
+    assert "household_code" in sent.get_json()["errors"]
+    assert _responses() == 0

@@ -54,7 +54,7 @@ class CampaignForm(FlaskForm):
     key = StringField(
         _l("Campaign key"),
         description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
-        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{2,63}$",
+        validators=[DataRequired(), Regexp(r"[a-z0-9][a-z0-9-]{2,63}\Z",
                                            message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
     )
     survey = SelectField(_l("Survey"), validators=[DataRequired()])

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 csrf.exempt(bp)  # authenticated by Twilio's signature instead
 
-_SID = validate.Regexp(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$", error="not a Twilio message SID")
+_SID = validate.Regexp(r"[A-Za-z]{2}[0-9a-fA-F]{32}\Z", error="not a Twilio message SID")
 
 
 class InboundSchema(Schema):
