@@ -38,6 +38,9 @@ def test_include_urban_adds_wards(make_campaign):
     ("overrides", "reason"),
     [
         ({"key": "Bad Key!"}, "campaign_key_invalid"),
+        # re's $ matches before a final newline: this key was accepted, and every page of it 404.
+        ({"key": "ntm-2026\n"}, "campaign_key_invalid"),
+        ({"key": "ntm-2026\r\n"}, "campaign_key_invalid"),
         ({"unit_code": "99"}, "unknown_unit"),
         ({"closes_on": local_today() - timedelta(days=5)}, "campaign_dates"),
         ({"threshold": Decimal("1.5")}, "campaign_fraction"),
@@ -122,6 +125,17 @@ def test_cli_refusals_are_clean_errors(runner, units):
         "--opens", "2026-01-01", "--closes", "2026-02-01", "--threshold", "abc",
     ])
     assert result.exit_code == 2 and "not a number" in result.output
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+def test_cli_refuses_a_key_with_a_trailing_newline_and_shows_it(runner, units):
+    result = runner.invoke(args=[
+        "campaigns", "create", "--key", "ntm-lc-2026\n", "--survey", "ntm-commune", "--unit", "12",
+        "--opens", "2026-01-01", "--closes", "2026-02-01",
+    ])
+    assert result.exit_code == 1
+    assert "campaign key invalid (key='ntm-lc-2026\\n'" in result.output
+    assert "lower-case letters, digits and dashes" in result.output
     assert db.session.scalar(select(func.count(Campaign.id))) == 0
 
 

@@ -115,6 +115,13 @@ def test_duplicate_item_ids_and_bad_version():
     assert fields_of(data) == {"version"}
 
 
+def test_ids_with_a_trailing_newline_are_refused():
+    data = copy.deepcopy(BINARY)
+    data["id"] = "ntm-commune\n"
+    data["items"][1]["id"] += "\n"
+    assert {"id", "items.1.id"} <= fields_of(data)
+
+
 def test_a_file_that_is_not_a_mapping():
     assert problems(["id", "version"]) == [
         ("(file)", "The file must hold a mapping (id, version, items...).")

@@ -54,6 +54,7 @@ def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"closes_on": "2000-01-01"}, "The closing date must not be before the opening date."),
     ({"key": "Bad Key"}, "Use 3 to 64 lower-case letters, digits and dashes."),
+    ({"key": "xa-binh-lu-2026\n"}, "Use 3 to 64 lower-case letters, digits and dashes."),
     ({"threshold": "150"}, "Number must be between 0 and 100."),
     ({"household_codes": ""}, "Choose at least one way of answering."),
 ])

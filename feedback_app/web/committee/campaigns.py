@@ -60,6 +60,8 @@ def new_campaign() -> ResponseReturnValue:
         except Refused as refused:
             if refused.reason == "campaign_key_taken":
                 form.key.errors = [gettext("This key is already used by another campaign.")]
+            elif refused.reason == "campaign_key_invalid":
+                form.key.errors = [gettext("Use 3 to 64 lower-case letters, digits and dashes.")]
             elif refused.reason == "campaign_no_communes":
                 form.key.errors = [gettext("There is no rural commune to survey in your unit.")]
             else:
