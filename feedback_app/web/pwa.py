@@ -91,7 +91,9 @@ def offline() -> str:
 
 
 def page_texts() -> dict[str, str]:
-    """Every sentence app.js may show, in the page's language. {n} and {reason} are filled in JS."""
+    """Every sentence app.js may show, in the page's language. {n}, {code} and {reason} are filled
+    in JS. Plural forms: the English ones by count; Vietnamese has one form, so "one" has its own
+    sentence (app.js picks it for exactly 1)."""
     return {
         "waiting_one": ngettext("{n} answer waiting to be sent", "{n} answers waiting to be sent", 1),
         "waiting_other": ngettext("{n} answer waiting to be sent", "{n} answers waiting to be sent", 2),
@@ -99,13 +101,27 @@ def page_texts() -> dict[str, str]:
         "state_sent": gettext("sent"),
         "state_refused": gettext("refused: {reason}"),
         "sending": gettext("Sending your answers…"),
-        "saved_offline": gettext("There is no connection. Your answers are saved on this phone and will "
-                                 "be sent automatically when the connection returns."),
-        "refused_now": gettext("Your answers were not accepted: {reason}"),
-        "missing": gettext("Please answer every question before sending."),
-        "already_saved": gettext("An answer for this household code is already saved on this phone "
-                                 "(see the list below)."),
-        "collect_saved": gettext("Saved on this device for household {code}. Enter the next household."),
-        "code_missing": gettext("Enter the household's code."),
+        "missing_one": gettext("One question still needs an answer; it is marked below."),
+        "missing_other": ngettext("%(count)s question still needs an answer; it is marked below.",
+                                  "%(count)s questions still need an answer; they are marked below.",
+                                  2, count="{n}"),
+        "go_to_question": gettext("Go to question %(n)s", n="{n}"),
+        "not_answered_yet": gettext("Not answered yet:"),
         "not_saved": gettext("Your answers could not be saved on this phone. Please try again."),
+        # the cadre's collect page
+        "code_missing": gettext("Enter the household's code."),
+        "code_length": gettext("A household code has 15 digits; this one has {n}. Check it against "
+                               "the household's slip and correct it."),
+        "code_mistyped": gettext("This code has a mistyped digit (or two digits swapped): check the "
+                                 "15 digits against the household's slip and correct it."),
+        "code_letters": gettext("A household code has only digits. Check it against the household's "
+                                "slip and correct it."),
+        "collect_recorded": gettext("Recorded for household {code}. Enter the next household's code."),
+        "collect_saved": gettext("Saved on this device for household {code}; it will be sent when "
+                                 "there is a connection. Enter the next household's code."),
+        "collect_already": gettext("The answers of household {code} are already on this device (see "
+                                   "the list at the bottom). Enter the next household's code."),
+        "collect_kept": gettext("{reason} The household's answers are still in the form."),
+        "collect_fix": gettext("Correct and send again"),
+        "collect_fixing": gettext("The answers of household {code} are back in the form: {reason}"),
     }

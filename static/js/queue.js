@@ -76,6 +76,11 @@
     return withStore("readwrite", function (store) { store.put(record); });
   }
 
+  /* Forget one record: a refused answer the cadre corrected and sent again under a new UUID. */
+  function remove(uuid) {
+    return withStore("readwrite", function (store) { store.delete(uuid); }).then(announce);
+  }
+
   function prune() {
     var cutoff = Date.now() - SENT_KEPT_MS;
     return all().then(function (records) {
@@ -145,6 +150,6 @@
 
   scope.FeedbackQueue = {
     SYNC_TAG: "send-answers", CHANNEL: CHANNEL, PAGES_CACHE: "pages-v1",
-    all: all, add: add, drain: drain
+    all: all, add: add, remove: remove, drain: drain
   };
 })(self);

@@ -50,3 +50,40 @@ def stored() -> list[Response]:
 
 def queue_records(page) -> list[dict]:  # type: ignore[no-untyped-def]
     return page.evaluate("FeedbackQueue.all()")
+
+
+READABLE = """(selector) => {
+  const node = document.querySelector(selector);
+  if (!node) { return "no element " + selector; }
+  const r = node.getBoundingClientRect();
+  const w = window.innerWidth, h = window.innerHeight;
+  if (r.width === 0 || r.height === 0) { return "not shown"; }
+  if (r.top < 0 || r.left < 0 || r.right > w || r.top >= h) {
+    return `outside the viewport: ${JSON.stringify(r)} in ${w}x${h}`;
+  }
+  // the centre, and a point near each end of its visible height: the element or inside it
+  const bottom = Math.min(r.bottom, h) - 2;
+  for (const y of [(r.top + bottom) / 2, r.top + 2, bottom]) {
+    const hit = document.elementFromPoint(r.left + r.width / 2, y);
+    if (!(hit === node || node.contains(hit))) {
+      return `covered at y=${y} by ${hit ? hit.outerHTML.slice(0, 120) : "nothing"}`;
+    }
+  }
+  if (r.bottom > h && r.height < h) { return `cut off at the bottom: ${r.bottom} > ${h}`; }
+  return "";
+}"""
+
+
+def assert_readable(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """The element is in the visible viewport and nothing (the sticky bar) lies over it: its box is
+    inside the viewport (whole, unless it is taller than the screen) and document.elementFromPoint
+    at its centre and near its top and bottom is the element itself or inside it."""
+    problem = page.evaluate(READABLE, selector)
+    assert problem == "", f"{selector}: {problem}"
+
+
+def phone(browser, height: int = 568, **options):  # type: ignore[no-untyped-def]
+    """A 320 px wide phone (an old small Android: 320 x 568)."""
+    ctx = browser.new_context(viewport={"width": 320, "height": height}, service_workers="allow", **options)
+    ctx.set_default_timeout(15_000)
+    return ctx

@@ -30,19 +30,20 @@ def test_answers_given_offline_are_sent_once_when_the_connection_returns(context
     assert page.locator("[data-queue-count]").inner_text() == "1 câu trả lời đang chờ gửi"
 
     page.goto(f"{server}/h/{second}")  # opened again: the phone says it already holds its answer
-    page.get_by_text("Câu trả lời của mã hộ này đã được lưu trên điện thoại này").wait_for()
+    page.wait_for_selector("#saved-state[data-saved-state='waiting']")
+    assert not page.locator("form.survey").is_visible()
 
     page.goto(f"{server}/h/{first}")
     assert not page.locator("#send-status").is_visible()
     answer_all(page, value="2")
     wait_waiting(page, 2)
     assert page.locator("[data-queue-count]").inner_text() == "2 câu trả lời đang chờ gửi"
-    assert page.locator("li[data-state='waiting']").count() == 2
+    assert page.locator("li[data-state='waiting']").count() == 1  # this household's own only
     assert stored() == []
 
     context.set_offline(False)  # the `online` event sends them
     wait_waiting(page, 0)
-    assert page.locator("li[data-state='sent']").count() == 2
+    assert page.locator("li[data-state='sent']").count() == 1
     responses = stored()
     assert sorted(r.household_code.code for r in responses) == sorted([first, second])
     assert {r.uuid for r in responses} == {r["uuid"] for r in queue_records(page)}
@@ -170,6 +171,9 @@ def test_an_answer_the_server_refuses_shows_the_servers_reason(context, server, 
     assert refused.count() == 1
     assert "bị từ chối: Câu trả lời của mã hộ" in refused.inner_text()
     assert [r["reason"] for r in queue_records(page)] == ["code_used"]
+    page.wait_for_selector("#saved-state[data-saved-state='refused']")  # said at the top, no form
+    assert "Câu trả lời của bạn không được chấp nhận" in page.locator("#saved-state").inner_text()
+    assert not page.locator("form.survey").is_visible()
     assert len(stored()) == 1
 
 

@@ -46,7 +46,7 @@ def test_the_page_with_answers_waiting_has_no_accessibility_violations(axe_conte
     answer_all(page)
     wait_waiting(page, 1)
     assert page.locator("#queue-panel").is_visible()
-    assert page.locator("#send-status").is_visible()
+    assert page.locator("#saved-state").is_visible()
     assert _axe_violations(page) == []
 
 
@@ -85,6 +85,6 @@ def test_a_missing_answer_is_pointed_out_before_anything_is_saved(context, serve
     page.reload()
     page.locator("fieldset.question").first.locator("input[value='1']").check()
     page.get_by_role("button", name="Gửi câu trả lời").click()
-    page.get_by_text("Xin trả lời tất cả các câu hỏi trước khi gửi.").wait_for()
+    page.get_by_text("Còn 19 câu hỏi chưa được trả lời").wait_for()
     assert page.locator("fieldset.question.problem").count() == 19
     assert page.evaluate("FeedbackQueue.all()") == []

@@ -40,8 +40,12 @@ def test_missing_answers_rerender_the_form_with_given_answers_kept(client, url):
     page = client.post(url, data=data)
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "Còn 2 câu hỏi chưa được trả lời" in html
-    assert html.count("Xin chọn một câu trả lời.") == 2
+    assert "Còn 2 câu hỏi chưa được trả lời; các câu đó được đánh dấu bên dưới." in html
+    # each missing question says so in words; the others carry the note hidden (for app.js)
+    shown = re.findall(r'id="q_(\w+)-missing">Chưa trả lời: xin chọn một câu trả lời.', html)
+    assert shown == ["c04", "c11"]
+    assert '<a href="#q_c04" class="button secondary first-missing">Đến câu 5</a>' in html  # the overall question is 1
+    assert '<a href="#q_c11">12</a>' in html
     assert re.search(r'name="q_c02" value="2"\s+required\s+checked', html)
     assert "Giữ nguyên ý kiến này</textarea>" in html
     assert f'value="{data["rid"]}"' in html
@@ -49,6 +53,19 @@ def test_missing_answers_rerender_the_form_with_given_answers_kept(client, url):
     data["q_c04"] = data["q_c11"] = "1"
     assert client.post(url, data=data).status_code == 303
     assert stored() == 1
+
+
+def test_one_missing_answer_is_worded_in_the_singular(client, url):
+    data = full_form(client, url)
+    del data["q_c07"]
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert "Còn 1 câu hỏi chưa được trả lời; câu đó được đánh dấu bên dưới." in html
+    assert "các câu đó" not in html
+    english = client.post(url + "?lang=en", data=data).get_data(as_text=True)
+    assert "One question still needs an answer; it is marked below." in english
+    del data["q_c08"]
+    assert "2 questions still need an answer; they are marked below." in client.post(
+        url + "?lang=en", data=data).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", ["9", "-1", "1.0", "", "hai long", "１"])

@@ -17,6 +17,8 @@ from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ...clock import local_today
+from ...domain.campaign import window
 from ...domain.codes import format_code
 from ...extensions import csrf
 from ...services.errors import Refused
@@ -31,6 +33,7 @@ from ...services.surveys import survey_of
 from ..api import errors
 from ..api.schemas import SubmissionSchema
 from ..messages import refusal_message
+from ..messages.collect import cadre_message
 from ..resident.forms import read_response_form
 from .auth import current_principal, login_required
 
@@ -61,7 +64,8 @@ def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, 
     context: dict[str, Any] = {"rid": str(uuid.uuid4()), "chosen": {}, "comment": "", "missing": set(),
                                "comment_too_long": False, "household_code": "", "code_problem": None}
     context.update(extra)
-    return render_template("committee/collect.html", place=place, survey=survey,
+    state = window(place.campaign.opens_on, place.campaign.closes_on, local_today())
+    return render_template("committee/collect.html", place=place, survey=survey, window=state.value,
                            commune=place.commune.unit, **context), status
 
 
@@ -86,9 +90,10 @@ def page(campaign: str, commune: str) -> ResponseReturnValue:
             return _render(place, 422, **keep,
                            missing={p.item for p in problems if p.code in ("missing", "invalid_value")},
                            comment_too_long=any(p.code == "comment_too_long" for p in problems))
-        if refused.reason in ("code_mistyped", "code_unknown", "code_used", "code_other_commune"):
+        worded = cadre_message(refused)
+        if worded is not None:
             return _render(place, refused.status if refused.status != 400 else 422,
-                           code_problem=refusal_message(refused).body, **keep)
+                           code_problem=worded.body, **keep)
         raise
     household = recorded.response.household_code
     assert household is not None  # an assisted answer is always recorded with its household code
@@ -137,6 +142,12 @@ def _refused(refused: Refused) -> ResponseReturnValue:
         return response, status
     if refused.reason in ("out_of_scope", "role_too_low"):  # the API words these for tokens
         return errors.json_error(refused.status, refused.reason, refusal_message(refused).body)
+    worded = cadre_message(refused)
+    if worded is not None:  # for the cadre, with its own reason (the API says "invalid" for a typo)
+        g.refusal = refused.reason
+        extra = {"errors": {"household_code": [worded.body]}} if refused.reason.startswith("code_") else {}
+        return errors.json_error(refused.status if refused.status != 400 else 422, refused.reason,
+                                 worded.body, **extra)
     return errors.refused(refused)
 
 
