@@ -75,7 +75,8 @@ def test_missing_answers_are_counted_and_the_first_one_is_one_tap_away(small, se
             questions.nth(i).locator("input[value='1']").check()
     page.get_by_role("button", name="Gửi câu trả lời").click()
     assert_readable(page, "#problems")
-    assert "Còn 1 câu hỏi chưa được trả lời; câu đó được đánh dấu bên dưới." in page.locator("#problems").inner_text()
+    singular = "Còn 1 câu hỏi chưa được trả lời; câu đó được đánh dấu bên dưới."
+    assert singular in page.locator("#problems").inner_text()
 
 
 def test_without_javascript_the_missing_answers_are_on_the_first_screen(browser, server, campaign):

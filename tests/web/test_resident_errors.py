@@ -44,7 +44,8 @@ def test_missing_answers_rerender_the_form_with_given_answers_kept(client, url):
     # each missing question says so in words; the others carry the note hidden (for app.js)
     shown = re.findall(r'id="q_(\w+)-missing">Chưa trả lời: xin chọn một câu trả lời.', html)
     assert shown == ["c04", "c11"]
-    assert '<a href="#q_c04" class="button secondary first-missing">Đến câu 5</a>' in html  # the overall question is 1
+    # the overall question is question 1
+    assert '<a href="#q_c04" class="button secondary first-missing">Đến câu 5</a>' in html
     assert '<a href="#q_c11">12</a>' in html
     assert re.search(r'name="q_c02" value="2"\s+required\s+checked', html)
     assert "Giữ nguyên ý kiến này</textarea>" in html
