@@ -288,6 +288,7 @@
         return null;
       }
       if (checked.problem) {
+        if (checked.digits.length === 15) { codeInput.value = Codes.group(checked.digits); }
         codeProblem(checked.problem === "letters" ? T.code_letters
           : checked.problem === "length" ? fill(T.code_length, { n: checked.digits.length }) : T.code_mistyped);
         return null;

@@ -152,3 +152,49 @@ def test_deep_nesting_and_huge_numbers_are_422_and_nothing_is_stored(cadre, camp
         assert sent.get_json()["reason"] == "invalid"
         assert sent.get_json()["errors"]["_schema"]
     assert _count() == 0
+
+
+def test_refusals_are_worded_for_the_cadre_and_say_what_to_do(cadre, campaign):
+    code = codes_of(campaign, "03390")[0]
+    assert cadre.post(ANSWERS, json=_body(campaign, code)).status_code == 201
+    used = cadre.post(ANSWERS + "?lang=vi", json=_body(campaign, code)).get_json()
+    grouped = f"{code[:5]} {code[5:10]} {code[10:]}"
+    assert used["reason"] == "code_used"
+    assert f"hộ {grouped} đã được ghi nhận" in used["message"]
+    assert "mời chuyển sang hộ tiếp theo" in used["message"]
+    assert "Mặt trận" not in used["message"] and "liên hệ" not in used["message"]
+    typo = cadre.post(ANSWERS + "?lang=vi", json=_body(campaign, mistyped_code(1))).get_json()
+    assert typo["reason"] == "code_mistyped"  # not "invalid ... see errors"
+    assert "sửa mã và gửi lại" in typo["message"] and "errors" not in typo["message"]
+    other = cadre.post(ANSWERS + "?lang=en", json=_body(campaign, codes_of(campaign, "03430")[0]))
+    assert "another commune" in other.get_json()["message"]
+    assert "correct the code and send again" in other.get_json()["message"]
+
+
+def test_the_plain_form_keeps_the_answers_of_a_refused_code(cadre, campaign):
+    page = cadre.get(PAGE)
+    fields = {f"q_{k}": "2" for k in all_answers(campaign)}
+    fields.update(household_code=mistyped_code(2), rid=str(uuid.uuid4()),
+                  csrf_token=csrf_token(page.text))
+    refused = cadre.post(PAGE, data=fields)
+    assert refused.status_code == 422
+    assert "Mã hộ này có một chữ số bị nhập sai" in refused.text
+    assert refused.text.count("checked") == len(all_answers(campaign))
+    assert _count() == 0
+
+
+@pytest.mark.parametrize(("days", "notice", "form"), [
+    (-1, "Đợt khảo sát này đã kết thúc", False), (3, "Đợt khảo sát này chưa bắt đầu", True)])
+def test_the_collect_page_says_when_the_campaign_is_not_open(client, make_campaign, days, notice, form):
+    today = local_today()
+    if days < 0:
+        cp = make_campaign(opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=days))
+    else:
+        cp = make_campaign(opens_on=today + timedelta(days=days), closes_on=today + timedelta(days=9))
+    make_account("mttq-03390", "03390")
+    logged_in(client, "mttq-03390")
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert notice in page.text and 'id="campaign-window"' in page.text
+    assert ('name="household_code"' in page.text) is form
+    assert cp.key == "test-campaign"
