@@ -6,9 +6,11 @@ a disabled account is logged out at once. Scope (which units) is decided by serv
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -26,11 +28,45 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never //host or a scheme), so a login link cannot redirect away."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
+MAX_NEXT_LENGTH = 2000
+# Characters a browser drops or a header cannot carry (tab, CR, LF, NUL...), invisible format
+# characters and line separators: none belongs in a link of this site.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None.
+
+    A browser reads `/%09/evil.example` (a tab it drops), a backslash and `//evil.example` alike
+    as another host, and undoes percent-encoding in places, so the rules hold for the text as
+    given and for every decoding of it: it starts with one `/`, has no scheme or host, and no
+    backslash or control character.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    seen = target
+    for _ in range(4):  # the value as given, then each decoding until nothing changes
+        if not _is_plain_path(seen):
+            return None
+        decoded = unquote(seen)
+        if decoded == seen:
+            return target
+        seen = decoded
+    return None  # still changing after three decodings: nobody writes a link so
+
+
+def _is_plain_path(text: str) -> bool:
+    if not text.startswith("/") or text.startswith("//") or "\\" in text:
+        return False
+    if any(unicodedata.category(ch) in _UNSAFE_CATEGORIES for ch in text):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
+
+
+def _next_page(target: str | None) -> str:
+    """Where to go after login: `next` when it is safe, else the committee home."""
+    return safe_next(target) or url_for("dashboard.home")
 
 
 def current_principal() -> Principal | None:
@@ -71,7 +107,7 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:
-        return redirect(_safe_next(form.next.data))
+        return redirect(_next_page(form.next.data))
     failed = False
     if form.validate_on_submit():
         try:
@@ -82,7 +118,7 @@ def login() -> ResponseReturnValue:
             _new_session()
             session.permanent = True
             session[SESSION_KEY] = account.id
-            return redirect(_safe_next(form.next.data), 303)
+            return redirect(_next_page(form.next.data), 303)
     status = 401 if failed else 422 if form.is_submitted() else 200
     return render_template("committee/login.html", form=form, failed=failed), status
 
