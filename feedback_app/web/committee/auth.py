@@ -1,7 +1,9 @@
 """Committee login and logout, and the decorator every committee page uses.
 
-The session cookie holds only the account id (signed by Flask); each request reloads the account, so
-a disabled account is logged out at once. Scope (which units) is decided by services.accounts.access.
+The session cookie holds only the account id and the account's session generation (signed by
+Flask); each request reloads the account and compares the generation, so a disabled account, a
+logout or a new password ends every session of the account at once, in every browser, even a
+copied cookie's. Scope (which units) is decided by services.accounts.access.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from ...domain.access import Principal, Role
-from ...services.accounts.users import active_account, check_login, principal_of
+from ...services.accounts.users import check_login, end_sessions, principal_of, session_account
 from ...services.errors import Refused
 from ..limits import login_attempts
 from .forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/committee")
 SESSION_KEY = "account_id"
+GENERATION_KEY = "generation"
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -70,12 +73,13 @@ def _next_page(target: str | None) -> str:
 
 
 def current_principal() -> Principal | None:
-    account_id = session.get(SESSION_KEY)
-    if not isinstance(account_id, int):
+    account_id, generation = session.get(SESSION_KEY), session.get(GENERATION_KEY)
+    if not isinstance(account_id, int) or not isinstance(generation, int):
         return None
-    account = active_account(account_id)
+    account = session_account(account_id, generation)
     if account is None:
         session.pop(SESSION_KEY, None)
+        session.pop(GENERATION_KEY, None)
         return None
     g.account = account
     return principal_of(account)
@@ -118,6 +122,7 @@ def login() -> ResponseReturnValue:
             _new_session()
             session.permanent = True
             session[SESSION_KEY] = account.id
+            session[GENERATION_KEY] = account.session_generation
             return redirect(_next_page(form.next.data), 303)
     status = 401 if failed else 422 if form.is_submitted() else 200
     return render_template("committee/login.html", form=form, failed=failed), status
@@ -128,6 +133,8 @@ def logout() -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_principal() is not None:  # every browser of this account, not only this one
+        end_sessions(g.account)
     _new_session()
     return redirect(url_for("auth.login"), 303)
 
