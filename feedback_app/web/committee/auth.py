@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from ...domain.access import Principal, Role
 from ...services.accounts.users import check_login, end_sessions, principal_of, session_account
 from ...services.errors import Refused
-from ..limits import login_attempts
+from ..limits import account_login_attempts, login_attempts
 from .forms import ActionForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/committee")
@@ -108,6 +108,7 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_attempts
+@account_login_attempts
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:
