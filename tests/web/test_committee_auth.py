@@ -102,3 +102,11 @@ def test_session_cookie_is_secure_httponly_and_samesite(client, units):  # type:
     response = login(client, "binh-lu")  # PUBLIC_BASE_URL is https in the tests
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_refusal_on_a_committee_page_leads_back_to_the_committee(client, campaign):  # type: ignore[no-untyped-def]
+    make_account("binh-lu", "03390")
+    login(client, "binh-lu")
+    refused = client.get("/committee/campaigns/test-campaign/units/03430")  # a sibling commune
+    assert refused.status_code == 403
+    assert 'href="/committee/"' in refused.text and "Nhập mã hộ" not in refused.text

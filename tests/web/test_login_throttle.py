@@ -57,6 +57,8 @@ def test_thirty_addresses_cannot_go_on_guessing_one_accounts_password(client, un
     assert "Tài khoản này đang bị khóa" in locked.text
     assert re.search(r"từ [0-9:/, ]+ trở đi", locked.text)
     assert client.get("/committee/", environ_base=_address(99)).status_code == 302  # not logged in
+    assert 'href="/committee/login"' in locked.text  # back to the login, not to a household code
+    assert "Nhập mã hộ" not in locked.text
     english = _login(client, "binh-lu", PASSWORD, _address(98), lang="?lang=en")
     assert "This account is locked for now" in english.text
     assert "not even with the right password" in english.text
