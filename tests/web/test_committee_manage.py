@@ -54,6 +54,7 @@ def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"closes_on": "2000-01-01"}, "The closing date must not be before the opening date."),
     ({"key": "Bad Key"}, "Use 3 to 64 lower-case letters, digits and dashes."),
+    ({"key": "xa-binh-lu-2026\n"}, "Use 3 to 64 lower-case letters, digits and dashes."),
     ({"threshold": "150"}, "Number must be between 0 and 100."),
     ({"household_codes": ""}, "Choose at least one way of answering."),
 ])
@@ -149,3 +150,10 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     path = commune["dashboard_url"].removeprefix(PUBLIC_BASE_URL)
     assert client.get(path).status_code == 200
     assert client.get(province["dashboard_url"].removeprefix(PUBLIC_BASE_URL)).status_code == 403
+
+
+def test_the_new_campaign_form_offers_the_criteria_in_force_first(client, units):  # type: ignore[no-untyped-def]
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    page = client.get("/committee/campaigns/new").text
+    assert '<option selected value="ntm-xa-2026">' in page or 'value="ntm-xa-2026" selected' in page

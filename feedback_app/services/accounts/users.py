@@ -15,7 +15,7 @@ from ..campaigns.setup import get_unit
 from ..errors import Refused
 from .access import role_named
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")  # the whole name: fullmatch
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 # Checked against when the username is unknown, so that a wrong username costs as long as a wrong
@@ -30,7 +30,7 @@ def normalise_username(username: str) -> str:
 def create_account(username: str, password: str, scheme: str, unit_code: str, role: str) -> Account:
     """A new active account of a unit; the password is stored only as a werkzeug (scrypt) hash."""
     username = normalise_username(username)
-    if not USERNAME_PATTERN.match(username):
+    if not USERNAME_PATTERN.fullmatch(username):
         raise Refused("username_invalid", status=422, username=username)
     _check_password(password)
     if db.session.scalar(select(Account.id).where(func.lower(Account.username) == username)):

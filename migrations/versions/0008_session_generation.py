@@ -3,8 +3,8 @@
 Each login copies accounts.session_generation into its signed session; logout, a new password
 and disabling raise it, which ends every session of the account (existing accounts start at 0).
 
-Revision ID: 0007_session_generation
-Revises: 0006_reports
+Revision ID: 0008_session_generation
+Revises: 0007_sms_privacy
 Create Date: 2026-12-02 14:38:04.878060
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_session_generation'
-down_revision = '0006_reports'
+revision = '0008_session_generation'
+down_revision = '0007_sms_privacy'
 branch_labels = None
 depends_on = None
 
