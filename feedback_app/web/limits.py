@@ -70,8 +70,28 @@ def login_username() -> str:
     return "account-" + hashlib.sha256(normalise_username(username).encode()).hexdigest()[:32]
 
 
-answer_submissions = limited("RATELIMIT_SUBMIT", SUBMISSIONS, methods=["POST"])
-code_lookups = limited("RATELIMIT_CODE_LOOKUP", LOOKUPS, methods=["GET", "HEAD"])
+def carries_household_code() -> bool:
+    """The request answers with a household code (the household page's form, or the API's JSON
+    with `household_code`). The code is the credential and works once, so such answers are not
+    counted per address: a village meeting on one Wi-Fi, or a carrier's shared address, sends any
+    number of them. A wrong code is counted by the failure throttle, a used one by the lookups."""
+    if request.endpoint == "resident.household":
+        return True
+    body = request.get_json(silent=True) if request.is_json else None
+    return isinstance(body, dict) and bool(body.get("household_code"))
+
+
+def lookup_not_answering(response: Response) -> bool:
+    """What the lookup limit counts: every QR image, and every request with a household code that
+    was refused (a used code, a wrong one...). A household opening or sending its own unused code
+    is not counted, however many share the address."""
+    return request.blueprint == "qr" or g.get("refusal") is not None
+
+
+# Open links (and anything else posted without a household code) keep their per-address limit.
+answer_submissions = limited("RATELIMIT_SUBMIT", SUBMISSIONS, methods=["POST"],
+                             exempt_when=carries_household_code)
+code_lookups = limited("RATELIMIT_CODE_LOOKUP", LOOKUPS, deduct_when=lookup_not_answering)
 # Every method: a HEAD or POST with a guessed code would tell as much as a GET.
 failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_when=lookup_failed)
 # Both count failed logins only; a request over either is refused before its password is checked.

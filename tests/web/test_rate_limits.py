@@ -67,10 +67,14 @@ def test_successful_lookups_do_not_use_up_the_failure_allowance(client, campaign
 
 
 def test_household_code_lookups_have_an_overall_limit(client, campaign, limits):
+    """QR images and refused codes count; a household opening its own unused code does not."""
     limits["RATELIMIT_CODE_LOOKUP"] = "2 per minute"
     code = codes_of(campaign)[0]
-    assert client.get(f"/h?code={code}", environ_base=ALICE).status_code == 303
-    assert client.get(f"/h/{code}", environ_base=ALICE).status_code == 200
+    for _ in range(3):
+        assert client.get(f"/h?code={code}", environ_base=ALICE).status_code == 303
+        assert client.get(f"/h/{code}", environ_base=ALICE).status_code == 200
+    assert client.get(f"/qr/h/{code}.png", environ_base=ALICE).status_code == 200
+    assert client.get(f"/qr/h/{code}.svg", environ_base=ALICE).status_code == 200
     blocked = client.get(f"/qr/h/{code}.png", environ_base=ALICE)
     assert blocked.status_code == 429
     assert "Too many requests" in client.get(f"/h/{code}?lang=en", environ_base=ALICE).get_data(
@@ -78,19 +82,25 @@ def test_household_code_lookups_have_an_overall_limit(client, campaign, limits):
 
 
 def test_answer_submissions_are_limited_and_a_blocked_post_stores_nothing(client, campaign, limits):
+    """Open-link answers are counted per address (nothing else tells them apart); answers with a
+    household code are not (the code works once)."""
     limits["RATELIMIT_SUBMIT"] = "2 per minute"
-    codes = codes_of(campaign)
+    html = client.get("/c/test-campaign/03390", environ_base=ALICE).get_data(as_text=True)
+    items = set(re.findall(r'name="(q_\w+)"', html))
     statuses = []
-    for code in codes[:3]:
-        html = client.get(f"/h/{code}", environ_base=ALICE).get_data(as_text=True)
-        data = form_fields(html)
-        data.update({name: "1" for name in set(re.findall(r'name="(q_\w+)"', html))})
-        statuses.append(client.post(f"/h/{code}", data=data, environ_base=ALICE))
+    for _ in range(3):
+        data = {**dict.fromkeys(items, "1"), "rid": str(uuid.uuid4())}
+        statuses.append(client.post("/c/test-campaign/03390", data=data, environ_base=ALICE))
     assert [r.status_code for r in statuses] == [303, 303, 429]
     assert "Quá nhiều phiếu được gửi" in statuses[2].get_data(as_text=True)
     assert int(statuses[2].headers["Retry-After"]) > 0
     assert db.session.scalar(select(func.count(Response.id))) == 2
-    # The commune link shares the same allowance.
+    for code in codes_of(campaign)[:3]:  # the same address, over the limit: households still answer
+        html = client.get(f"/h/{code}", environ_base=ALICE).get_data(as_text=True)
+        data = form_fields(html)
+        data.update({name: "1" for name in set(re.findall(r'name="(q_\w+)"', html))})
+        assert client.post(f"/h/{code}", data=data, environ_base=ALICE).status_code == 303
+    assert db.session.scalar(select(func.count(Response.id))) == 5
     assert client.post("/c/test-campaign/03390", data={}, environ_base=ALICE).status_code == 429
 
 
@@ -161,3 +171,47 @@ def test_the_page_names_the_limit_that_blocks_longest(client, campaign, limits):
     html = blocked.get_data(as_text=True)
     assert "Too many wrong household codes" in html
     assert "try again in 1 day" in html
+
+
+def test_two_hundred_households_on_one_address_are_all_recorded(client, make_campaign, limits):
+    """A village meeting on the cultural house's Wi-Fi (or a carrier's shared address): 200
+    households with valid codes answer from one address within minutes, with the default limits,
+    half by the plain form and half by the API (the offline queue). None is refused; the code is
+    the credential and works once. Open links and wrong codes stay limited on that address."""
+    from feedback_app.deployment import DEFAULT_LIMITS
+
+    limits.update(DEFAULT_LIMITS)
+    cp = make_campaign(codes=200, unit_code="03390")
+    codes = codes_of(cp, "03390")
+    assert len(codes) == 200
+    statuses = []
+    for n, code in enumerate(codes):
+        if n % 2:
+            html = client.get(f"/h/{code}", environ_base=ALICE).get_data(as_text=True)
+            data = form_fields(html)
+            data.update({name: "1" for name in set(re.findall(r'name="(q_\w+)"', html))})
+            statuses.append(client.post(f"/h/{code}", data=data, environ_base=ALICE).status_code)
+        else:
+            items = set(re.findall(r'name="q_(\w+)"', client.get(f"/h/{code}", environ_base=ALICE)
+                                   .get_data(as_text=True)))
+            statuses.append(client.post("/api/v1/responses", environ_base=ALICE, json={
+                "uuid": str(uuid.uuid4()), "household_code": code,
+                "answers": dict.fromkeys(items, 1)}).status_code)
+    assert statuses == [201 if n % 2 == 0 else 303 for n in range(200)]
+    assert db.session.scalar(select(func.count(Response.id))) == 200
+
+    # The same address is still held back where an address is all there is to count.
+    open_link = [client.post("/c/test-campaign/03390", data={}, environ_base=ALICE).status_code
+                 for _ in range(21)]
+    assert open_link[-1] == 429 and 429 not in open_link[:20]
+    wrong = [client.get(f"/h/{unissued_code(n)}", environ_base=ALICE).status_code for n in range(11)]
+    assert wrong == [404] * 10 + [429]
+
+
+def test_a_used_code_sent_again_and_again_is_counted(client, campaign, limits):
+    limits["RATELIMIT_CODE_LOOKUP"] = "3 per minute"
+    code = codes_of(campaign)[0]
+    body = {"household_code": code, "answers": {"overall": 1}}
+    statuses = [client.post("/api/v1/responses", environ_base=ALICE,
+                            json={**body, "uuid": str(uuid.uuid4())}).status_code for _ in range(4)]
+    assert statuses[-1] == 429 and 201 not in statuses  # refused every time: each one counts

@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, request
 
 from ...services.responses.record import Channel, Submission, record_response
-from ..limits import answer_submissions, failed_code_lookups
+from ..limits import answer_submissions, code_lookups, failed_code_lookups
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, RecordedSchema, SubmissionSchema
 
@@ -39,6 +39,7 @@ def _json_only() -> None:
 @blp.alt_response(422, schema=ApiErrorSchema, description="invalid: errors per field")
 @blp.alt_response(429, schema=ApiErrorSchema, description="too_many_requests (Retry-After)")
 @answer_submissions
+@code_lookups
 @failed_code_lookups
 def submit(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Record one household's answers (channel web)."""
