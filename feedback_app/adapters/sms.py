@@ -141,3 +141,11 @@ def init_app(app: Flask) -> None:
 def sms_sender() -> SmsSender:
     sender: SmsSender = current_app.extensions["sms_sender"]
     return sender
+
+
+def public_number() -> str | None:
+    """The number households text to answer, printed on slips and posters, or None when no SMS
+    route is set (the console and fake backends reach no phone)."""
+    config = current_app.config
+    number: str | None = config.get("TWILIO_FROM") if config.get("SMS_BACKEND") == "twilio" else None
+    return number or None

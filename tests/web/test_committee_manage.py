@@ -112,6 +112,20 @@ def test_slips_print_the_communes_codes(client, campaign):  # type: ignore[no-un
         assert code[:5] not in page.text
 
 
+def test_slips_show_the_sms_way_only_when_an_sms_route_is_set(app, client, campaign):  # type: ignore[no-untyped-def]
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    url = "/committee/campaigns/test-campaign/communes/03390/slips?lang=en"
+    assert "Send HL" not in client.get(url).text  # the fake backend reaches no phone
+    app.config.update(SMS_BACKEND="twilio", TWILIO_FROM="+84900000001")
+    try:
+        page = client.get(url).text
+    finally:
+        app.config.update(SMS_BACKEND="fake", TWILIO_FROM=None)
+    sms_way = "Or by SMS, from any phone: send HL and the code above to +84900000001."
+    assert page.count(sms_way) == len(codes_of(campaign, "03390")) == 3  # on every slip
+
+
 def test_poster_has_the_commune_link_qr_and_sms_keyword(app, client, campaign):  # type: ignore[no-untyped-def]
     make_account("xa-binh-lu", "03390", "officer")
     logged_in(client, "xa-binh-lu")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...adapters.qr import qr_svg_inline
+from ...adapters.sms import public_number
 from ...domain.codes import format_code
 from ...links import household_url, public_url
 from ...models import Campaign
@@ -25,7 +26,8 @@ class Slip:
 
 
 def slip_sheet(campaign: Campaign, rows: Sequence[CodeRow]) -> dict[str, Any]:
-    """Template context: slips grouped in pages, each slip with its QR code as inline SVG."""
+    """Template context: slips grouped in pages, each slip with its QR code as inline SVG, and the
+    number to text when an SMS route is set (households without a smartphone answer by SMS)."""
     slips = [
         Slip(row.commune_name, format_code(row.code), household_url(row.code),
              qr_svg_inline(household_url(row.code)))
@@ -37,4 +39,5 @@ def slip_sheet(campaign: Campaign, rows: Sequence[CodeRow]) -> dict[str, Any]:
         "survey": survey_of(campaign.survey_version),
         "pages": pages,
         "home_url": public_url("resident.home"),
+        "sms_number": public_number(),
     }

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from ...adapters.qr import qr_svg_inline
+from ...adapters.sms import public_number
 from ...clock import local_today
 from ...domain.access import Role
 from ...domain.campaign import DEFAULT_SURVEY
@@ -121,7 +122,6 @@ def slips(key: str, code: str) -> str:
 def poster(key: str, code: str) -> str:
     found, commune = manage.commune_to_manage(g.principal, key, code)
     link = commune_url(found.key, commune.unit.code) if found.open_link else public_url("resident.home")
-    sms_number = current_app.config.get("TWILIO_FROM") if current_app.config.get("SMS_BACKEND") == "twilio" \
-        else None
+    sms_number = public_number()
     return render_template("committee/poster.html", campaign=found, survey=survey_of(found.survey_version),
                            commune=commune.unit, link=link, qr_svg=qr_svg_inline(link), sms_number=sms_number)
