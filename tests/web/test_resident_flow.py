@@ -41,6 +41,11 @@ def test_household_answers_in_vietnamese_and_is_thanked(client, campaign):
     thanks = client.get(sent.headers["Location"])
     assert thanks.status_code == 200
     assert "Xã Bình Lư" in thanks.get_data(as_text=True)
+    # The results are on another page (a "not published yet" page until the report is accepted).
+    said = thanks.get_data(as_text=True)
+    assert "trên trang này" not in said
+    assert "trên một trang riêng; trước thời điểm đó, trang ấy chỉ báo là kết quả chưa được công bố" in said
+    assert 'href="/results/test-campaign/03390" id="results-link">trang kết quả của xã</a>' in said
 
     response = db.session.scalar(select(Response))
     assert response.channel == "web"
