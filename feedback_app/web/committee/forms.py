@@ -100,8 +100,9 @@ class CampaignForm(FlaskForm):
         if self.opens_on.data and field.data and field.data - self.opens_on.data > timedelta(days=366):
             raise ValidationError(_l("A campaign lasts at most one year."))
 
-    def validate_item_threshold(self, field: DecimalField) -> None:
-        if self.item_rule.data and field.data is None:
+    def validate_item_rule(self, field: SelectField) -> None:
+        # Here, not on item_threshold: its Optional() stops the checks of an empty field.
+        if field.data and self.item_threshold.data is None:
             raise ValidationError(_l("Give the item threshold, or choose “Not judged”."))
 
     def validate_open_link(self, field: BooleanField) -> None:
