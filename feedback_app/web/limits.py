@@ -13,6 +13,7 @@ view takes one decorator, e.g. for the login or the SMS webhook::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -25,6 +26,7 @@ from flask_babel import format_datetime, format_time, format_timedelta, gettext,
 from flask_limiter import RateLimitExceeded, RouteLimit
 
 from ..extensions import limiter
+from ..services.accounts.users import normalise_username
 from .messages import Message
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ SUBMISSIONS = "answer-submissions"
 LOOKUPS = "household-code-lookups"
 FAILED_LOOKUPS = "household-code-failures"
 LOGINS = "committee-logins"
+ACCOUNT_LOGINS = "committee-account-logins"
 SMS_SENDERS = "sms-senders"
 
 
@@ -54,11 +57,27 @@ def lookup_failed(response: Response) -> bool:
     return g.get("refusal") in FAILED_LOOKUP_REASONS
 
 
+def login_failed(response: Response) -> bool:
+    """The login form was refused for a wrong username or password (not a 422 form, not a 429)."""
+    return response.status_code == 401
+
+
+def login_username() -> str:
+    """Whose failures the per-account throttle counts: the username typed, as the login reads it
+    (an unknown one too, so the lock tells nobody which usernames exist), hashed for the key. A
+    body that cannot be read (413) makes it raise: GuardedLimiter then counts it by address."""
+    username = request.form.get("username", "")
+    return "account-" + hashlib.sha256(normalise_username(username).encode()).hexdigest()[:32]
+
+
 answer_submissions = limited("RATELIMIT_SUBMIT", SUBMISSIONS, methods=["POST"])
 code_lookups = limited("RATELIMIT_CODE_LOOKUP", LOOKUPS, methods=["GET", "HEAD"])
 # Every method: a HEAD or POST with a guessed code would tell as much as a GET.
 failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_when=lookup_failed)
-login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"])
+# Both count failed logins only; a request over either is refused before its password is checked.
+login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"], deduct_when=login_failed)
+account_login_attempts = limited("RATELIMIT_LOGIN_ACCOUNT", ACCOUNT_LOGINS, methods=["POST"],
+                                 key_func=login_username, deduct_when=login_failed)
 
 
 class _IntoAppLog(logging.Handler):
@@ -159,6 +178,13 @@ def limit_message(scope: str | None, seconds: int) -> Message:
             gettext("Too many sign-in attempts"),
             gettext("Too many sign-in attempts came from your connection. Please try again in "
                     "%(wait)s (after %(time)s).", **when),
+        )
+    if scope == ACCOUNT_LOGINS:
+        return Message(
+            gettext("This account is locked for now"),
+            gettext("Too many wrong passwords were tried for this account, so it cannot sign in "
+                    "for now, not even with the right password. Please try again in %(wait)s "
+                    "(after %(time)s). If it was not you, tell your site's administrator.", **when),
         )
     return Message(
         gettext("Too many requests"),

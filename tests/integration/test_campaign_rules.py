@@ -1,5 +1,5 @@
 """Campaign rules through the services: create a campaign with the Front's rules (service and
-CLI), its index and documents carry the reasons in the user's language, and migration 0008 leaves
+CLI), its index and documents carry the reasons in the user's language, and migration 0009 leaves
 old campaigns' figures and verdicts as they were."""
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def test_migration_keeps_old_campaigns_figures_and_verdicts(database_url):  # no
         db.session.commit()
         before = index_document(campaign_index("old", depth=1))
         db.session.remove()
-        downgrade(revision="0007_sms_privacy")  # the schema of before: one threshold, no rules
+        downgrade(revision="0008_session_generation")  # the schema of before: one threshold, no rules
         with db.engine.connect() as conn:
             columns = set(conn.execute(text("SELECT * FROM campaigns")).keys())
         assert "threshold" in columns and not columns & {"item_rule", "item_threshold", "title"}

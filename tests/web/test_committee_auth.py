@@ -113,3 +113,11 @@ def test_a_control_character_in_the_username_is_a_clear_422(client, units):  # t
         assert refused.status_code == 422, refused.text[:300]
         assert "không có ký tự điều khiển" in refused.text  # Vietnamese by default
     assert login(client, "mttq-03390").status_code == 303  # the account itself still signs in
+
+
+def test_a_refusal_on_a_committee_page_leads_back_to_the_committee(client, campaign):  # type: ignore[no-untyped-def]
+    make_account("binh-lu", "03390")
+    login(client, "binh-lu")
+    refused = client.get("/committee/campaigns/test-campaign/units/03430")  # a sibling commune
+    assert refused.status_code == 403
+    assert 'href="/committee/"' in refused.text and "Nhập mã hộ" not in refused.text

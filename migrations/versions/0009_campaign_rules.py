@@ -7,8 +7,8 @@
   are not judged and no floor applies, so their figures and verdicts do not change.
 - campaigns.posting_days: how long results are posted (the Front's 10 days).
 
-Revision ID: 0008_campaign_rules
-Revises: 0007_sms_privacy
+Revision ID: 0009_campaign_rules
+Revises: 0008_session_generation
 Create Date: 2026-12-02 15:00:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_campaign_rules'
-down_revision = '0007_sms_privacy'
+revision = '0009_campaign_rules'
+down_revision = '0008_session_generation'
 branch_labels = None
 depends_on = None
 
