@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, status_label, text_in, unit_name, verdict_label
 from .source import Source, walk
 
@@ -49,7 +50,7 @@ def _summary(book: Workbook, source: Source, lang: str) -> None:
         (_("Unit"), unit_name(content["unit"], lang), False),
         (_("Unit code"), content["unit"]["code"], False),
         (_("Survey"), text_in(campaign["title"], lang), False),
-        (_("Campaign"), campaign["key"], False),
+        (_("Campaign"), campaign.get("campaign_title") or campaign["key"], False),
         (_("Opens on"), campaign["opens_on"], False),
         (_("Closes on"), campaign["closes_on"], False),
         (_("Registered households"), index["households"], False),
@@ -63,6 +64,10 @@ def _summary(book: Workbook, source: Source, lang: str) -> None:
         (high, index["ci_high"], True),
         (_("Threshold"), campaign["threshold"], True),
         (_("Verdict"), verdict_label(index["verdict"]), False),
+        *((_("Reason"), line, False) for line in reason_lines(
+            index.get("verdict_reasons", []), index["verdict"], item_numbers(content["items"]))),
+        *((label, setting, False) for label, setting in rule_lines(rules_of(index))),
+        (_("Campaign key"), campaign["key"], False),
         (_("Communes meeting the threshold"), f"{index['communes_meeting']}/{index['communes_total']}",
          False),
         (_("Status"), status_label(source.status), False),
