@@ -192,7 +192,8 @@ def test_thanks_page_links_to_the_public_results(client, campaign):  # type: ign
     answered(campaign, COMMUNE, 1)
     response = db.session.scalar(db.select(db.text("uuid")).select_from(db.table("responses")))
     page = client.get(f"/thanks/{response}").text
-    assert f'href="/results/test-campaign/{COMMUNE}"' in page and "sau khi cấp trên thẩm tra và chấp nhận báo cáo của xã" in page
+    assert f'href="/results/test-campaign/{COMMUNE}"' in page
+    assert "sau khi cấp trên thẩm tra và chấp nhận báo cáo của xã" in page
     reports.submit_report(officer(COMMUNE), campaign.key)
     reports.accept_report(officer(PROVINCE), campaign.key, COMMUNE)
     db.session.commit()
