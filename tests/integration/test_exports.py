@@ -164,3 +164,50 @@ def test_results_deeper_than_the_index_goes_are_refused_not_clipped(make_campaig
     with pytest.raises(Refused) as refused:
         source.content  # noqa: B018  (the content is built on first use)
     assert (refused.value.reason, refused.value.data["maximum"]) == ("depth_invalid", MAX_DEPTH)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","bấm")', "+1+2", "-3+4", "@SUM(A1:A9)", "\r\n=1"]
+
+
+@pytest.mark.parametrize("remarks", FORMULAS)
+def test_report_remarks_that_look_like_a_formula_are_text_in_the_xlsx(campaign, remarks):
+    seed(campaign)
+    reports.submit_report(officer("03390"), campaign.key, remarks)
+    db.session.commit()
+    data = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "xlsx"))
+    sheet = load_workbook(io.BytesIO(data))["Tổng hợp"]
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "Ý kiến, ghi chú")
+    # text, shown as typed (the workflow strips the remarks' outer white space), never run
+    assert cell.data_type == "s" and cell.value == remarks.strip()
+    assert cell.quotePrefix
+
+
+def test_text_that_looks_like_a_formula_is_neutralised_in_the_csv(campaign):
+    seed(campaign)
+    source = exports.results_source(None, campaign.key, "12")
+    content = source.content
+    content["index"]["unit"]["name"] = "=1+2"
+    content["index"]["children"][0]["unit"]["name"] = "@SUM(A1)"
+    content["index"]["children"][1]["unit"]["name"] = "\tcmd"
+    first = content["index"]["items"][0]["id"]
+    next(item for item in content["items"] if item["id"] == first)["text"]["vi"] = "-2+3"
+    rows = read_csv(exports.Source(content, "x"))
+    assert rows[0]["name"] == "'=1+2"
+    assert rows[1]["name"] == "'-2+3"
+    assert [r["name"] for r in rows if r["kind"] == "child"] == ["'@SUM(A1)", "'\tcmd"]
+    assert rows[0]["code"] == "12"  # ordinary text is left as it is
+
+
+def test_names_that_look_like_a_formula_are_text_in_the_xlsx(campaign):
+    seed(campaign)
+    content = exports.results_source(None, campaign.key, "12").content
+    content["index"]["unit"]["name"] = "=1+2"
+    content["index"]["children"][0]["unit"]["name"] = "\t=cmd"
+    content["index"]["children"][1]["unit"]["name"] = "\r@SUM(A1)"
+    data = b"".join(exports.render(exports.Source(content, "x"), "xlsx"))
+    units = list(load_workbook(io.BytesIO(data))["Đơn vị"].iter_rows())
+    names = [row[2] for row in units[1:]]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in names] == [
+        # (an XML reader reads a carriage return as a line feed)
+        ("=1+2", "s", True), ("\t=cmd", "s", True), ("\n@SUM(A1)", "s", True)]
+    assert units[1][0].quotePrefix is False  # a plain code stays plain

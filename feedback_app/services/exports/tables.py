@@ -1,5 +1,9 @@
 """A unit's results or report as CSV: UTF-8 with a byte-order mark, streamed in row batches so a
-large export starts at once."""
+large export starts at once.
+
+A text cell that a spreadsheet program would read as a formula (it begins with = + - @, a tab or a
+carriage return: an officer's remarks, a name) is written with a leading apostrophe, so that it is
+shown as the text it is and never run (CSV injection)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,19 @@ CSV_COLUMNS = (
     "communes_meeting", "communes_total",
 )
 CSV_BATCH = 200  # rows per streamed chunk
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+
+def looks_like_formula(value: object) -> bool:
+    """Whether a spreadsheet program could take this text cell for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: object) -> object:
+    """A value as written to the CSV: nothing for None, formula-like text neutralised."""
+    if value is None:
+        return ""
+    return f"'{value}" if looks_like_formula(value) else value
 
 
 def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str) -> list[Any]:
@@ -49,7 +65,7 @@ def csv_chunks(source: Source, lang: str = "vi") -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     for number, row in enumerate(csv_rows(source, lang)):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([csv_cell(value) for value in row])
         if number % CSV_BATCH == 0:  # the header goes out alone, before the figures are computed
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -1,5 +1,9 @@
 """A unit's results or report as an XLSX workbook (openpyxl, write-only mode: rows go straight
-to the file, so a large province takes little memory). Sheets: summary, criteria, units."""
+to the file, so a large province takes little memory). Sheets: summary, criteria, units.
+
+Every text cell is written as text: one that begins like a formula (= + - @, a tab or a carriage
+return: an officer's remarks) is typed as a string and quote-prefixed, so no spreadsheet program
+runs it."""
 
 from __future__ import annotations
 
@@ -9,20 +13,29 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .labels import item_label, status_label, text_in, unit_name, verdict_label
 from .source import Source, walk
+from .tables import looks_like_formula
 
 PERCENT = "0.0%"
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if looks_like_formula(value):  # openpyxl would store "=..." as a live formula
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
     cells = []
     for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = _cell(sheet, title)
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
@@ -31,7 +44,7 @@ def _header(sheet: WriteOnlyWorksheet, titles: list[str]) -> None:
 def _row(sheet: WriteOnlyWorksheet, values: list[Any], percent_columns: set[int]) -> None:
     cells = []
     for column, value in enumerate(values):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = _cell(sheet, value)
         if column in percent_columns and isinstance(value, float):
             cell.number_format = PERCENT
         cells.append(cell)
