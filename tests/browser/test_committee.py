@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from feedback_app.clock import local_today
 from feedback_app.extensions import db
 
 from ..committee_support import PASSWORD, make_account
 from ..reports_support import answered
+from ..support import codes_of
 from ..web.test_export_jobs import rq  # noqa: F401  (the fixture: queues on the real Redis)
 
 pytestmark = pytest.mark.browser
@@ -73,3 +75,115 @@ def test_the_results_csv_prepared_by_the_worker_is_the_same_file(
     download = waiting.value
     assert download.failure() is None
     _check_results_csv(Path(download.path()).read_bytes(), runner, tmp_path)
+
+
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Console errors of the page (CSP refusals are reported there too), from now on."""
+    errors: list[str] = []
+    page.add_init_script(CSP_WATCH)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
+    return errors
+
+
+def _charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("#chart-criteria[data-drawn='1']")
+    page.wait_for_selector("#chart-timeline[data-drawn='1']")
+
+
+def _outside(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The chart's SVG layers, shapes and texts that stick out of the chart's box (1 px slack)."""
+    return page.evaluate("""(selector) => {
+      const box = document.querySelector(selector).getBoundingClientRect();
+      const out = [];
+      for (const el of document.querySelectorAll(selector + " svg.main-svg, " + selector +
+                                                 " .shapelayer path, " + selector + " text")) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ||
+            r.bottom > box.bottom + 1) {
+          out.push(el.tagName + " " + (el.textContent || "").slice(0, 30) + " " +
+                   JSON.stringify([r.left, r.top, r.right, r.bottom]) + " in " +
+                   JSON.stringify([box.left, box.top, box.right, box.bottom]));
+        }
+      }
+      return out;
+    }""", selector)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_charts_are_drawn_inside_their_boxes_with_no_csp_refusal(
+        browser, server, campaign, width, lang):  # type: ignore[no-untyped-def]
+    answered(campaign, "03390", 6)
+    answered(campaign, "03430", 3, value=2)
+    make_account("tinh-officer", PROVINCE)
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = ctx.new_page()
+        errors = _watch(page)
+        sign_in(page, server, "tinh-officer", f"{DASH}/{PROVINCE}")
+        page.goto(f"{server}{DASH}/{PROVINCE}?lang={lang}")
+        _charts_drawn(page)
+        for chart in ("#chart-criteria", "#chart-timeline"):
+            layers = page.locator(f"{chart} svg.main-svg")
+            assert layers.count() >= 2  # the layers exist, drawn over each other
+            assert _outside(page, chart) == []
+        assert page.evaluate("window.__csp") == [] and errors == []
+        # The threshold line is on the bars, labelled, and every colour has its legend entry.
+        line = page.locator("#chart-criteria .shapelayer path").first.bounding_box()
+        plot = page.locator("#chart-criteria rect.nsewdrag").first.bounding_box()  # the plot area
+        assert line is not None and plot is not None  # the line spans the bars' area, not below it
+        assert abs(line["y"] - plot["y"]) <= 4 and abs(line["height"] - plot["height"]) <= 4
+        assert plot["x"] < line["x"] < plot["x"] + plot["width"]
+        threshold = "Ngưỡng 90,0\u00a0%" if lang == "vi" else "Threshold 90.0%"
+        assert page.locator("#chart-criteria .annotation-text").text_content() == threshold
+        legend = page.locator("#chart-criteria .legendtext").all_text_contents()
+        assert legend == (["Dưới ngưỡng"] if lang == "vi" else ["Below the threshold"])
+        bar_texts = page.locator("#chart-criteria .bartext").all_text_contents()
+        assert bar_texts[0] == ("66,7\u00a0%" if lang == "vi" else "66.7%")
+        ticks = page.locator("#chart-criteria .xtick text").all_text_contents()
+        assert ticks[-1] == ("100\u00a0%" if lang == "vi" else "100%")
+        days = page.locator("#chart-timeline .xtick text").all_text_contents()
+        today = local_today()
+        assert today.strftime("%d/%m" if lang == "vi" else "%b %d") in days
+    finally:
+        ctx.close()
+
+
+def test_no_committee_or_resident_page_is_refused_anything_by_the_csp(
+        browser, server, campaign):  # type: ignore[no-untyped-def]
+    answered(campaign, "03390", 6)
+    make_account("tinh-officer", PROVINCE)
+    code = codes_of(campaign, "03390")[0]
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        errors = _watch(page)
+        for path in ("/", f"/h/{code}", "/c/test-campaign/03390", "/committee/login"):
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.__csp") == [], path
+        sign_in(page, server, "tinh-officer", f"{DASH}/{PROVINCE}")
+        for path in ("/committee/", f"{DASH}/{PROVINCE}", f"{DASH}/03390", f"{DASH}/03390/comments",
+                     f"{DASH}/03390/log", "/committee/campaigns/new",
+                     "/committee/campaigns/test-campaign/manage",
+                     f"{DASH}/{PROVINCE}/export/results.html"):
+            page.goto(f"{server}{path}")
+            page.wait_for_load_state("load")
+            if path.startswith(DASH) and path.count("/") == 5:
+                _charts_drawn(page)
+            assert page.evaluate("window.__csp") == [], path
+        assert errors == []
+    finally:
+        ctx.close()

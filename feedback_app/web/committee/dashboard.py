@@ -10,10 +10,10 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import format_number, format_percent, gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ...adapters.charts import Bar, criteria_figure, timeline_figure
+from ...adapters.charts import TICKS, Bar, CriteriaWords, criteria_figure, timeline_figure
 from ...clock import local_today
 from ...domain.rollup import Node
-from ...i18n import text
+from ...i18n import fmt_number, fmt_percent, language, text
 from ...models import Unit
 from ...services.accounts.access import can_see, unit_of
 from ...services.campaigns.manage import visible_campaigns
@@ -98,14 +98,21 @@ def _criteria_chart(report: IndexReport) -> dict[str, Any]:
     for item_id, tally in node.figures.counts.items.items():
         short, full = _item_label(report, item_id)
         rate = tally.rate
-        bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid))
-    return criteria_figure(bars, float(report.rules.threshold), gettext("Threshold"),
-                           gettext("Satisfied"), gettext("No valid answer yet"))
+        bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid,
+                        text=fmt_percent(rate), valid_text=fmt_number(tally.valid),
+                        tag=short.split(" – ", 1)[0]))
+    threshold = report.rules.threshold
+    words = CriteriaWords(
+        threshold=gettext("Threshold %(rate)s", rate=fmt_percent(threshold)),
+        rate=gettext("Satisfied"), no_answer=gettext("No valid answer yet"),
+        meets=gettext("Reaches the threshold"), below=gettext("Below the threshold"),
+        ticks=[fmt_percent(t / 100, decimals=0) for t in TICKS])
+    return criteria_figure(bars, float(threshold), words, language())
 
 
 def _timeline_chart(days: dashboard.Timeline) -> dict[str, Any]:
     labels = {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
-    return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"))
+    return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"), language())
 
 
 @bp.app_template_filter("pct")
