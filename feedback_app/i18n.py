@@ -83,7 +83,12 @@ NO_VALUE = "–"
 
 
 def _lang(lang: str | None) -> str:
-    return lang or language()
+    """The language asked for, or Flask-Babel's current one (so force_locale, as the exports use
+    it, is honoured: not language()'s per-request cache)."""
+    if lang:
+        return lang
+    locale = get_locale()
+    return locale.language if locale else "vi"
 
 
 def fmt_number(value: int | float | Decimal | None, lang: str | None = None) -> str:
@@ -138,3 +143,19 @@ def fmt_datetime(moment: datetime | str | None, lang: str | None = None) -> str:
     local = to_vietnam_time(moment)
     lang = _lang(lang)
     return f"{format_time(local.time(), TIME_PATTERN, locale=lang)}, {fmt_date(local.date(), lang)}"
+
+
+def iso_instant(moment: datetime | str) -> str:
+    """The instant as an ISO 8601 timestamp with Vietnam's offset (for <time datetime>)."""
+    return to_vietnam_time(moment).isoformat(timespec="seconds")
+
+
+# Jinja filters (feedback_app/__init__.py): {{ rate|pct }}, {{ count|num }}, {{ day|day }},
+# {{ moment|when }}, all in the page's language.
+FILTERS = {
+    "pct": lambda value: fmt_percent(value),
+    "num": lambda value: fmt_number(value),
+    "day": lambda value: fmt_date(value),
+    "when": lambda value: fmt_datetime(value),
+    "iso_instant": iso_instant,
+}

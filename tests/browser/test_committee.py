@@ -187,3 +187,59 @@ def test_no_committee_or_resident_page_is_refused_anything_by_the_csp(
         assert errors == []
     finally:
         ctx.close()
+
+
+WIDE = """() => {
+  const limit = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || getComputedStyle(el).visibility === "hidden") continue;
+    if (el.closest("#js-plotly-tester")) continue;  // plotly's text-measuring SVG, off screen on purpose
+    if (r.right > limit + 1 || r.left < -1) {
+      wide.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "") +
+                " " + Math.round(r.left) + "–" + Math.round(r.right));
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, limit: limit, wide: wide.slice(0, 8)};
+}"""
+
+
+def committee_pages(campaign) -> list[str]:  # type: ignore[no-untyped-def]
+    return ["/committee/", f"{DASH}/{PROVINCE}", f"{DASH}/03390", f"{DASH}/03390/comments",
+            f"{DASH}/03390/log", f"{DASH}/03390/report", "/committee/campaigns/new",
+            "/committee/campaigns/test-campaign/manage"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_committee_page_is_wider_than_a_phone(browser, server, campaign, lang):  # type: ignore[no-untyped-def]
+    from feedback_app.services.reports import workflow as reports
+
+    from ..reports_support import officer
+
+    answered(campaign, "03390", 6)
+    answered(campaign, "03430", 3, value=2)
+    reports.submit_report(officer("03390"), campaign.key, "Đã rà soát đủ các thôn")
+    db.session.commit()
+    make_account("tinh-officer", PROVINCE)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = ctx.new_page()
+        sign_in(page, server, "tinh-officer", f"{DASH}/{PROVINCE}")
+        for path in committee_pages(campaign):
+            page.goto(f"{server}{path}?lang={lang}")
+            page.wait_for_load_state("load")
+            if page.locator("#chart-data").count():
+                _charts_drawn(page)
+            found = page.evaluate(WIDE)
+            assert found["wide"] == [] and found["scroll"] <= found["limit"], (path, found)
+        # The province's actions on the commune's submitted report are on screen, within reach.
+        page.goto(f"{server}{DASH}/{PROVINCE}?lang={lang}")
+        for name in (("Chấp nhận", "Trả lại") if lang == "vi" else ("Accept", "Return")):
+            button = page.locator("#children button", has_text=name).first
+            box = button.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert box["height"] >= 40  # a thumb's size
+    finally:
+        ctx.close()

@@ -68,7 +68,7 @@ def test_figures_match_the_index_service(client, answered):  # type: ignore[no-u
     for child in report.root.children:
         unit = report.unit(child)
         row = re.search(rf'<tr data-code="{unit.code}">(.*?)</tr>', page.text, re.S).group(1)
-        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         assert cells[0] == f"{child.figures.counts.respondents} / {child.figures.counts.households}"
         assert cells[2] == f"{float(child.figures.rate) * 100:.1f}%"
         assert f'href="/committee/campaigns/test-campaign/units/{unit.code}"' in row  # drill-down
@@ -142,7 +142,7 @@ def test_comments_newest_first_paginated_and_only_in_scope(client, campaign):  #
 def test_dashboard_in_vietnamese_by_default(client, answered):  # type: ignore[no-untyped-def]
     make_account("tinh", "12", "viewer")
     page = logged_in(client, "tinh").get("/committee/campaigns/test-campaign/units/12")
-    assert "Tỷ lệ hài lòng" in page.text and "80,0%" in page.text
+    assert "Tỷ lệ hài lòng" in page.text and "80,0\u00a0%" in page.text  # feedback_app/i18n.py
 
 
 def test_the_index_is_computed_once_per_dashboard(client, answered, monkeypatch):  # type: ignore[no-untyped-def]

@@ -21,6 +21,16 @@ STATUSES = {
     "live": _l("Current results (not a submitted report)"),
 }
 
+ROLES = {
+    "viewer": _l("Viewer"),
+    "officer": _l("Officer"),
+    "admin": _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLES.get(role, role))
+
 
 def verdict_label(verdict: str | None) -> str:
     return str(VERDICTS[verdict]) if verdict in VERDICTS else "–"

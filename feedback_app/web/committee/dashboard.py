@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, render_template, request
-from flask_babel import format_number, format_percent, gettext
+from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...adapters.charts import TICKS, Bar, CriteriaWords, criteria_figure, timeline_figure
@@ -113,14 +113,3 @@ def _criteria_chart(report: IndexReport) -> dict[str, Any]:
 def _timeline_chart(days: dashboard.Timeline) -> dict[str, Any]:
     labels = {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
     return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"), language())
-
-
-@bp.app_template_filter("pct")
-def _percent(value: Any) -> str:
-    """A rate or coverage as a percentage in the page's language ('—' when there is none)."""
-    return "—" if value is None else format_percent(float(value), "#,##0.0%")
-
-
-@bp.app_template_filter("num")
-def _number(value: int | None) -> str:
-    return "—" if value is None else format_number(value)

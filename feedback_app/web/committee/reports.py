@@ -22,7 +22,14 @@ from ...domain.access import Principal
 from ...i18n import language
 from ...models import Report, Unit
 from ...services.campaigns.setup import get_campaign, get_unit
-from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
+from ...services.exports.labels import (
+    item_label,
+    percent,
+    role_label,
+    status_label,
+    unit_name,
+    verdict_label,
+)
 from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
 from ...services.reports.published import has_public_page
@@ -144,4 +151,4 @@ def audit_log(key: str, code: str) -> str:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"status_label": status_label}
+    return {"status_label": status_label, "role_label": role_label}
