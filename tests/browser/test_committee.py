@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,22 @@ def test_no_committee_page_is_wider_than_a_phone(browser, server, campaign, lang
             assert box["height"] >= 40  # a thumb's size
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_print_page_reads_numbers_and_dates_in_the_pages_language(
+        province_page, server, campaign, lang):  # type: ignore[no-untyped-def]
+    from feedback_app.services.reports import workflow as reports
+
+    from ..reports_support import officer
+
+    reports.submit_report(officer("03390"), campaign.key, "Đã rà soát")
+    db.session.commit()
+    page = province_page
+    page.goto(f"{server}{DASH}/03390/export/report.html?lang={lang}")
+    text = page.locator("body").inner_text()
+    if lang == "vi":
+        assert "100,0\u00a0%" in text and "ngày " in text and " tháng " in text and "giờ Việt Nam" in text
+    else:
+        assert "100.0%" in text and "Vietnam time" in text
+    assert "UTC" not in text and not re.search(r"\d{4}-\d\d-\d\dT\d\d", text)

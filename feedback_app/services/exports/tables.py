@@ -12,14 +12,29 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from .labels import item_label, unit_name
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from .labels import item_label, status_label, unit_name, verdict_label
 from .source import Source, walk
 
+# The columns, in order, and their headings in the file (in the reader's language).
 CSV_COLUMNS = (
     "kind", "code", "parent_code", "name", "level", "respondents", "households", "coverage",
     "satisfied", "valid", "no_opinion", "rate", "ci_low", "ci_high", "verdict",
-    "communes_meeting", "communes_total",
+    "communes_meeting", "communes_total", "status", "content_hash",
 )
+CSV_HEADINGS = {
+    "kind": _l("Row"), "code": _l("Code"), "parent_code": _l("Parent code"), "name": _l("Name"),
+    "level": _l("Level"), "respondents": _l("Households that answered"),
+    "households": _l("Registered households"), "coverage": _l("Coverage (0–1)"),
+    "satisfied": _l("Satisfied"), "valid": _l("Valid answers"), "no_opinion": _l("No opinion"),
+    "rate": _l("Satisfaction rate (0–1)"), "ci_low": _l("Confidence interval (95 %), low"),
+    "ci_high": _l("Confidence interval (95 %), high"), "verdict": _l("Verdict"),
+    "communes_meeting": _l("Communes meeting the threshold"), "communes_total": _l("Communes"),
+    "status": _l("Status"), "content_hash": _l("Content hash (SHA-256)"),
+}
+# The row kinds (unit, criterion, child) and unit levels stay codes: programs sort and filter on them.
 CSV_BATCH = 200  # rows per streamed chunk
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,24 +54,34 @@ def csv_cell(value: object) -> object:
 def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str) -> list[Any]:
     unit = node["unit"]
     return [kind, unit["code"], parent, unit_name(unit, lang), unit["level"], node["respondents"],
-            node["households"], node["coverage"], node["satisfied"], node["valid"], node["no_opinion"],
-            node["rate"], node["ci_low"], node["ci_high"], node["verdict"], node["communes_meeting"],
-            node["communes_total"]]
+            node["households"],
+            node["coverage"], node["satisfied"], node["valid"], node["no_opinion"], node["rate"],
+            node["ci_low"], node["ci_high"], verdict_label(node["verdict"]) if node["verdict"] else "",
+            node["communes_meeting"], node["communes_total"], "", ""]
 
 
 def csv_rows(source: Source, lang: str = "vi") -> Iterator[list[Any]]:
-    """The header, the unit, then each question of the unit, then every unit below it (depth first)."""
-    yield list(CSV_COLUMNS)
+    """The headings, the unit (with the export's status and, for a report, its content hash), then
+    each question of the unit, then every unit below it (depth first). Words are in `lang`; rates
+    and coverage stay fractions 0–1 with a decimal point, for programs to read."""
+    with force_locale(lang):
+        headings = [str(CSV_HEADINGS[column]) for column in CSV_COLUMNS]
+    yield headings
     index = source.content["index"]
     labels = {item["id"]: item for item in source.content["items"]}
     code = index["unit"]["code"]
-    yield _unit_row("unit", index, "", lang)
+    with force_locale(lang):
+        first = _unit_row("unit", index, "", lang)
+        first[-2:] = [status_label(source.status), source.meta.get("content_hash", "")]
+    yield first
     for item in index["items"]:
         yield ["criterion", item["id"], code, item_label(labels[item["id"]], lang), "", "", "", "",
                item["satisfied"], item["valid"], item["no_opinion"], item["rate"], item["ci_low"],
-               item["ci_high"], "", "", ""]
+               item["ci_high"], "", "", "", "", ""]
     for node, parent in walk(index, code):
-        yield _unit_row("child", node, parent, lang)
+        with force_locale(lang):
+            row = _unit_row("child", node, parent, lang)
+        yield row
 
 
 def csv_chunks(source: Source, lang: str = "vi") -> Iterator[bytes]:
