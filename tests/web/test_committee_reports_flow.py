@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -212,3 +213,29 @@ def test_an_export_deeper_than_the_index_goes_is_refused_saying_why(province_cli
     deepest = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv",
                                   query_string={"depth": MAX_DEPTH})
     assert deepest.status_code == 200 and deepest.get_data()
+
+
+def test_a_refused_consolidated_report_names_what_is_missing_and_keeps_the_remarks(
+        commune_client, province_client):  # type: ignore[no-untyped-def]
+    page = _page(province_client, f"{DASH}/{PROVINCE}")
+    refused = province_client.post("/committee/campaigns/test-campaign/report", data={
+        "csrf_token": csrf_token(page.text), "remarks": "Tổng hợp của tỉnh, đợt 1", "submit": "1"})
+    assert refused.status_code == 409
+    html = refused.text
+    assert "Còn báo cáo của cấp dưới chưa được tiếp nhận" in html
+    # By name and status, each a link to its page; the typed remarks are still in the form.
+    for code, name in (("03390", "Xã Bình Lư"), ("03430", "Xã Tả Lèng")):
+        assert f'<li data-code="{code}"><a href="{DASH}/{code}">{name}</a>' in html
+    assert re.search(r'name="remarks">\s*Tổng hợp của tỉnh, đợt 1</textarea>', html)
+    assert f'href="{DASH}/{PROVINCE}"' in html  # back to the unit's page
+    assert "Nhập mã hộ" not in html  # not the residents' way on
+    assert db.session.scalar(db.select(Report).where(Report.unit.has(code=PROVINCE))) is None
+
+
+def test_committee_error_pages_lead_back_to_the_committee_pages(province_client):  # type: ignore[no-untyped-def]
+    forbidden = province_client.get("/committee/campaigns/test-campaign/units/99999")
+    assert forbidden.status_code in (403, 404)
+    assert 'href="/committee/"' in forbidden.text and "Nhập mã hộ" not in forbidden.text
+    missing = province_client.get("/committee/no-such-page")
+    assert missing.status_code == 404 and 'href="/committee/"' in missing.text
+    assert "Nhập mã hộ" in province_client.get("/no-such-page").text  # residents keep theirs

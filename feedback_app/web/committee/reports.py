@@ -19,9 +19,11 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from ...domain.access import Principal
+from ...extensions import db
 from ...i18n import language
 from ...models import Report, Unit
 from ...services.campaigns.setup import get_campaign, get_unit
+from ...services.errors import Refused
 from ...services.exports.labels import (
     item_label,
     percent,
@@ -93,10 +95,26 @@ def submit(key: str) -> Response:
         report = reports.draft_report(actor, key, form.remarks.data or "")
         flash(gettext("The draft of the report is saved."))
     else:
-        report = reports.submit_report(actor, key, form.remarks.data or "",
-                                       allow_incomplete=bool(form.allow_incomplete.data))
+        try:
+            report = reports.submit_report(actor, key, form.remarks.data or "",
+                                           allow_incomplete=bool(form.allow_incomplete.data))
+        except Refused as refused:
+            if refused.reason != "children_not_accepted":
+                raise
+            return _incomplete(key, form)
         flash(gettext("The report is submitted to the unit above."))
     return _dashboard(key, report.unit.code)
+
+
+def _incomplete(key: str, form: SubmitReportForm) -> tuple[str, int]:
+    """A consolidated report refused because reports below are not accepted: which units, by name
+    and status, each a link to its page; the typed remarks kept in the form, to save as a draft,
+    submit anyway, or come back to (409, nothing stored)."""
+    db.session.rollback()
+    state = reports.report_status(current_actor(), key)
+    pending = [c for c in state.children if c.status != "accepted"]
+    return render_template("committee/submit_refused.html", key=key, unit=state.unit,
+                           pending=pending, form=form), 409
 
 
 @bp.post("/campaigns/<key>/units/<code>/report/accept")
