@@ -85,7 +85,7 @@ def _dashboard(key: str, code: str) -> Response:
 
 @bp.post("/campaigns/<key>/report")
 @login_required()
-def submit(key: str) -> Response:
+def submit(key: str) -> Response | tuple[str, int]:
     """The account's own unit's report: saved as a draft or submitted to the unit above."""
     form = SubmitReportForm()
     if not form.validate_on_submit():
