@@ -44,6 +44,12 @@ def test_shown_after_acceptance_with_small_cells_hidden(client, campaign):
     assert "70,0\u00a0%" in text  # overall: 7 satisfied of 10 (feedback_app/i18n.py)
     assert "25\u00a0%" in text  # coverage: 10 of 40 households
     assert re.search(r"được tiếp nhận ngày \d+ tháng \d+ năm 20\d\d\.", text)  # in words, once
+    # The rate is of answers (not of households), and the verdict gives its real reason: coverage.
+    rate = re.search(r'id="public-rate">(.*?)</p>', text, re.S).group(1)
+    assert "Tỷ lệ phiếu hài lòng" in rate and "trong số hộ đã trả lời có ý kiến" in rate
+    assert "Hộ hài lòng" not in text
+    verdict = re.sub(r"[ \n]+", " ", re.search(r'id="public-verdict">(.*?)</p>', text, re.S).group(1))
+    assert "25\u00a0% số hộ đã trả lời; cần ít nhất 60\u00a0%" in verdict and "ngưỡng" not in verdict
     assert "remarks stay internal" not in text
     bars = re.findall(r'<li>\s*<span class="bar-label">(Tiêu chí \d+)[^<]*</span>(.*?)</li>', text, re.S)
     shown = {label: body for label, body in bars}
