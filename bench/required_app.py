@@ -71,10 +71,10 @@ ORDER BY id DESC LIMIT 1 FOR UPDATE
 STEP = text("""
 WITH s AS (
     UPDATE sms_conversations SET position = position + 1, invalid_streak = 0,
-           answers = CAST(:answers AS json), updated_at = now() AT TIME ZONE 'utc'
+           answers = CAST(:answers AS json)
     WHERE id = :conversation)
-INSERT INTO sms_inbound (message_sid, replies, created_at)
-VALUES (:sid, CAST(:replies AS json), now() AT TIME ZONE 'utc')
+INSERT INTO sms_inbound (message_sid, sealed, received_on)
+VALUES (:sid, :sealed, CAST(now() AT TIME ZONE 'Asia/Ho_Chi_Minh' AS date))
 ON CONFLICT (message_sid) DO NOTHING RETURNING message_sid
 """)
 
@@ -107,6 +107,6 @@ def sms() -> tuple[str, int]:
             return "no conversation", 404
         stored = conn.execute(STEP, {
             "conversation": row.id, "answers": json.dumps([1] * (row.position + 1)),
-            "sid": form["MessageSid"], "replies": json.dumps(["Cau 2/20: ..."]),
+            "sid": form["MessageSid"], "sealed": bytes(1040),  # the size of a sealed reply
         }).first()
     return ("stored", 200) if stored else ("repeat", 200)

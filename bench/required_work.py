@@ -69,8 +69,8 @@ def setup(database_url: str) -> tuple[dict[str, str], list[str]]:
             {"c": campaign_id}).scalars())
         conn.execute(text(
             "INSERT INTO sms_conversations (number_hash, campaign_id, commune_id, status, position, "
-            "answers, invalid_streak, started_at, updated_at) VALUES (:h, :c, :m, 'active', 0, "
-            "'[]', 0, now(), now())"),
+            "answers, invalid_streak, started_on) VALUES (:h, :c, :m, 'active', 0, "
+            "'[]', 0, CURRENT_DATE)"),
             [{"h": _hash(f"+8492{n:07d}"), "c": campaign_id, "m": random.choice(communes)}
              for n in range(PHONES)])
     engine.dispose()

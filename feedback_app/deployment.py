@@ -26,8 +26,12 @@ DEFAULT_LIMITS = {
     "RATELIMIT_CODE_LOOKUP": "60 per minute; 600 per hour",
     # Household codes that were mistyped or unknown (counted only when the lookup failed).
     "RATELIMIT_CODE_FAILURES": "10 per minute; 30 per hour; 100 per day",
-    # POSTs of the committee login form (right or wrong password alike).
+    # Failed committee logins per address (wrong username or password; a success is not counted,
+    # so colleagues behind one office address are not locked out by one person's typos).
     "RATELIMIT_LOGIN": "10 per minute; 50 per hour",
+    # Failed logins per username, from any address: once used up, the account is locked (even the
+    # right password is refused) until the window that blocks it ends.
+    "RATELIMIT_LOGIN_ACCOUNT": "5 per 15 minutes; 20 per day",
     # Inbound SMS per sender number (not per address: every webhook comes from Twilio). A whole
     # survey is about 22 messages; this stops one phone (or an auto-responder loop) flooding it.
     "RATELIMIT_SMS": "30 per minute; 200 per hour; 500 per day",

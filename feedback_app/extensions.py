@@ -1,12 +1,15 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
+import functools
 import ipaddress
-from typing import TYPE_CHECKING
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RouteLimit
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -60,9 +63,65 @@ def client_address() -> str:
     return str(address)
 
 
+log = logging.getLogger(__name__)
+
+
+def never_raising_key(key_func: Callable[[], str]) -> Callable[[], str]:
+    """A limit's key function that cannot raise: if it does (a body it reads cannot be read), the
+    request is counted under its address in a key of its own ("unreadable:<address>")."""
+    @functools.wraps(key_func)
+    def key() -> str:
+        try:
+            return key_func()
+        except Exception:
+            log.warning("rate limit key %s failed; counted by address", key_func.__name__,
+                        exc_info=True)
+            return "unreadable:" + client_address()
+    return key
+
+
+def never_raising_exemption(exempt_when: Callable[[], bool]) -> Callable[[], bool]:
+    """A limit's exemption test that cannot raise: if it does, the request is not exempt."""
+    @functools.wraps(exempt_when)
+    def exempt() -> bool:
+        try:
+            return bool(exempt_when())
+        except Exception:
+            log.warning("rate limit exemption %s failed; counted", exempt_when.__name__,
+                        exc_info=True)
+            return False
+    return exempt
+
+
+class GuardedLimiter(Limiter):
+    """Flask-Limiter, with every limit's key and exemption functions made never to raise.
+
+    Flask-Limiter takes any exception raised while it evaluates a request's limits for its storage
+    failing: it then counts in a fresh in-memory store (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) until
+    the storage answers a health check again, so a request whose body makes a key function raise
+    (a 413 from request.form) would reset every counter of that worker. Here those functions fall
+    back to counting (never_raising_key, never_raising_exemption), so only a real storage failure
+    can switch to the fallback (and web/limits.py logs it).
+    """
+
+    def limit(self, limit_value: Any, **options: Any) -> RouteLimit:
+        return super().limit(limit_value, **_guarded(options))
+
+    def shared_limit(self, limit_value: Any, scope: Any, **options: Any) -> RouteLimit:
+        return super().shared_limit(limit_value, scope, **_guarded(options))
+
+
+def _guarded(options: dict[str, Any]) -> dict[str, Any]:
+    if options.get("key_func") is not None:
+        options["key_func"] = never_raising_key(options["key_func"])
+    if options.get("exempt_when") is not None:
+        options["exempt_when"] = never_raising_exemption(options["exempt_when"])
+    return options
+
+
 # Storage, prefix and on/off come from the RATELIMIT_* settings (deployment.py); limits are put on
 # views with the decorators of web/limits.py (or limiter.limit / limiter.shared_limit directly).
-limiter = Limiter(key_func=client_address)
+limiter = GuardedLimiter(key_func=never_raising_key(client_address))
 
 # Pages, JSON and the service worker are gzipped per response; static files are pre-compressed
 # (web/assets.py) and carry their own Content-Encoding, which Flask-Compress leaves alone.

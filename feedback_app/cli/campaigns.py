@@ -12,7 +12,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ..domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
+from ..domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_SURVEY, DEFAULT_THRESHOLD
 from ..domain.codes import format_code
 from ..extensions import db
 from ..links import household_url
@@ -55,7 +55,8 @@ class Fraction(_DecimalType):
 
 @group.command("create")
 @click.option("--key", required=True, help="Short id used in links, e.g. ntm-laichau-2026.")
-@click.option("--survey", "survey_id", required=True, help="Survey id, e.g. ntm-commune.")
+@click.option("--survey", "survey_id", default=DEFAULT_SURVEY, show_default=True,
+              help="Survey id (ntm-commune: the 19 criteria of 2021–2025).")
 @click.option("--version", type=int, default=None, help="Survey version (default: newest).")
 @click.option("--unit", "unit_code", required=True, help="Code of the unit whose communes are surveyed.")
 @click.option("--scheme", default="vn-2025", show_default=True)

@@ -22,7 +22,8 @@ def describe(refused: Refused) -> str:
     if "error" in refused.data:  # survey file: file, field, problem
         return f"{headline}:\n{refused.data['error']}"
     shown = {k: v for k, v in refused.data.items() if k not in ("campaign", "survey", "errors")}
-    details = ", ".join(f"{k}={v}" for k, v in shown.items())
+    details = ", ".join(f"{k}={v!r}" if isinstance(v, str) and not v.isprintable() else f"{k}={v}"
+                        for k, v in shown.items())
     return headline + (f" ({details})" if details else "")
 
 

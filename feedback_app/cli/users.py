@@ -1,4 +1,4 @@
-"""`flask --app wsgi users create|list|disable|enable`: committee accounts."""
+"""`flask --app wsgi users create|list|set-password|disable|enable`: committee accounts."""
 
 from __future__ import annotations
 
@@ -34,6 +34,17 @@ def list_accounts() -> None:
         state = "active" if account.active else "disabled"
         click.echo(f"{account.username}\t{account.role}\t{account.unit.scheme} {account.unit.code} "
                    f"{account.unit.full_name}\t{state}")
+
+
+@group.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for (hidden) when not given.")
+def set_password(username: str, password: str) -> None:
+    """Give an account a new password; every session it has open ends."""
+    with unit_of_work():
+        accounts.set_password(username, password)
+    click.echo(f"new password set for {username}; its open sessions ended")
 
 
 @group.command("disable")

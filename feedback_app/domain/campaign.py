@@ -8,6 +8,9 @@ from enum import StrEnum
 
 DEFAULT_MIN_COVERAGE = Decimal("0.60")
 DEFAULT_THRESHOLD = Decimal("0.90")
+# The survey of the criteria in force (Decision 51/2025/QĐ-TTg, from 15 February 2026) that a new
+# campaign uses unless it names another; ntm-commune (Decision 318, 19 criteria) stays for 2021–2025.
+DEFAULT_SURVEY = "ntm-xa-2026"
 
 
 class Window(StrEnum):

@@ -7,12 +7,16 @@ every swap of two adjacent digits, so a typo is answered "check the code" instea
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 
 RANDOM_DIGITS = 14
 CODE_LENGTH = RANDOM_DIGITS + 1
 GROUP = 5
+# What a typed code may hold once NFKC-folded: digits and the separators people type between the
+# groups (spaces, dashes, dots). Anything else (a letter, a control character) is not a code.
+CODE_TEXT = re.compile(r"[0-9\s.\-]*")
 
 # Damm's quasigroup of order 10 (weakly totally anti-symmetric).
 _DAMM = (
@@ -46,6 +50,11 @@ def normalise_code(raw: str) -> str:
     """Canonical digits of a typed code: full-width digits folded, spaces/dashes/dots dropped."""
     folded = unicodedata.normalize("NFKC", raw)
     return "".join(ch for ch in folded if ch.isascii() and ch.isdigit())
+
+
+def is_code_text(raw: str) -> bool:
+    """Whether `raw` is written as a code is: digits and separators only (before normalising)."""
+    return CODE_TEXT.fullmatch(unicodedata.normalize("NFKC", raw)) is not None
 
 
 def looks_like_code(digits: str) -> bool:

@@ -18,8 +18,8 @@ from marshmallow import (
 from .gsm import is_gsm7
 from .survey import LANGUAGES, Item, Option, OverallRule, ScaleType, Survey
 
-_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Use lower-case letters, digits and '-'.")
-_ITEM_ID = validate.Regexp(r"^[a-z][a-z0-9_]{0,31}$", error="Use a-z, 0-9 and '_', starting with a letter.")
+_ID = validate.Regexp(r"[a-z0-9][a-z0-9-]{1,62}\Z", error="Use lower-case letters, digits and '-'.")
+_ITEM_ID = validate.Regexp(r"[a-z][a-z0-9_]{0,31}\Z", error="Use a-z, 0-9 and '_', starting with a letter.")
 
 
 def _sms_text(max_length: int) -> fields.String:

@@ -14,7 +14,9 @@ from .units import Unit
 
 class Account(Model):
     """Sees its unit and every unit below it. `role` is viewer | officer | admin; the password is
-    stored only as a werkzeug hash (scrypt)."""
+    stored only as a werkzeug hash (scrypt). `session_generation` is copied into each login's
+    session and compared on every request: raising it (logout, a new password, disabling) ends
+    every session of the account at once, in every browser."""
 
     __tablename__ = "accounts"
 
@@ -26,5 +28,6 @@ class Account(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[Unit] = relationship()

@@ -1,21 +1,29 @@
-"""SMS channel tables. Phone numbers appear only as keyed hashes (see domain.phones)."""
+"""SMS channel tables. Phone numbers appear only as keyed hashes (see domain.phones).
+
+Nothing here links a number to a response (docs/sms.md, "Privacy"): a row that carries a number
+hash carries no time finer than the Vietnam day, a conversation's row is deleted when it ends, and
+an inbound message keeps only its reply, sealed with a key that only the same message re-sent can
+rebuild (services.sms.replays).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import utcnow
+from ..clock import local_today, utcnow
 from ..extensions import Model
 from .campaigns import Campaign, HouseholdCode
 from .units import Unit
 
 
 class SmsNumber(Model):
-    """What the product remembers about a number: whether it opted out, and its language."""
+    """What the product remembers about a number: whether it opted out, its language, and whether
+    its last conversation ended with a recorded response (to answer a later message with "your
+    answers were recorded"). No time: nothing says when the number wrote."""
 
     __tablename__ = "sms_numbers"
 
@@ -23,14 +31,15 @@ class SmsNumber(Model):
     number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     opted_out: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(8))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_finished: Mapped[bool] = mapped_column(default=False)
 
 
 class SmsConversation(Model):
     """One household answering by SMS, question by question.
 
-    While it runs it holds the answers so far; once it ends, the answers, the household code and the
-    response key are cleared, so that no number hash stays linked to a response.
+    While it runs it holds the answers so far; the row is deleted when the conversation ends
+    (finished, stopped, abandoned or ended), so that no number hash stays linked to a household
+    code, a response key or the day and commune of a response.
     """
 
     __tablename__ = "sms_conversations"
@@ -42,14 +51,12 @@ class SmsConversation(Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     household_code_id: Mapped[int | None] = mapped_column(ForeignKey("household_codes.id"))
     uuid: Mapped[str | None] = mapped_column(String(36))  # the response's idempotency key
-    # active | paused (too many invalid replies) | finished | stopped (opt-out) | abandoned
-    # (another code was started) | ended (campaign closed, code used elsewhere...)
+    # active | paused (too many invalid replies); an ended conversation has no row
     status: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(default=0)
     answers: Mapped[list[Any]] = mapped_column(JSON, default=list)
     invalid_streak: Mapped[int] = mapped_column(default=0)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    started_on: Mapped[date] = mapped_column(default=local_today)  # the Vietnam day, no time
 
     campaign: Mapped[Campaign] = relationship()
     commune: Mapped[Unit] = relationship()
@@ -57,13 +64,18 @@ class SmsConversation(Model):
 
 
 class SmsInbound(Model):
-    """A processed inbound message and its reply: a repeated MessageSid gets the same reply."""
+    """A processed inbound message: a repeated MessageSid gets the same reply, and changes nothing.
+
+    The reply (which may name the household code and every answer) is kept only sealed with a key
+    derived from the message itself (MessageSid, sender, body) and the server's secret, padded to
+    a fixed size; empty for messages handled before sealing existed (a replay of those gets no
+    reply, and still changes nothing)."""
 
     __tablename__ = "sms_inbound"
 
     message_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    replies: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    received_on: Mapped[date] = mapped_column(default=local_today)
 
 
 class SmsOpenAnswer(Model):
@@ -73,7 +85,7 @@ class SmsOpenAnswer(Model):
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     number_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_on: Mapped[date] = mapped_column(default=local_today)  # the Vietnam day, no time
 
 
 class SmsInvitationRun(Model):

@@ -21,13 +21,14 @@ log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from . import api, limits, security
+    from . import api, json_bounds, limits, security
     from .committee import auth, campaigns, collect, dashboard, exports, reports
     from .resident import qr, results, survey
     from .sms import twilio
 
     security.init_app(app)
     limits.init_app(app)
+    json_bounds.init_app(app)
     app.register_blueprint(survey.bp)
     app.register_blueprint(qr.bp)
     app.register_blueprint(results.bp)

@@ -13,24 +13,29 @@ view takes one decorator, e.g. for the login or the SMS webhook::
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, format_time, format_timedelta, gettext, to_user_timezone
 from flask_limiter import RateLimitExceeded, RouteLimit
 
 from ..extensions import limiter
+from ..services.accounts.users import normalise_username
 from .messages import Message
 
+log = logging.getLogger(__name__)
 FAILED_LOOKUP_REASONS = frozenset({"code_mistyped", "code_unknown"})
 SUBMISSIONS = "answer-submissions"
 LOOKUPS = "household-code-lookups"
 FAILED_LOOKUPS = "household-code-failures"
 LOGINS = "committee-logins"
+ACCOUNT_LOGINS = "committee-account-logins"
 SMS_SENDERS = "sms-senders"
 
 
@@ -52,25 +57,95 @@ def lookup_failed(response: Response) -> bool:
     return g.get("refusal") in FAILED_LOOKUP_REASONS
 
 
+def login_failed(response: Response) -> bool:
+    """The login form was refused for a wrong username or password (not a 422 form, not a 429)."""
+    return response.status_code == 401
+
+
+def login_username() -> str:
+    """Whose failures the per-account throttle counts: the username typed, as the login reads it
+    (an unknown one too, so the lock tells nobody which usernames exist), hashed for the key. A
+    body that cannot be read (413) makes it raise: GuardedLimiter then counts it by address."""
+    username = request.form.get("username", "")
+    return "account-" + hashlib.sha256(normalise_username(username).encode()).hexdigest()[:32]
+
+
 answer_submissions = limited("RATELIMIT_SUBMIT", SUBMISSIONS, methods=["POST"])
 code_lookups = limited("RATELIMIT_CODE_LOOKUP", LOOKUPS, methods=["GET", "HEAD"])
 # Every method: a HEAD or POST with a guessed code would tell as much as a GET.
 failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_when=lookup_failed)
-login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"])
+# Both count failed logins only; a request over either is refused before its password is checked.
+login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"], deduct_when=login_failed)
+account_login_attempts = limited("RATELIMIT_LOGIN_ACCOUNT", ACCOUNT_LOGINS, methods=["POST"],
+                                 key_func=login_username, deduct_when=login_failed)
+
+
+class _IntoAppLog(logging.Handler):
+    """Flask-Limiter's own lines about its storage (unreachable: counting in this worker's memory;
+    recovered) and its swallowed errors, into the app's log. Flask-Limiter logs them to its own
+    logger, which has only a NullHandler: under gunicorn nothing showed them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING or record.getMessage().startswith("Rate limit storage"):
+            log.handle(record)
+
+
+def _log_storage_failures(app: Flask) -> None:
+    app.logger  # noqa: B018  (Flask gives the app's logger a handler when there is none)
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(handler, _IntoAppLog) for handler in limiter_log.handlers):
+        limiter_log.addHandler(_IntoAppLog())
+    limiter_log.setLevel(logging.INFO)  # "Rate limit storage recovered" is an INFO line
+    limiter_log.propagate = False  # what matters reaches the root through the app's logger
 
 
 def init_app(app: Flask) -> None:
     limiter.init_app(app)
+    _log_storage_failures(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)
     if app.config["FEEDBACK_ENV"] == "production" and not app.config["REDIS_URL"]:
         app.logger.warning("Rate limits are counted in each worker's memory: set REDIS_URL so "
                            "that every worker and machine shares them.")
 
 
-def retry_after_seconds() -> int:
+def _fallback_wait() -> int:
     current = limiter.current_limit
     reset_at = current.reset_at if current is not None else time.time() + 60
     return max(1, math.ceil(reset_at - time.time()))
+
+
+def blocking_wait() -> tuple[int, str | None]:
+    """How long until a request like this one gets through, and the scope of the limit that holds
+    it back longest.
+
+    Flask-Limiter stops at the first exhausted window (the shortest), so its own reset time says
+    "61 s" when the hour's window is used up too and would refuse the retry. Here every window of
+    every limit on this view is read: the wait is the latest reset among those with no room left.
+    """
+    try:
+        endpoint = request.endpoint or ""
+        defaults, decorated = limiter.limit_manager.resolve_limits(current_app, endpoint,
+                                                                   request.blueprint)
+        prefix = [current_app.config["RATELIMIT_KEY_PREFIX"]] if current_app.config.get(
+            "RATELIMIT_KEY_PREFIX") else []
+        now = time.time()
+        longest: tuple[int, str | None] | None = None
+        for lim in [*defaults, *decorated]:
+            if lim.method_exempt or lim.is_exempt:
+                continue
+            args = [*prefix, lim.key_func(), lim.scope_for(endpoint, request.method)]
+            reset, remaining = limiter.limiter.get_window_stats(lim.limit, *args)
+            if remaining >= lim.deduction_amount:
+                continue
+            wait = max(1, math.ceil(reset + 1 - now))
+            scope = lim.scope if isinstance(lim.scope, str) else None
+            if longest is None or wait > longest[0]:
+                longest = (wait, scope)
+        if longest is not None:
+            return longest
+    except Exception:  # the storage went away since the request was refused: say what it said
+        log.warning("could not read the rate-limit windows of %s", request.path, exc_info=True)
+    return _fallback_wait(), None
 
 
 def _when(seconds: int) -> dict[str, str]:
@@ -104,6 +179,13 @@ def limit_message(scope: str | None, seconds: int) -> Message:
             gettext("Too many sign-in attempts came from your connection. Please try again in "
                     "%(wait)s (after %(time)s).", **when),
         )
+    if scope == ACCOUNT_LOGINS:
+        return Message(
+            gettext("This account is locked for now"),
+            gettext("Too many wrong passwords were tried for this account, so it cannot sign in "
+                    "for now, not even with the right password. Please try again in %(wait)s "
+                    "(after %(time)s). If it was not you, tell your site's administrator.", **when),
+        )
     return Message(
         gettext("Too many requests"),
         gettext("Too many requests came from your connection in a short time. Please try again "
@@ -127,13 +209,14 @@ def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
     from . import message_page
     from .api import errors as api_errors
 
-    seconds = retry_after_seconds()
-    body: Response | str
     if error.limit.scope == SMS_SENDERS:
         return over_limit_twiml()
+    seconds, scope = blocking_wait()
+    if scope is None:
+        scope = error.limit.scope if isinstance(error.limit.scope, str) else None
+    body: Response | str
     if api_errors.is_api_request():
         body, status = api_errors.http_error(error)
     else:
-        scope = error.limit.scope if isinstance(error.limit.scope, str) else None
         body, status = message_page(limit_message(scope, seconds), 429)
     return body, status, {"Retry-After": str(seconds)}

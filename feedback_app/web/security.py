@@ -1,5 +1,10 @@
 """Security headers on every response, and trust in the reverse proxy's X-Forwarded-* headers.
 
+Everything under /committee/ (pages, print pages, export jobs, downloads, the login page itself)
+and the committee API is sent with `Cache-Control: no-store`: no browser, shared computer or proxy
+keeps a copy of what only a signed-in committee may read, and after logout the Back button cannot
+show it again. The rule is by path, so a new committee page cannot forget it.
+
 The pages use no inline script or style (templates link static/css only), so the
 Content-Security-Policy allows neither; keep it that way: put styles in static/css and scripts in
 static files, never in style="" attributes or <script> blocks.
@@ -36,6 +41,10 @@ HEADERS = {
 }
 
 
+# Behind the committee login (or a committee's API token).
+PRIVATE_PREFIXES = ("/committee/", "/api/v1/committee/")
+
+
 def init_app(app: Flask) -> None:
     """Add the headers to every response; trust TRUSTED_PROXIES proxies' X-Forwarded-For/-Proto."""
     proxies = app.config["TRUSTED_PROXIES"]
@@ -51,6 +60,10 @@ def init_app(app: Flask) -> None:
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith(PRIVATE_PREFIXES) or request.path == "/committee":
+        # Replaces whatever a view set (a file response's own caching included).
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
     if request.is_secure:
         # Only over HTTPS (directly, or as told by a trusted proxy): browsers ignore it otherwise,
         # and a development server on http:// must not pin itself to HTTPS.

@@ -17,6 +17,7 @@ from feedback_app.extensions import db
 from feedback_app.models import Campaign, HouseholdCode
 from feedback_app.services.campaigns.setup import issue_codes
 from feedback_app.services.errors import Refused
+from feedback_app.services.surveys import survey_of
 
 from ..support import PUBLIC_BASE_URL, codes_of
 
@@ -37,6 +38,9 @@ def test_include_urban_adds_wards(make_campaign):
     ("overrides", "reason"),
     [
         ({"key": "Bad Key!"}, "campaign_key_invalid"),
+        # re's $ matches before a final newline: this key was accepted, and every page of it 404.
+        ({"key": "ntm-2026\n"}, "campaign_key_invalid"),
+        ({"key": "ntm-2026\r\n"}, "campaign_key_invalid"),
         ({"unit_code": "99"}, "unknown_unit"),
         ({"closes_on": local_today() - timedelta(days=5)}, "campaign_dates"),
         ({"threshold": Decimal("1.5")}, "campaign_fraction"),
@@ -124,6 +128,17 @@ def test_cli_refusals_are_clean_errors(runner, units):
     assert db.session.scalar(select(func.count(Campaign.id))) == 0
 
 
+def test_cli_refuses_a_key_with_a_trailing_newline_and_shows_it(runner, units):
+    result = runner.invoke(args=[
+        "campaigns", "create", "--key", "ntm-lc-2026\n", "--survey", "ntm-commune", "--unit", "12",
+        "--opens", "2026-01-01", "--closes", "2026-02-01",
+    ])
+    assert result.exit_code == 1
+    assert "campaign key invalid (key='ntm-lc-2026\\n'" in result.output
+    assert "lower-case letters, digits and dashes" in result.output
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
 def test_new_campaigns_offer_the_newest_version_of_each_survey(tmp_path):
     from feedback_app.services.surveys import newest_surveys
 
@@ -136,5 +151,15 @@ def test_new_campaigns_offer_the_newest_version_of_each_survey(tmp_path):
     (tmp_path / f"{first.stem}-v7.yaml").write_text(newer, encoding="utf-8")
     offered = newest_surveys(tmp_path)
     versions = {survey_id: s.version for survey_id, s in offered.items()}
-    assert versions == {"ntm-commune": 1, "ntm-commune-5": 1, first.stem.split(".")[0]: 7}
+    assert versions == {"ntm-commune": 1, "ntm-commune-5": 1, "ntm-xa-2026": 1, first.stem.split(".")[0]: 7}
     assert len(offered) == len(list(source.glob("*.yaml")))
+
+
+def test_a_campaign_created_without_naming_a_survey_uses_the_2026_criteria(runner, units):
+    today = local_today()
+    result = runner.invoke(args=["campaigns", "create", "--key", "ntm-lc-2027", "--unit", "12",
+                                 "--opens", str(today), "--closes", str(today + timedelta(days=20))])
+    assert result.exit_code == 0, result.output
+    campaign = db.session.scalar(select(Campaign).filter_by(key="ntm-lc-2027"))
+    survey = survey_of(campaign.survey_version)
+    assert (survey.id, len(survey.items), survey.items[-1].id) == ("ntm-xa-2026", 11, "overall")

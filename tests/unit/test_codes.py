@@ -39,6 +39,15 @@ def test_typed_forms_normalise_to_the_canonical_code():
         assert codes.normalise_code(typed) == code
 
 
+def test_only_digits_and_separators_are_written_as_a_code():
+    code = codes.generate_code()
+    full_width = "".join(chr(ord("０") + int(d)) for d in code)
+    for typed in (codes.format_code(code), f" {code}\n", code[:5] + "-" + code[5:], full_width):
+        assert codes.is_code_text(typed)
+    for typed in (code + "x", "HL " + code, code[:7] + "\x00" + code[7:], "l" + code[1:]):
+        assert not codes.is_code_text(typed)
+
+
 def test_campaign_window_dates_are_inclusive():
     from datetime import date
 

@@ -114,3 +114,16 @@ def test_compact_refused_at_the_first_wrong_position(digits, problem, position):
     result = parse_compact(digits, binary_survey())
     assert (result.problem, result.position, result.answers) == (problem, position, {})
 
+
+
+@pytest.mark.parametrize("file", ["ntm-commune.v1.yaml", "ntm-xa-2026.v1.yaml"])
+@pytest.mark.parametrize(("body", "value"), [
+    ("chua hai long", 2), ("Chưa hài lòng", 2), ("CHƯA HÀI LÒNG ạ", 2), ("chua", 2),
+    ("khong hai long", 2), ("Không hài lòng", 2), ("2 chua hai long", 2), ("not yet satisfied", 2),
+    ("hai long", 1), ("1 chưa hài lòng", None),
+])
+def test_both_negative_labels_mean_the_second_choice_whichever_the_survey_shows(file, body, value):
+    """The Front's forms say "Không hài lòng" or "Chưa hài lòng"; a household may write either."""
+    from .surveys import _load
+
+    assert parse_answer(body, _load(file)).value == value

@@ -30,13 +30,25 @@ def fields_of(data: object) -> set[str]:
 @pytest.mark.parametrize("path", sorted(SURVEYS.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_surveys_are_valid_and_bilingual(path: Path):
     survey = parse_survey(yaml.safe_load(path.read_text(encoding="utf-8")))
-    assert survey.items[0].overall and survey.items[0].id == "overall"
+    overall = [item for item in survey.items if item.overall]
+    assert [item.id for item in overall] == ["overall"]
     criteria = [item.criterion for item in survey.items if not item.overall]
-    assert criteria == list(range(1, 20)), "one question per criterion of the 19-criterion set"
+    # 2021–2025 (Decision 318): 19 criteria, overall first; 2026–2030 (Decision 51): 10, overall last.
+    count = 10 if survey.id == "ntm-xa-2026" else 19
+    assert criteria == list(range(1, count + 1)), "one question per criterion of the commune set"
+    assert survey.items.index(overall[0]) == (len(survey.items) - 1 if count == 10 else 0)
     for item in survey.items:
         assert item.text["vi"] and item.text["en"]
         assert item.sms.isascii()
     assert survey.overall_rule is OverallRule.OVERALL_ITEM
+
+
+def test_the_2026_survey_says_it_is_provisional_and_uses_the_fronts_negative_label():
+    survey = parse_survey(yaml.safe_load((SURVEYS / "ntm-xa-2026.v1.yaml").read_text(encoding="utf-8")))
+    assert "tạm thời" in survey.description["vi"] and "provisional" in survey.description["en"]
+    assert [option.label["vi"] for option in survey.options] == ["Hài lòng", "Chưa hài lòng", "Không ý kiến"]
+    texts = " ".join(item.text["vi"] + " " + item.sms for item in survey.items)
+    assert not any(word in texts.split() for word in ("NTM", "TC1", "THCS"))
 
 
 def test_commune_survey_answers_are_the_fronts_three():
@@ -101,6 +113,13 @@ def test_duplicate_item_ids_and_bad_version():
     data = copy.deepcopy(BINARY)
     data["version"] = 0
     assert fields_of(data) == {"version"}
+
+
+def test_ids_with_a_trailing_newline_are_refused():
+    data = copy.deepcopy(BINARY)
+    data["id"] = "ntm-commune\n"
+    data["items"][1]["id"] += "\n"
+    assert {"id", "items.1.id"} <= fields_of(data)
 
 
 def test_a_file_that_is_not_a_mapping():

@@ -214,3 +214,49 @@ def test_unexpected_failures_are_json_too(app, client, campaign, monkeypatch):
     busy = client.get("/api/v1/campaigns")
     assert busy.status_code == 503 and busy.get_json()["reason"] == "unavailable"
     assert busy.headers["Retry-After"] == "30"
+
+
+def _with_raw_overall(cp, literal: str) -> str:  # type: ignore[no-untyped-def]
+    """A JSON submission whose overall answer is written as `literal` (json.dumps cannot)."""
+    import json
+
+    return json.dumps(_body(cp)).replace('"overall": 1', f'"overall": {literal}')
+
+
+@pytest.mark.parametrize(("name", "raw"), [
+    ("nested 100,000 levels", '{"answers": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    ("nested 17 levels", '{"answers": ' + "[" * 17 + "]" * 17 + "}"),
+    ("a 5,000-digit number", "5000 digits"),
+    ("a number too large for a float", "1e999999"),
+    ("NaN", "NaN"),
+])
+def test_deep_nesting_and_huge_numbers_are_422_and_nothing_is_stored(client, campaign, name, raw):
+    if not raw.startswith("{"):
+        raw = _with_raw_overall(campaign, "1" + "0" * 4999 if raw == "5000 digits" else raw)
+    sent = client.post(URL, data=raw, content_type="application/json",
+                       headers={"Accept-Language": "en"})
+    assert sent.status_code == 422, sent.get_data(as_text=True)[:300]
+    body = sent.get_json()
+    assert body["reason"] == "invalid"
+    assert body["errors"]["_schema"][0].startswith(("The JSON body is nested too deeply: at most 16",
+                                                    "A number in the JSON body is too long"))
+    assert _responses() == 0
+
+
+def test_brackets_inside_strings_and_usual_numbers_are_not_refused(client, campaign):
+    """The bounds count structure, not text: a comment full of brackets is an ordinary answer."""
+    body = _body(campaign, comment='[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{ \\" ]]]] "')
+    assert client.post(URL, json=body).status_code == 201
+    assert _responses() == 1
+
+
+@pytest.mark.parametrize("junk", ["{code}x", "HL {code}", "{code}\x00", "l{code}"])
+def test_a_household_code_with_other_characters_is_mistyped(client, campaign, junk):
+    """Digits and separators only: a letter or a control character around the digits of an issued
+    code used to be dropped, and the answer recorded."""
+    code = codes_of(campaign, "03430")[0]
+    sent = client.post(URL, json=_body(campaign, household_code=junk.format(code=code),
+                                       campaign=None, commune=None))
+    assert sent.status_code == 422
+    assert "household_code" in sent.get_json()["errors"]
+    assert _responses() == 0

@@ -137,3 +137,18 @@ def test_the_manage_page_links_each_commune_to_its_collect_page(cadre, campaign)
     assert page.status_code == 200
     assert f'href="{PAGE}"' in page.text
     assert "/committee/collect/test-campaign/03430" not in page.text  # not this account's commune
+
+
+def test_deep_nesting_and_huge_numbers_are_422_and_nothing_is_stored(cadre, campaign):
+    import json
+
+    code = codes_of(campaign, "03390")[0]
+    deep = '{"answers": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    huge = json.dumps(_body(campaign, code)).replace('"overall": 1', '"overall": 1' + "0" * 4999)
+    assert '"overall": 1' + "0" * 10 in huge
+    for raw in (deep, huge):
+        sent = cadre.post(ANSWERS, data=raw, content_type="application/json")
+        assert sent.status_code == 422, sent.get_data(as_text=True)[:300]
+        assert sent.get_json()["reason"] == "invalid"
+        assert sent.get_json()["errors"]["_schema"]
+    assert _count() == 0

@@ -102,3 +102,22 @@ def test_session_cookie_is_secure_httponly_and_samesite(client, units):  # type:
     response = login(client, "binh-lu")  # PUBLIC_BASE_URL is https in the tests
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_control_character_in_the_username_is_a_clear_422(client, units):  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in text: the username "mttq\\x00x" gave a 500 there. The form refuses
+    control characters before any query, on every database."""
+    make_account("mttq-03390", "03390")
+    for username in ("mttq-03390\x00", "mttq\x00x", "mttq-03390\n\r", "\x1b[2J"):
+        refused = login(client, username)
+        assert refused.status_code == 422, refused.text[:300]
+        assert "không có ký tự điều khiển" in refused.text  # Vietnamese by default
+    assert login(client, "mttq-03390").status_code == 303  # the account itself still signs in
+
+
+def test_a_refusal_on_a_committee_page_leads_back_to_the_committee(client, campaign):  # type: ignore[no-untyped-def]
+    make_account("binh-lu", "03390")
+    login(client, "binh-lu")
+    refused = client.get("/committee/campaigns/test-campaign/units/03430")  # a sibling commune
+    assert refused.status_code == 403
+    assert 'href="/committee/"' in refused.text and "Nhập mã hộ" not in refused.text

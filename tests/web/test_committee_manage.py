@@ -27,11 +27,15 @@ def campaign_form(token: str, **overrides: str) -> dict[str, str]:
     return form
 
 
-def test_officer_creates_a_campaign_for_its_unit(client, units):  # type: ignore[no-untyped-def]
+def _create_as_commune_officer(client, **overrides: str):  # type: ignore[no-untyped-def]
     make_account("xa-binh-lu", "03390", "officer")
     logged_in(client, "xa-binh-lu")
     token = csrf_token(client.get("/committee/campaigns/new").text)
-    response = client.post("/committee/campaigns/new", data=campaign_form(token, unit_code="12"))
+    return client.post("/committee/campaigns/new", data=campaign_form(token, **overrides))
+
+
+def test_officer_creates_a_campaign_for_its_unit(client, units):  # type: ignore[no-untyped-def]
+    response = _create_as_commune_officer(client, unit_code="12")
     assert response.status_code == 303
     campaign = db.session.query(Campaign).filter_by(key="xa-binh-lu-2026").one()
     assert campaign.unit.code == "03390"  # its own unit, whatever the form says
@@ -42,11 +46,7 @@ def test_officer_creates_a_campaign_for_its_unit(client, units):  # type: ignore
 
 def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  # type: ignore[no-untyped-def]
     """0 % minimum coverage is a setting the command line takes; the form takes it too."""
-    make_account("xa-binh-lu", "03390", "officer")
-    logged_in(client, "xa-binh-lu")
-    token = csrf_token(client.get("/committee/campaigns/new").text)
-    response = client.post("/committee/campaigns/new", data=campaign_form(token, min_coverage="0"))
-    assert response.status_code == 303
+    assert _create_as_commune_officer(client, min_coverage="0").status_code == 303
     campaign = db.session.query(Campaign).filter_by(key="xa-binh-lu-2026").one()
     assert campaign.min_coverage == 0
 
@@ -54,6 +54,7 @@ def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"closes_on": "2000-01-01"}, "The closing date must not be before the opening date."),
     ({"key": "Bad Key"}, "Use 3 to 64 lower-case letters, digits and dashes."),
+    ({"key": "xa-binh-lu-2026\n"}, "Use 3 to 64 lower-case letters, digits and dashes."),
     ({"threshold": "150"}, "Number must be between 0 and 100."),
     ({"household_codes": ""}, "Choose at least one way of answering."),
 ])
@@ -149,3 +150,10 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     path = commune["dashboard_url"].removeprefix(PUBLIC_BASE_URL)
     assert client.get(path).status_code == 200
     assert client.get(province["dashboard_url"].removeprefix(PUBLIC_BASE_URL)).status_code == 403
+
+
+def test_the_new_campaign_form_offers_the_criteria_in_force_first(client, units):  # type: ignore[no-untyped-def]
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    page = client.get("/committee/campaigns/new").text
+    assert '<option selected value="ntm-xa-2026">' in page or 'value="ntm-xa-2026" selected' in page

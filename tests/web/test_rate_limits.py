@@ -134,3 +134,30 @@ def test_committee_login_is_rate_limited(client, limits):
         statuses.append(client.post("/committee/login", data=data).status_code)
     assert statuses[:3] == [401, 401, 401]
     assert statuses[3] == 429
+
+
+def test_retry_after_is_the_wait_of_the_window_that_blocks(client, campaign, limits):
+    """Both windows are used up: the minute's ends first, but the hour's is what holds the request
+    back. Retry-After and the page say the hour's wait, not the minute's."""
+    limits["RATELIMIT_CODE_FAILURES"] = "2 per minute; 2 per hour"
+    for n in range(2):
+        assert client.get(f"/h/{unissued_code(n)}", environ_base=ALICE).status_code == 404
+    blocked = client.get(f"/h/{unissued_code(2)}?lang=en", environ_base=ALICE)
+    assert blocked.status_code == 429
+    assert 3500 < int(blocked.headers["Retry-After"]) <= 3601
+    assert "try again in 1 hour" in blocked.get_data(as_text=True)
+
+
+def test_the_page_names_the_limit_that_blocks_longest(client, campaign, limits):
+    """Two limits hold a lookup back: the overall one for a minute, the wrong-codes one for a day.
+    The page is about the wrong codes, with the day's wait."""
+    limits["RATELIMIT_CODE_LOOKUP"] = "2 per minute"
+    limits["RATELIMIT_CODE_FAILURES"] = "2 per day"
+    for n in range(2):
+        assert client.get(f"/h/{unissued_code(n)}", environ_base=ALICE).status_code == 404
+    blocked = client.get(f"/h/{unissued_code(2)}?lang=en", environ_base=ALICE)
+    assert blocked.status_code == 429
+    assert int(blocked.headers["Retry-After"]) > 3600
+    html = blocked.get_data(as_text=True)
+    assert "Too many wrong household codes" in html
+    assert "try again in 1 day" in html

@@ -161,3 +161,14 @@ def test_open_link_when_the_campaign_takes_only_codes(client, make_campaign):
     page = client.get("/c/test-campaign/03390")
     assert page.status_code == 403
     assert "chỉ nhận ý kiến kèm mã hộ" in page.get_data(as_text=True)
+
+
+def test_the_typed_code_form_takes_digits_and_separators_only(client, campaign):
+    from feedback_app.domain.codes import format_code
+
+    code = codes_of(campaign)[0]
+    typed = client.get("/h", query_string={"code": format_code(code)})
+    assert (typed.status_code, typed.headers["Location"]) == (303, f"/h/{code}")
+    with_a_letter = client.get("/h", query_string={"code": f"Mã {code}"}, follow_redirects=True)
+    assert with_a_letter.status_code == 400  # "check the code on your slip", not the survey
+    assert "Xin kiểm tra lại mã hộ" in with_a_letter.text

@@ -126,7 +126,10 @@ def answer_words(survey: Survey) -> dict[str, int]:
     if survey.scale_type is ScaleType.BINARY:
         for form in ("co", "yes", "y", "dong y"):
             words.setdefault(form, 1)
-        for form in ("khong", "ko", "k", "kh", "no", "n"):
+        # The Front's forms say "Không hài lòng" or "Chưa hài lòng": both mean the second choice,
+        # whichever label the survey shows.
+        for form in ("khong", "ko", "k", "kh", "no", "n", "chua", "khong hai long", "chua hai long",
+                     "ko hai long", "not satisfied", "not yet satisfied", "unsatisfied", "dissatisfied"):
             words.setdefault(form, 2)
     return words
 

@@ -15,7 +15,7 @@ from ..campaigns.setup import get_unit
 from ..errors import Refused
 from .access import role_named
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")  # the whole name: fullmatch
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 # Checked against when the username is unknown, so that a wrong username costs as long as a wrong
@@ -30,10 +30,9 @@ def normalise_username(username: str) -> str:
 def create_account(username: str, password: str, scheme: str, unit_code: str, role: str) -> Account:
     """A new active account of a unit; the password is stored only as a werkzeug (scrypt) hash."""
     username = normalise_username(username)
-    if not USERNAME_PATTERN.match(username):
+    if not USERNAME_PATTERN.fullmatch(username):
         raise Refused("username_invalid", status=422, username=username)
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise Refused("password_length", status=422, minimum=MIN_PASSWORD_LENGTH)
+    _check_password(password)
     if db.session.scalar(select(Account.id).where(func.lower(Account.username) == username)):
         raise Refused("username_taken", status=409, username=username)
     unit = get_unit(scheme, unit_code)
@@ -42,6 +41,11 @@ def create_account(username: str, password: str, scheme: str, unit_code: str, ro
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise Refused("password_length", status=422, minimum=MIN_PASSWORD_LENGTH)
 
 
 def find_account(username: str) -> Account | None:
@@ -63,9 +67,36 @@ def check_login(username: str, password: str) -> Account:
 
 
 def active_account(account_id: int) -> Account | None:
-    """The account a session points at, when it still exists and is active."""
+    """The account with this id, when it still exists and is active."""
     account = db.session.get(Account, account_id)
     return account if account is not None and account.active else None
+
+
+def session_account(account_id: int, generation: int) -> Account | None:
+    """The account a session points at, when it still exists, is active, and the session was
+    opened after the account's sessions were last ended (end_sessions)."""
+    account = active_account(account_id)
+    if account is None or account.session_generation != generation:
+        return None
+    return account
+
+
+def end_sessions(account: Account) -> None:
+    """End every session of the account, in every browser: each carries the generation it was
+    opened in, and no longer matches. Done in SQL so that two logouts at once both count."""
+    account.session_generation = Account.session_generation + 1
+    db.session.flush()
+
+
+def set_password(username: str, password: str) -> Account:
+    """A new password for an account; every session opened with the old one ends."""
+    account = find_account(username)
+    if account is None:
+        raise Refused("unknown_account", status=404, username=username)
+    _check_password(password)
+    account.password_hash = generate_password_hash(password)
+    end_sessions(account)
+    return account
 
 
 def principal_of(account: Account) -> Principal:
@@ -79,6 +110,8 @@ def set_active(username: str, active: bool) -> Account:
     if account is None:
         raise Refused("unknown_account", status=404, username=username)
     account.active = active
+    if not active:  # enabled again later, it does not bring back the sessions it had
+        end_sessions(account)
     db.session.flush()
     return account
 

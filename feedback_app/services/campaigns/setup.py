@@ -21,7 +21,9 @@ from ..errors import Refused
 from ..indices import counters
 from ..surveys import freeze
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+# The whole key (fullmatch: with match and $, "key\n" passed and every page of it was a 404).
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
+KEY_FORMAT = "3 to 64 lower-case letters, digits and dashes, starting with a letter or a digit"
 MAX_CODES_PER_CALL = 500_000
 
 
@@ -69,8 +71,8 @@ def descendant_communes(unit: Unit) -> list[Unit]:
 
 def create_campaign(spec: NewCampaign) -> Campaign:
     """Freeze the survey version, snapshot the surveyed communes and their households."""
-    if not KEY_PATTERN.match(spec.key):
-        raise Refused("campaign_key_invalid", key=spec.key)
+    if not KEY_PATTERN.fullmatch(spec.key):
+        raise Refused("campaign_key_invalid", key=spec.key, expected=KEY_FORMAT)
     if db.session.scalar(select(Campaign.id).filter_by(key=spec.key)) is not None:
         raise Refused("campaign_key_taken", status=409, key=spec.key)
     if spec.closes_on < spec.opens_on:

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ...domain.campaign import DEFAULT_SURVEY
 from ...links import commune_url, public_url
 from ...models import Campaign
 from ..campaigns.setup import NewCampaign, code_rows, create_campaign, get_campaign, issue_codes
@@ -19,7 +20,7 @@ from ..units.importing import import_units
 DEMO_FILE = "lai-chau-2025.csv"
 DEMO_SCHEME, DEMO_PROVINCE = "vn-2025", "12"
 DEMO_CAMPAIGN = "demo-ntm-lai-chau"
-DEMO_SURVEY = "ntm-commune"
+DEMO_SURVEY = DEFAULT_SURVEY  # the criteria in force
 CODES_PER_COMMUNE = 20
 CODES_SHOWN = 5
 

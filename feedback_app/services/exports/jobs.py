@@ -32,7 +32,7 @@ from . import Source, render, report_source, results_source
 
 log = logging.getLogger(__name__)
 QUEUED_FORMATS = ("csv", "xlsx")  # files; the print page (html) stays a page served in the request
-JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+JOB_ID = re.compile(r"[0-9a-f]{32}")  # the whole id: fullmatch
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def export_job(account: Account, job_id: str) -> ExportJob:
     """The account's export job. Refused 404 when it is unknown, expired or someone else's (never
     telling which), 403 when the unit has left the account's scope meanwhile."""
     store = _store()
-    record = store.record(job_id) if store is not None and JOB_ID.match(job_id) else None
+    record = store.record(job_id) if store is not None and JOB_ID.fullmatch(job_id) else None
     if record is None or record.get("owner") != str(account.id):
         raise Refused("export_unknown", status=404)
     request = _request_of(record)

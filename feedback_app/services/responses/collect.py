@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ...database import writing
 from ...domain.access import Principal, Role
+from ...extensions import db
 from ...models import Campaign, CampaignCommune
 from ..accounts.access import check_can_act
 from ..campaigns.setup import campaign_commune, get_campaign
@@ -19,6 +21,14 @@ from ..errors import Refused
 from .record import Channel, Recorded, Submission, lookup_code, record_response
 
 COLLECT_ROLE = Role.OFFICER
+
+
+def begin_collecting() -> None:
+    """Begin the request's transaction as one that writes, before its first read (the signed-in
+    account, the campaign): on SQLite it then takes the write lock at once (BEGIN IMMEDIATE, as
+    record_response does), so cadres posting at the same moment wait their turn instead of getting
+    "the service is busy". PostgreSQL is unchanged: its row locks do this (database.py)."""
+    writing(db.session)
 
 
 @dataclass(frozen=True)

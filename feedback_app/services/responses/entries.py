@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, exists, select
 
-from ...domain.codes import is_valid_code, looks_like_code, normalise_code
+from ...domain.codes import is_code_text, is_valid_code, looks_like_code, normalise_code
 from ...domain.survey import Survey
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, HouseholdCode, Response, SurveyVersion, Unit
@@ -145,9 +145,10 @@ LINK_ENTRY = _link_entry_query()
 
 
 def check_digits(raw: str) -> str:
-    """The 15 digits of a typed household code, or Refused('code_mistyped') (check digit)."""
+    """The 15 digits of a typed household code, or Refused('code_mistyped'): a character that is
+    neither a digit nor a separator, a wrong length or a wrong check digit."""
     digits = normalise_code(raw)
-    if not looks_like_code(digits) or not is_valid_code(digits):
+    if not is_code_text(raw) or not looks_like_code(digits) or not is_valid_code(digits):
         raise Refused("code_mistyped", status=400, code=raw)
     return digits
 

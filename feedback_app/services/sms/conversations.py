@@ -2,10 +2,11 @@
 
 Every inbound message of a running survey reads, in ONE locked query, its conversation, the
 number's settings, the conversation's entry (campaign, commune, household code and whether the code
-was used meanwhile) and the stored replies of its MessageSid when it was handled before; it writes
-its new state in one UPDATE. SQLAlchemy Core statements built once, run on the connection the
-caller hands in, returning small frozen views (the webhook's throughput is in BENCHMARKS.md, "SMS
-webhook").
+was used meanwhile) and the sealed replies of its MessageSid when it was handled before; it writes
+its new state in one UPDATE. An ended conversation's row is deleted: the number keeps only whether
+that last conversation was finished (sms_numbers.last_finished). SQLAlchemy Core statements built
+once, run on the connection the caller hands in, returning small frozen views (the webhook's
+throughput is in BENCHMARKS.md, "SMS webhook").
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from ...clock import utcnow
+from ...database import DIALECTS, dialect_insert
 from ...domain.sms.dialogue import DialogueState
-from ...extensions import db
 from ...models import SmsConversation, SmsInbound, SmsNumber, Unit
 from ..responses.entries import (
     CAMPAIGNS,
@@ -45,6 +45,7 @@ INBOUND = SmsInbound.__table__
 class NumberSettings:
     opted_out: bool
     language: str | None
+    last_finished: bool = False  # its last conversation ended with a recorded response
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ def _number_column(name: str) -> Any:
 
 
 def _seen_column() -> Any:
-    """The replies stored for this MessageSid (NULL when it was never handled)."""
-    return (select(INBOUND.c.replies).where(INBOUND.c.message_sid == bindparam("sid"))
-            .scalar_subquery().label("seen_replies"))
+    """The sealed replies stored for this MessageSid (NULL when it was never handled)."""
+    return (select(INBOUND.c.sealed).where(INBOUND.c.message_sid == bindparam("sid"))
+            .scalar_subquery().label("seen_sealed"))
 
 
 def _current_query() -> Any:
@@ -95,31 +96,36 @@ def _current_query() -> Any:
 CURRENT = _current_query()
 # Without a running conversation: the number's settings and the MessageSid's replies (one row,
 # NULLs for what is not stored).
-NUMBER = select(_number_column("opted_out"), _number_column("language"), _seen_column())
+NUMBER = select(_number_column("opted_out"), _number_column("language"),
+                _number_column("last_finished"), _seen_column())
 SAVE_STATE = (
     update(CONVERSATIONS)
     .where(CONVERSATIONS.c.id == bindparam("conversation"))
     .values(position=bindparam("position"),
             answers=bindparam("answers", type_=CONVERSATIONS.c.answers.type),
-            invalid_streak=bindparam("invalid_streak"), status=bindparam("status"),
-            updated_at=bindparam("now"))
+            invalid_streak=bindparam("invalid_streak"), status=bindparam("status"))
 )
-END = (
-    update(CONVERSATIONS)
-    .where(CONVERSATIONS.c.id == bindparam("conversation"))
-    .values(status=bindparam("status"), answers=[], household_code_id=None, uuid=None,
-            updated_at=bindparam("now"))
-)
+END = delete(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("conversation"))
+# The number's row, with whether its last conversation finished: written when a conversation starts
+# (so that a row is created in the order numbers first start, never in the order responses are
+# recorded) and when it ends.
+MARK = {
+    dialect: dialect_insert(NUMBERS, dialect).values(
+        number_hash=bindparam("hashed"), opted_out=False, last_finished=bindparam("finished"))
+    .on_conflict_do_update(index_elements=["number_hash"],
+                           set_={"last_finished": bindparam("finished")})
+    for dialect in DIALECTS
+}
 
 
 @dataclass(frozen=True)
 class Found:
     """What one message finds: the number's running conversation (locked), its settings, and the
-    replies already sent for this MessageSid (None when it is new)."""
+    sealed replies already sent for this MessageSid (None when it is new)."""
 
     conversation: Conversation | None
     number: NumberSettings | None
-    seen_replies: list[str] | None
+    seen_sealed: bytes | None
 
 
 def current_conversation(connection: Connection, hashed: str, message_sid: str) -> Found:
@@ -139,26 +145,26 @@ def current_conversation(connection: Connection, hashed: str, message_sid: str) 
             answers=tuple(int(v) for v in row.answers), invalid_streak=row.invalid_streak,
             entry=entry_of_row(row, code), code_used=bool(row.code_used),
         )
-    settings = (NumberSettings(bool(row.number_opted_out), row.number_language)
+    settings = (NumberSettings(bool(row.number_opted_out), row.number_language,
+                               bool(getattr(row, "number_last_finished", False)))
                 if row.number_opted_out is not None else None)
-    return Found(conversation, settings, row.seen_replies)
+    return Found(conversation, settings, row.seen_sealed)
 
 
-def last_conversation(hashed: str) -> SmsConversation | None:
-    query = (
-        select(SmsConversation)
-        .where(SmsConversation.number_hash == hashed)
-        .order_by(SmsConversation.id.desc())
-        .limit(1)
-    )
-    return db.session.scalar(query)
+def mark_started(connection: Connection, hashed: str) -> None:
+    """A conversation starts: the number's row exists from now on, its last one is not finished."""
+    connection.execute(MARK[connection.dialect.name], {"hashed": hashed, "finished": False})
 
 
-def end_conversation(connection: Connection, conversation_id: int | None, status: str) -> None:
-    """Finish a conversation and forget what linked the number to a household and its answers."""
+def end_conversation(connection: Connection, conversation_id: int | None, status: str,
+                     hashed: str) -> None:
+    """End a conversation (status: finished, stopped, abandoned, ended): its row is deleted, with
+    its household code, response key, answers and day; the number keeps only whether it finished."""
     if conversation_id is None:
         return
-    connection.execute(END, {"conversation": conversation_id, "status": status, "now": utcnow()})
+    connection.execute(END, {"conversation": conversation_id})
+    connection.execute(MARK[connection.dialect.name],
+                       {"hashed": hashed, "finished": status == "finished"})
 
 
 def state_of(conversation: Conversation) -> DialogueState:
@@ -174,7 +180,7 @@ def save_state(connection: Connection, conversation: Conversation, state: Dialog
     connection.execute(SAVE_STATE, {
         "conversation": conversation.id, "position": state.position,
         "answers": list(state.answers), "invalid_streak": state.invalid_streak,
-        "status": "paused" if state.paused else "active", "now": utcnow(),
+        "status": "paused" if state.paused else "active",
     })
 
 

@@ -7,9 +7,10 @@ Responses are recorded by services.responses.record.record_response, like the we
 
 Idempotency costs no statement of its own: the query that reads the conversation also says whether
 the MessageSid was handled before (then its stored replies are sent again and nothing changes),
-and the step ends by inserting the message's row with its replies. When that insert finds the
-row taken, the same message was being handled by another request at the same moment and won: the
-step is rolled back, as if it never ran, and the winner's replies are returned.
+and the step ends by inserting the message's row with its replies, sealed (services.sms.replays:
+the row keeps no household code or answer in clear). When that insert finds the row taken, the
+same message was being handled by another request at the same moment and won: the step is rolled
+back, as if it never ran, and the winner's replies are returned.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ...clock import utcnow
-from ...database import DIALECTS, dialect_insert, writing
+from ...database import writing
 from ...domain.phones import canonical_sender, mask_number
 from ...domain.sms.dialogue import Outcome, resume, step
 from ...domain.sms.prompts import confirmation, question_prompt
@@ -41,17 +40,17 @@ from ...domain.sms.replies import (
 )
 from ...domain.survey import Survey
 from ...extensions import db
-from ...models import SmsConversation, SmsInbound
+from ...models import SmsConversation
 from ..errors import Refused
 from ..responses.record import Channel, Entry, Submission, record_response
-from . import texts
+from . import replays, texts
 from .conversations import (
     Conversation,
     Found,
     current_conversation,
     end_conversation,
     entry_of,
-    last_conversation,
+    mark_started,
     place_name,
     save_state,
     state_of,
@@ -75,25 +74,16 @@ def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     connection = writing(db.session)
     hashed = message.sender_hash or hash_of(message.sender)
     found = current_conversation(connection, hashed, message.message_sid)
-    if found.seen_replies is not None:  # handled before: the same replies, nothing changes
-        return list(found.seen_replies)
+    key = replays.reply_key(message.message_sid, message.sender, message.body)
+    if found.seen_sealed is not None:  # handled before: the same replies, nothing changes
+        return replays.opened(key, found.seen_sealed)
     replies = [texts.guard(r) for r in _Dialogue(connection, hashed, found, today).respond(message.body)]
-    if not _store(connection, message.message_sid, replies):
+    if not replays.store(connection, message.message_sid, key, replies):
         # Handled by another request at the same moment, which committed first: undo this step.
         db.session.rollback()
-        seen = db.session.connection().execute(REPLIES, {"sid": message.message_sid}).scalar()
-        return list(seen or [])
-    log.info("sms %s from %s: %d replies", message.message_sid, _masked(message.sender), len(replies))
+        return replays.opened(key, replays.stored(db.session.connection(), message.message_sid))
+    log.info("sms from %s: %d replies", _masked(message.sender), len(replies))
     return replies
-
-
-INBOUND = SmsInbound.__table__
-REPLIES = select(INBOUND.c.replies).where(INBOUND.c.message_sid == bindparam("sid"))
-STORE = {
-    dialect: dialect_insert(INBOUND, dialect).on_conflict_do_nothing(index_elements=["message_sid"])
-    .returning(INBOUND.c.message_sid)
-    for dialect in DIALECTS
-}
 
 
 # A prompt depends only on the survey version, the language, the question, the place named in the
@@ -115,14 +105,6 @@ def _masked(sender: str) -> str:
     return mask_number(sender if sender.startswith("+") else canonical_sender(sender))
 
 
-def _store(connection: Connection, message_sid: str, replies: list[str]) -> bool:
-    """Insert the message's row with its replies unless it exists (one statement, no savepoint);
-    False when another request stored it first (PostgreSQL waits for that request to end)."""
-    inserted = connection.execute(STORE[connection.dialect.name], {
-        "message_sid": message_sid, "replies": replies, "created_at": utcnow()})
-    return inserted.first() is not None
-
-
 class _Dialogue:
     def __init__(self, connection: Connection, hashed: str, found: Found,
                  today: date | None) -> None:
@@ -138,7 +120,8 @@ class _Dialogue:
         conversation = self.conversation
         if command is Command.OPT_OUT:
             set_opted_out(self.hashed, True)
-            end_conversation(self.connection, conversation.id if conversation else None, "stopped")
+            end_conversation(self.connection, conversation.id if conversation else None, "stopped",
+                             self.hashed)
             return self._say(texts.opted_out_text)
         if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
@@ -157,8 +140,7 @@ class _Dialogue:
         if start is not None and (conversation is None or start.keyword or start.code):
             return self._start(start, conversation)
         if conversation is None:
-            last = last_conversation(self.hashed)
-            if command is not Command.HELP and last is not None and last.status == "finished":
+            if command is not Command.HELP and self.number is not None and self.number.last_finished:
                 return self._say(texts.finished_text)
             return self._say(texts.help_text)
         return self._continue(conversation, body, command)
@@ -180,7 +162,9 @@ class _Dialogue:
                 digits = ", ".join(str(v) for v, _ in texts.choice_labels(entry.survey, "vi"))
                 return self._say(texts.compact_text, result.problem, result.position,
                                  len(entry.survey.items), digits)
-        end_conversation(self.connection, conversation.id if conversation else None, "abandoned")
+        end_conversation(self.connection, conversation.id if conversation else None, "abandoned",
+                         self.hashed)
+        mark_started(self.connection, self.hashed)
         started = SmsConversation(
             number_hash=self.hashed,
             campaign_id=entry.campaign.id,
@@ -206,7 +190,7 @@ class _Dialogue:
         try:
             entry = entry_of(conversation, self.today)
         except Refused as refused:
-            end_conversation(self.connection, conversation.id, "ended")
+            end_conversation(self.connection, conversation.id, "ended", self.hashed)
             return self._refused(refused)
         state = state_of(conversation)
         if command is Command.RESUME:
@@ -253,9 +237,9 @@ class _Dialogue:
                     self.today,
                 )
         except Refused as refused:
-            end_conversation(self.connection, conversation_id, "ended")
+            end_conversation(self.connection, conversation_id, "ended", self.hashed)
             return self._refused(refused)
-        end_conversation(self.connection, conversation_id, "finished")
+        end_conversation(self.connection, conversation_id, "finished", self.hashed)
         with texts.speaking(self.language):
             if entry.code is not None:
                 who = texts.household_who(entry.code.code)

@@ -31,10 +31,10 @@ class UnitRowSchema(Schema):
         unknown = EXCLUDE
 
     scheme = fields.String(
-        required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,31}$", error="Not a scheme name.")
+        required=True, validate=validate.Regexp(r"[a-z0-9][a-z0-9-]{0,31}\Z", error="Not a scheme name.")
     )
     code = fields.String(
-        required=True, validate=validate.Regexp(r"^[0-9A-Za-z]{1,16}$", error="Not a unit code.")
+        required=True, validate=validate.Regexp(r"[0-9A-Za-z]{1,16}\Z", error="Not a unit code.")
     )
     parent_code = fields.String(load_default=None)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))

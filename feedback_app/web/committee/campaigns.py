@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ...adapters.qr import qr_svg_inline
 from ...clock import local_today
 from ...domain.access import Role
+from ...domain.campaign import DEFAULT_SURVEY
 from ...i18n import text
 from ...links import commune_url, public_url
 from ...services.accounts.access import unit_of
@@ -38,6 +39,8 @@ def new_campaign() -> ResponseReturnValue:
     if request.method == "GET":
         today = local_today()
         form.opens_on.data = form.opens_on.data or today
+        if form.survey.data is None and DEFAULT_SURVEY in surveys:
+            form.survey.data = DEFAULT_SURVEY  # the criteria in force
     if form.validate_on_submit():
         opens_on, closes_on = form.opens_on.data, form.closes_on.data
         min_coverage, threshold = form.min_coverage.data, form.threshold.data
@@ -57,6 +60,8 @@ def new_campaign() -> ResponseReturnValue:
         except Refused as refused:
             if refused.reason == "campaign_key_taken":
                 form.key.errors = [gettext("This key is already used by another campaign.")]
+            elif refused.reason == "campaign_key_invalid":
+                form.key.errors = [gettext("Use 3 to 64 lower-case letters, digits and dashes.")]
             elif refused.reason == "campaign_no_communes":
                 form.key.errors = [gettext("There is no rural commune to survey in your unit.")]
             else:

@@ -20,7 +20,13 @@ from werkzeug.exceptions import HTTPException
 from ...domain.codes import format_code
 from ...extensions import csrf
 from ...services.errors import Refused
-from ...services.responses.collect import COLLECT_ROLE, CollectPlace, collect_place, record_assisted
+from ...services.responses.collect import (
+    COLLECT_ROLE,
+    CollectPlace,
+    begin_collecting,
+    collect_place,
+    record_assisted,
+)
 from ...services.surveys import survey_of
 from ..api import errors
 from ..api.schemas import SubmissionSchema
@@ -38,6 +44,16 @@ api = Blueprint("collect_api", __name__, url_prefix="/committee/collect")
 # cross-site HTML form cannot send and a cross-site fetch can only send after a CORS preflight that
 # this site never grants.
 csrf.exempt(api)
+
+
+def _writing_first() -> None:
+    """A POST records an answer: its transaction writes, from before the account is read."""
+    if request.method == "POST":
+        begin_collecting()
+
+
+bp.before_request(_writing_first)
+api.before_request(_writing_first)
 
 
 def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, int]:

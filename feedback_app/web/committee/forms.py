@@ -23,7 +23,11 @@ from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    # No control character (PostgreSQL refuses NUL in text: that was a 500); no username has one.
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(max=64),
+        Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A username has no control characters.")),
+    ])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     next = HiddenField()
 
@@ -50,7 +54,7 @@ class CampaignForm(FlaskForm):
     key = StringField(
         _l("Campaign key"),
         description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
-        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{2,63}$",
+        validators=[DataRequired(), Regexp(r"[a-z0-9][a-z0-9-]{2,63}\Z",
                                            message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
     )
     survey = SelectField(_l("Survey"), validators=[DataRequired()])

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ...domain.codes import format_code, normalise_code
+from ...domain.codes import format_code, is_code_text, normalise_code
 from ...domain.survey import AnswerProblem
 from ...extensions import csrf
 from ...services.errors import Refused
@@ -36,10 +36,13 @@ def home() -> str:
 @code_lookups
 def find_code() -> ResponseReturnValue:
     """The landing page's 'type your code' form."""
-    digits = normalise_code(request.args.get("code", ""))
+    typed = request.args.get("code", "")
+    digits = normalise_code(typed)
     if not digits:
         return render_template("resident/home.html", missing_code=True), 400
-    return redirect(url_for(".household", code=digits), 303)
+    # Text that is not written as a code (a letter in it) goes as typed: the page says "mistyped".
+    shown = digits if is_code_text(typed) else typed.strip()[:40]
+    return redirect(url_for(".household", code=shown), 303)
 
 
 @bp.route("/h/<code>", methods=["GET", "POST"])

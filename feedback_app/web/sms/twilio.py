@@ -17,6 +17,8 @@ from flask import Blueprint, Response, abort, current_app, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from ...extensions import csrf
 from ...services.errors import Refused
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/sms")
 csrf.exempt(bp)  # authenticated by Twilio's signature instead
 
-_SID = validate.Regexp(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$", error="not a Twilio message SID")
+_SID = validate.Regexp(r"[A-Za-z]{2}[0-9a-fA-F]{32}\Z", error="not a Twilio message SID")
 
 
 class InboundSchema(Schema):
@@ -53,7 +55,22 @@ class StatusSchema(Schema):
 
 INBOUND, STATUS = InboundSchema(), StatusSchema()  # schemas keep no state between loads
 _SIGNATURE_KEY = "feedback_app.sms_signature_problem"
+_FORM_ERROR_KEY = "feedback_app.sms_form_error"
 _UNCHECKED = object()
+UNREADABLE = "with an unreadable body"
+
+
+def _form() -> MultiDict[str, str] | None:
+    """The posted parameters, or None when the body cannot be read (too large, too many parts,
+    broken). Never raises: the rate limit's exemption and key functions call it, and an exception
+    there would make Flask-Limiter take its storage for dead (docs/deployment.md, "Rate limits")."""
+    if _FORM_ERROR_KEY in request.environ:
+        return None
+    try:
+        return request.form
+    except Exception as exc:  # werkzeug: RequestEntityTooLarge, a parser's ValueError...
+        request.environ[_FORM_ERROR_KEY] = exc
+        return None
 
 
 def _signature_problem() -> str | None:
@@ -68,7 +85,9 @@ def _signature_problem() -> str | None:
     problem: str | None
     if not token or not signature:
         problem = "without signature or TWILIO_AUTH_TOKEN"
-    elif not RequestValidator(token).validate(url, request.form, signature):
+    elif (form := _form()) is None:
+        problem = UNREADABLE
+    elif not RequestValidator(token).validate(url, form, signature):
         problem = "with a wrong signature"
     else:
         problem = None
@@ -78,9 +97,13 @@ def _signature_problem() -> str | None:
 
 def _require_signature() -> None:
     problem = _signature_problem()
-    if problem is not None:
-        log.warning("sms webhook %s %s: refused", request.path, problem)
-        abort(403)
+    if problem is None:
+        return
+    log.warning("sms webhook %s %s: refused", request.path, problem)
+    error = request.environ.get(_FORM_ERROR_KEY)
+    if problem == UNREADABLE and isinstance(error, HTTPException):
+        raise error  # 413 for a body too large
+    abort(400 if problem == UNREADABLE else 403)
 
 
 _SENDER_KEY = "feedback_app.sms_sender_hash"
@@ -91,12 +114,15 @@ def _sender_hash() -> str:
     need it, and normalising a number with phonenumbers is not free)."""
     hashed: str | None = request.environ.get(_SENDER_KEY)
     if hashed is None:
-        hashed = request.environ[_SENDER_KEY] = hash_of(request.form.get("From", "")[:64])
+        form = _form()
+        sender = form.get("From", "") if form is not None else ""
+        hashed = request.environ[_SENDER_KEY] = hash_of(sender[:64])
     return hashed
 
 
 def _sender_key() -> str:
-    """The limit's key: the counters never hold a number in clear."""
+    """The limit's key: the counters never hold a number in clear. Only signed requests are
+    counted (the exemption below), and those have a readable body."""
     return "sms:" + _sender_hash()
 
 
