@@ -85,7 +85,13 @@ def test_submit_return_resubmit_accept_through_the_pages(commune_client, provinc
 
     assert _submit(commune_client, "Đã bổ sung").status_code == 303
     assert _report().status == "submitted" and _report().revision == 2
-    assert _decide(province_client, "accept").status_code == 303
+    # 8 of 40 households answered: the verdict is "insufficient", so accepting it is said explicitly.
+    parent = _page(province_client, f"{DASH}/{PROVINCE}").text
+    assert f'name="confirm_insufficient" value="y" required id="confirm-{COMMUNE}"' in parent
+    unconfirmed = _decide(province_client, "accept")
+    assert unconfirmed.status_code == 422 and "đánh dấu" in unconfirmed.text
+    assert _report().status == "submitted"
+    assert _decide(province_client, "accept", confirm_insufficient="y").status_code == 303
     accepted = _report()
     assert accepted.status == "accepted"
 
@@ -102,7 +108,7 @@ def test_submit_return_resubmit_accept_through_the_pages(commune_client, provinc
                                 data={"csrf_token": token, "remarks": "x", "submit": "1"})
     assert again.status_code == 409
     assert _decide(province_client, "return", reason="late").status_code == 409
-    assert _decide(province_client, "accept").status_code == 409
+    assert _decide(province_client, "accept", confirm_insufficient="y").status_code == 409
     after = _report()
     assert (after.content_hash, after.revision, after.decided_at) == frozen and after.status == "accepted"
 

@@ -50,6 +50,7 @@ def test_shown_after_acceptance_with_small_cells_hidden(client, campaign):
     assert "Hộ hài lòng" not in text
     verdict = re.sub(r"[ \n]+", " ", re.search(r'id="public-verdict">(.*?)</p>', text, re.S).group(1))
     assert "25\u00a0% số hộ đã trả lời; cần ít nhất 60\u00a0%" in verdict and "ngưỡng" not in verdict
+    assert 'id="accepted-insufficient"' in text  # accepted knowing too few households answered
     assert "remarks stay internal" not in text
     bars = re.findall(r'<li>\s*<span class="bar-label">(Tiêu chí \d+)[^<]*</span>(.*?)</li>', text, re.S)
     shown = {label: body for label, body in bars}

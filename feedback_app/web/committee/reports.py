@@ -36,7 +36,7 @@ from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
 from ...services.reports.published import has_public_page
 from .auth import login_required
-from .forms import ActionForm, ReturnReportForm, SubmitReportForm
+from .forms import AcceptReportForm, ReturnReportForm, SubmitReportForm
 
 bp = Blueprint("committee_reports", __name__, url_prefix="/committee")
 STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("Submitted again"),
@@ -58,6 +58,7 @@ class ReportPanel:
     may_submit: bool
     may_decide: bool  # on the children's reports
     children: dict[str, str] = field(default_factory=dict)  # child code -> status
+    insufficient: set[str] = field(default_factory=set)  # submitted children whose verdict is insufficient
     submit_form: SubmitReportForm | None = None
     return_form: ReturnReportForm | None = None
 
@@ -74,6 +75,8 @@ def report_panel(index: IndexReport) -> ReportPanel:
     return ReportPanel(
         unit=unit, report=state.report, may_submit=state.may_submit, may_decide=state.may_decide,
         children={c.unit.code: c.status for c in state.children},
+        insufficient={c.unit.code for c in state.children
+                      if c.status == "submitted" and c.verdict == "insufficient"},
         submit_form=SubmitReportForm(remarks=remarks) if state.may_submit else None,
         return_form=ReturnReportForm() if state.may_decide else None,
     )
@@ -120,9 +123,11 @@ def _incomplete(key: str, form: SubmitReportForm) -> tuple[str, int]:
 @bp.post("/campaigns/<key>/units/<code>/report/accept")
 @login_required()
 def accept(key: str, code: str) -> Response:
-    if not ActionForm().validate_on_submit():
+    form = AcceptReportForm()
+    if not form.validate_on_submit():
         abort(400)
-    report = reports.accept_report(current_actor(), key, code)
+    report = reports.accept_report(current_actor(), key, code,
+                                   confirm_insufficient=bool(form.confirm_insufficient.data))
     flash(gettext("The report of %(unit)s is accepted.", unit=report.unit.display_name(language())))
     return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
 
