@@ -12,7 +12,15 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ..domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_SURVEY, DEFAULT_THRESHOLD
+from ..domain.campaign import (
+    DEFAULT_MIN_COVERAGE,
+    DEFAULT_POSTING_DAYS,
+    DEFAULT_SURVEY,
+    DEFAULT_THRESHOLD,
+    FIELD_WINDOW_WORKING_DAYS,
+    field_window_too_long,
+    working_days,
+)
 from ..domain.codes import format_code
 from ..extensions import db
 from ..links import household_url
@@ -62,8 +70,21 @@ class Fraction(_DecimalType):
 @click.option("--scheme", default="vn-2025", show_default=True)
 @click.option("--opens", type=click.DateTime(["%Y-%m-%d"]), required=True, help="First day (YYYY-MM-DD).")
 @click.option("--closes", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Last day, inclusive.")
-@click.option("--min-coverage", type=Fraction(), default=str(DEFAULT_MIN_COVERAGE), show_default=True)
-@click.option("--threshold", type=Fraction(), default=str(DEFAULT_THRESHOLD), show_default=True)
+@click.option("--title", default=None,
+              help="Human title shown on pages and reports (default: survey title, unit, year).")
+@click.option("--min-coverage", type=Fraction(), default=str(DEFAULT_MIN_COVERAGE), show_default=True,
+              help="Minimum household coverage, e.g. 70%.")
+@click.option("--overall-threshold", "--threshold", "threshold", type=Fraction(),
+              default=str(DEFAULT_THRESHOLD), show_default=True,
+              help="Threshold of the overall question (--threshold is the same option).")
+@click.option("--item-threshold", type=Fraction(), default=None,
+              help="Threshold of the content items (default: items not judged).")
+@click.option("--item-rule", type=click.Choice(["each", "average"]), default=None,
+              help="Apply the item threshold to each item or to their average (default: each).")
+@click.option("--commune-floor", type=Fraction(), default=None,
+              help="Over several communes: every commune must reach it on every item.")
+@click.option("--posting-days", type=click.IntRange(1, 90), default=DEFAULT_POSTING_DAYS, show_default=True,
+              help="How many days the results are posted.")
 @click.option("--codes/--no-codes", default=True, show_default=True, help="Household codes.")
 @click.option("--open-link/--no-open-link", default=False, show_default=True,
               help="Also accept answers through an open link per commune.")
@@ -71,9 +92,13 @@ class Fraction(_DecimalType):
 @click.option("--issue-codes", "per_commune", type=int, default=None,
               help="Issue this many codes per commune now (default: none; see `codes issue`).")
 def create(key: str, survey_id: str, version: int | None, unit_code: str, scheme: str, opens: datetime,
-           closes: datetime, min_coverage: Decimal, threshold: Decimal, codes: bool, open_link: bool,
-           include_urban: bool, per_commune: int | None) -> None:
+           closes: datetime, title: str | None, min_coverage: Decimal, threshold: Decimal,
+           item_threshold: Decimal | None, item_rule: str | None, commune_floor: Decimal | None,
+           posting_days: int, codes: bool, open_link: bool, include_urban: bool,
+           per_commune: int | None) -> None:
     """Create a campaign over the communes below a unit."""
+    if item_rule and item_threshold is None:
+        raise click.BadParameter("give --item-threshold with --item-rule", param_hint="--item-rule")
     with unit_of_work():
         survey = find_survey(Path(current_app.config["SURVEYS_DIR"]), survey_id, version)
         campaign = service.create_campaign(
@@ -81,14 +106,18 @@ def create(key: str, survey_id: str, version: int | None, unit_code: str, scheme
                 key=key, survey=survey, scheme=scheme, unit_code=unit_code,
                 opens_on=opens.date(), closes_on=closes.date(), min_coverage=min_coverage,
                 threshold=threshold, household_codes=codes, open_link=open_link,
-                include_urban=include_urban,
+                include_urban=include_urban, title=title, item_threshold=item_threshold,
+                item_rule=item_rule, commune_floor=commune_floor, posting_days=posting_days,
             )
         )
         if per_commune:
             for commune in campaign.communes:
                 service.issue_codes(campaign, commune, per_commune)
-    click.echo(f"campaign {campaign.key}: {survey.key}, {len(campaign.communes)} communes, "
-               f"{opens.date()} to {closes.date()}")
+    click.echo(f"campaign {campaign.key} ({campaign.title}): {survey.key}, "
+               f"{len(campaign.communes)} communes, {opens.date()} to {closes.date()}")
+    if field_window_too_long(opens.date(), closes.date()):
+        click.echo(f"warning: the answering window has {working_days(opens.date(), closes.date())} working "
+                   f"days, more than the Front's {FIELD_WINDOW_WORKING_DAYS}", err=True)
 
 
 codes = click.Group("codes", help="Household codes of a campaign.")

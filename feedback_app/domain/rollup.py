@@ -1,7 +1,8 @@
 """Rolling communes' counts up an administrative tree. Pure: units are plain ids here.
 
 Every unit's figures pool the counts of all the campaign's communes below it (never an average of
-its children's rates), and count how many of those communes meet the threshold on their own.
+its children's rates), and count how many of those communes meet the rules on their own. A unit
+above communes is also judged on the campaign's per-commune floor, from each commune's lowest item.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .index import Counts, Figures, Rules, evaluate, pool
+from .index import Counts, Figures, FloorCheck, Rules, evaluate, lowest_item, pool
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,23 @@ def roll_up(
     `communes` holds the campaign's communes (the leaves); `children_of` the tree above them. A unit
     with no campaign commune below it is left out of its parent's children.
     """
-    memo: dict[int, tuple[Counts, int, int]] = {}
+    memo: dict[int, tuple[Counts, int, int, tuple[FloorCheck, ...]]] = {}
 
-    def totals(unit: int) -> tuple[Counts, int, int]:
-        """Pooled counts, communes meeting, communes in total."""
+    def totals(unit: int) -> tuple[Counts, int, int, tuple[FloorCheck, ...]]:
+        """Pooled counts, communes meeting, communes in total, each commune's lowest item."""
         if unit not in memo:
             if unit in communes:
                 figures = evaluate(communes[unit], rules)
-                memo[unit] = (communes[unit], figures.communes_meeting, 1)
+                lowest = lowest_item(unit, communes[unit], rules.items)
+                memo[unit] = (communes[unit], figures.communes_meeting, 1,
+                              () if lowest is None else (lowest,))
             else:
                 below = [totals(child) for child in children_of.get(unit, ()) if _has_communes(child)]
                 memo[unit] = (
-                    pool((counts for counts, _, _ in below), item_ids),
-                    sum(meeting for _, meeting, _ in below),
-                    sum(total for _, _, total in below),
+                    pool((counts for counts, _, _, _ in below), item_ids),
+                    sum(meeting for _, meeting, _, _ in below),
+                    sum(total for _, _, total, _ in below),
+                    tuple(check for _, _, _, checks in below for check in checks),
                 )
         return memo[unit]
 
@@ -69,10 +73,10 @@ def roll_up(
         return reach[unit]
 
     def node(unit: int, levels: int) -> Node:
-        counts, meeting, total = totals(unit)
-        figures = evaluate(counts, rules, meeting, total)
+        counts, meeting, total, checks = totals(unit)
         if unit in communes:
-            return Node(unit, figures, ())
+            return Node(unit, evaluate(counts, rules), ())
+        figures = evaluate(counts, rules, meeting, total, checks)
         if levels <= 0:
             return Node(unit, figures, None)
         kids = tuple(node(c, levels - 1) for c in children_of.get(unit, ()) if _has_communes(c))

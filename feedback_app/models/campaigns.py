@@ -19,12 +19,22 @@ class Campaign(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    # What pages, prints and exports show; None for a campaign made before titles existed (they
+    # show a title built from the survey and the unit: services.campaigns.setup.campaign_title).
+    title: Mapped[str | None] = mapped_column(String(300))
     survey_version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     opens_on: Mapped[date]
     closes_on: Mapped[date]
     min_coverage: Mapped[Decimal] = mapped_column(Numeric(5, 4))
-    threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    threshold: Mapped[Decimal] = mapped_column(Numeric(5, 4))  # the overall question's threshold
+    # The content items' threshold, applied to each item or to their mean (item_rule each|average);
+    # both None: items are not judged (every campaign made before these rules).
+    item_threshold: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    item_rule: Mapped[str | None] = mapped_column(String(8))
+    # For a campaign over several communes: every commune must reach it on every content item.
+    commune_floor: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    posting_days: Mapped[int] = mapped_column(default=10, server_default="10")
     household_codes: Mapped[bool] = mapped_column(default=True)
     open_link: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,11 +10,23 @@ from feedback_app.extensions import db
 from feedback_app.models import Response
 
 
+def wait_for_js(page, expression: str, timeout: float = 30.0, what: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Poll a JavaScript expression (it may return a promise) until it is true.
+
+    Not page.wait_for_function: that evaluates its predicate inside the page, where the pages' CSP
+    (no 'unsafe-eval') refuses it now and then; page.evaluate goes through the DevTools protocol.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, what or f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 def open_for_offline(page, url: str) -> None:  # type: ignore[no-untyped-def]
     """Open a survey page and wait until the service worker runs and the page is kept for offline."""
     page.goto(url)
     page.wait_for_selector("html[data-offline-ready='1']")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_js(page, "navigator.serviceWorker.controller !== null", what="no service worker controls it")
 
 
 def answer_all(page, value: str = "1") -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from feedback_app.web.committee import collect as collect_views
 
 from ..committee_support import PASSWORD, make_account
 from ..support import codes_of
-from .support import open_for_offline, queue_records, stored, wait_waiting
+from .support import open_for_offline, queue_records, stored, wait_for_js, wait_waiting
 
 pytestmark = pytest.mark.browser
 
@@ -104,10 +104,9 @@ def test_logging_out_forgets_the_cached_page_but_keeps_waiting_answers(context, 
 
     page.locator("nav.committee-nav button[type=submit]").click()
     page.wait_for_url(f"{server}/committee/login")
-    page.wait_for_function(
-        "caches.open('pages-v1').then(c => c.keys())"
-        ".then(keys => !keys.some(k => k.url.includes('/committee/collect/')))"
-    )
+    wait_for_js(page, "caches.open('pages-v1').then(c => c.keys())"
+               ".then(keys => !keys.some(k => k.url.includes('/committee/collect/')))",
+               what="the collect page is still in the cache after logout")
     context.set_offline(True)
     page.goto(f"{server}{COLLECT}")
     assert page.locator("fieldset.question").count() == 0  # the offline page, not the form

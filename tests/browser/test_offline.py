@@ -10,7 +10,15 @@ from feedback_app.extensions import db
 from feedback_app.services.responses.record import Channel, Submission, record_response
 
 from ..support import all_answers, codes_of
-from .support import answer_all, open_for_offline, queue_records, stored, wait_until, wait_waiting
+from .support import (
+    answer_all,
+    open_for_offline,
+    queue_records,
+    stored,
+    wait_for_js,
+    wait_until,
+    wait_waiting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -125,10 +133,8 @@ def test_a_service_worker_update_keeps_the_queue_and_the_cached_forms(app, conte
     app.config["PWA_RELEASE"] = "update-test"
     try:
         page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-        page.wait_for_function(
-            f"caches.keys().then((names) => !names.includes({old_assets[0]!r}) && "
-            "names.some((n) => n.startsWith('assets-')))"
-        )
+        wait_for_js(page, f"caches.keys().then((names) => !names.includes({old_assets[0]!r}) && "
+                         "names.some((n) => n.startsWith('assets-')))")
     finally:
         app.config["PWA_RELEASE"] = "1"
     assert "pages-v1" in _caches(page)

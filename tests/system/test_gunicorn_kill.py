@@ -62,13 +62,15 @@ def _start_gunicorn(port: int, access_log: Path) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/")
             if conn.getresponse().status == 200 and len(_workers(server.pid)) == 3:
                 return server
         except OSError:
             time.sleep(0.2)
+        finally:
+            conn.close()  # warnings are errors: no socket left for the collector to find
     server.kill()
     _, stderr = server.communicate()
     pytest.fail("gunicorn did not start: " + stderr.decode()[-2000:])
@@ -94,19 +96,22 @@ class Load:
         while not self.stop.is_set() and (code := self.next_code()) is not None:
             rid = str(uuid.uuid4())
             body = urlencode({"rid": rid, **{f"q_{i}": "1" for i in self.items}})
+            page = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            post = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-                conn.request("GET", f"/h/{code}?lang=en")
-                conn.getresponse().read()
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-                conn.request("POST", f"/h/{code}", body=body,
-                              headers={"Content-Type": "application/x-www-form-urlencoded"})
-                reply = conn.getresponse()
+                page.request("GET", f"/h/{code}?lang=en")
+                page.getresponse().read()
+                post.request("POST", f"/h/{code}", body=body,
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+                reply = post.getresponse()
                 reply.read()
             except (OSError, http.client.HTTPException):
                 with self.lock:
                     self.cut += 1
                 continue
+            finally:  # a worker killed mid-request leaves the socket open unless it is closed here
+                page.close()
+                post.close()
             with self.lock:
                 if reply.status == 303 and reply.getheader("Location", "").endswith(rid):
                     self.succeeded.append(rid)

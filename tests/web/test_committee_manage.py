@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -42,6 +43,31 @@ def test_officer_creates_a_campaign_for_its_unit(client, units):  # type: ignore
     assert float(campaign.min_coverage) == 0.7 and float(campaign.threshold) == 0.85
     assert campaign.household_codes and not campaign.open_link
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_the_form_sets_the_rules_and_the_title_and_the_page_shows_them(client, units):  # type: ignore[no-untyped-def]
+    today = local_today()
+    response = _create_as_commune_officer(
+        client, title="Lấy ý kiến sự hài lòng về xây dựng nông thôn mới xã Bình Lư năm 2026",
+        threshold="98", item_rule="each", item_threshold="95", posting_days="12",
+        closes_on=(today + timedelta(days=60)).isoformat())
+    assert response.status_code == 303
+    campaign = db.session.query(Campaign).filter_by(key="xa-binh-lu-2026").one()
+    assert (campaign.threshold, campaign.item_rule, campaign.item_threshold, campaign.posting_days) == (
+        Decimal("0.98"), "each", Decimal("0.95"), 12)
+    page = client.get(response.headers["Location"] + "?lang=vi").text
+    assert "<h1>Lấy ý kiến sự hài lòng về xây dựng nông thôn mới xã Bình Lư năm 2026</h1>" in page
+    assert "mỗi nội dung tối thiểu 95 %" in page and "12 ngày" in page
+    assert "nhiều hơn 20 ngày" in page  # the field window warning: 60 days
+    dashboard = client.get(f"/committee/campaigns/{campaign.key}/units/03390?lang=vi").text
+    assert "tỷ lệ hộ tham gia 0,0 % thấp hơn mức tối thiểu 70 %" in dashboard
+
+
+def test_an_item_rule_without_its_threshold_is_refused_on_the_form(client, units):  # type: ignore[no-untyped-def]
+    response = _create_as_commune_officer(client, item_rule="average")
+    assert response.status_code == 422
+    assert "Hãy nhập ngưỡng nội dung" in response.text
+    assert db.session.query(Campaign).count() == 0
 
 
 def test_a_zero_percent_setting_is_a_value_not_a_missing_field(client, units):  # type: ignore[no-untyped-def]

@@ -11,20 +11,23 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
+from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
 from ...domain.codes import generate_code
+from ...domain.index import ItemRule, Rules
 from ...domain.survey import Survey
 from ...domain.units import is_surveyed
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
 from ..errors import Refused
 from ..indices import counters
-from ..surveys import freeze
+from ..surveys import freeze, survey_of
 
 # The whole key (fullmatch: with match and $, "key\n" passed and every page of it was a 404).
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 KEY_FORMAT = "3 to 64 lower-case letters, digits and dashes, starting with a letter or a digit"
 MAX_CODES_PER_CALL = 500_000
+MAX_TITLE = 300
+MAX_POSTING_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,52 @@ class NewCampaign:
     opens_on: date
     closes_on: date
     min_coverage: Decimal = DEFAULT_MIN_COVERAGE
-    threshold: Decimal = DEFAULT_THRESHOLD
+    threshold: Decimal = DEFAULT_THRESHOLD  # the overall threshold
     household_codes: bool = True
     open_link: bool = False
     include_urban: bool = False
+    title: str | None = None  # default: default_title(survey, unit, opens_on)
+    item_threshold: Decimal | None = None
+    item_rule: str | None = None  # each | average; "each" when only item_threshold is given
+    commune_floor: Decimal | None = None
+    posting_days: int = DEFAULT_POSTING_DAYS
+
+
+def default_title(survey: Survey, unit: Unit, opens_on: date) -> str:
+    """A campaign's title when none is given: the survey's title, the unit and the year."""
+    survey_title = survey.title.get("vi") or next(iter(survey.title.values()))
+    return f"{survey_title} – {unit.full_name} – {opens_on.year}"[:MAX_TITLE]
+
+
+def campaign_title(campaign: Campaign) -> str:
+    """The title pages, prints and exports show (campaigns made before titles get the default)."""
+    return campaign.title or default_title(survey_of(campaign.survey_version), campaign.unit,
+                                           campaign.opens_on)
+
+
+def campaign_rules(campaign: Campaign, items: tuple[str, ...] = ()) -> Rules:
+    """The campaign's rules for the index; `items` are the survey's content items (not the overall)."""
+    return Rules.of(campaign.min_coverage, campaign.threshold, campaign.item_threshold,
+                    campaign.item_rule, campaign.commune_floor, items)
+
+
+def _checked_rules(spec: NewCampaign) -> tuple[str | None, str | None]:
+    """The title (stripped, None for the default) and the item rule; Refused on a bad setting."""
+    for name in ("min_coverage", "threshold", "item_threshold", "commune_floor"):
+        value = getattr(spec, name)
+        if value is not None and not Decimal(0) <= value <= Decimal(1):
+            raise Refused("campaign_fraction", field=name, value=value)
+    item_rule = spec.item_rule or (ItemRule.EACH.value if spec.item_threshold is not None else None)
+    if item_rule is not None and item_rule not in {r.value for r in ItemRule}:
+        raise Refused("campaign_item_rule", value=item_rule, expected="each, average")
+    if item_rule is not None and spec.item_threshold is None:
+        raise Refused("campaign_item_rule_threshold", rule=item_rule)
+    if not 1 <= spec.posting_days <= MAX_POSTING_DAYS:
+        raise Refused("campaign_posting_days", value=spec.posting_days, maximum=MAX_POSTING_DAYS)
+    title = " ".join((spec.title or "").split()) or None
+    if title is not None and (len(title) > MAX_TITLE or not title.isprintable()):
+        raise Refused("campaign_title", maximum=MAX_TITLE)
+    return title, item_rule
 
 
 def get_unit(scheme: str, code: str) -> Unit:
@@ -77,24 +122,28 @@ def create_campaign(spec: NewCampaign) -> Campaign:
         raise Refused("campaign_key_taken", status=409, key=spec.key)
     if spec.closes_on < spec.opens_on:
         raise Refused("campaign_dates", opens_on=spec.opens_on, closes_on=spec.closes_on)
-    for name in ("min_coverage", "threshold"):
-        value = getattr(spec, name)
-        if not Decimal(0) <= value <= Decimal(1):
-            raise Refused("campaign_fraction", field=name, value=value)
+    title, item_rule = _checked_rules(spec)
     if not (spec.household_codes or spec.open_link):
         raise Refused("campaign_no_channel")
     unit = get_unit(spec.scheme, spec.unit_code)
+    if spec.commune_floor is not None and unit.level == "commune":
+        raise Refused("campaign_floor_commune", unit=unit.code)
     communes = [u for u in descendant_communes(unit) if is_surveyed(u.unit_type, spec.include_urban)]
     if not communes:
         raise Refused("campaign_no_communes", unit=unit.code)
     campaign = Campaign(
         key=spec.key,
+        title=title or default_title(spec.survey, unit, spec.opens_on),
         survey_version=freeze(spec.survey),
         unit=unit,
         opens_on=spec.opens_on,
         closes_on=spec.closes_on,
         min_coverage=spec.min_coverage,
         threshold=spec.threshold,
+        item_threshold=spec.item_threshold if item_rule else None,
+        item_rule=item_rule,
+        commune_floor=spec.commune_floor,
+        posting_days=spec.posting_days,
         household_codes=spec.household_codes,
         open_link=spec.open_link,
     )

@@ -8,6 +8,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from ...i18n import fmt_date
+from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, percent, status_label, unit_name, verdict_label
 from .source import Source
 
@@ -28,4 +29,7 @@ def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> st
             labels=labels, child_status={c["unit"]: c["status"] for c in content.get("children_reports", [])},
             percent=percent, verdict_label=verdict_label, status_label=status_label,
             unit_name=unit_name, item_label=item_label, long_date=long_date,
+            rules=rule_lines(rules_of(content["index"])),
+            reasons=reason_lines(content["index"].get("verdict_reasons", []), content["index"]["verdict"],
+                                 item_numbers(content["items"])),
         )

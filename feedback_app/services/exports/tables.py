@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, status_label, unit_name, verdict_label
 from .source import Source, walk
 
@@ -22,7 +23,7 @@ from .source import Source, walk
 CSV_COLUMNS = (
     "kind", "code", "parent_code", "name", "level", "respondents", "households", "coverage",
     "satisfied", "valid", "no_opinion", "rate", "ci_low", "ci_high", "verdict",
-    "communes_meeting", "communes_total", "status", "content_hash",
+    "communes_meeting", "communes_total", "verdict_reasons", "status", "content_hash",
 )
 CSV_HEADINGS = {
     "kind": _l("Row"), "code": _l("Code"), "parent_code": _l("Parent code"), "name": _l("Name"),
@@ -32,9 +33,10 @@ CSV_HEADINGS = {
     "rate": _l("Satisfaction rate (0–1)"), "ci_low": _l("Confidence interval (95 %), low"),
     "ci_high": _l("Confidence interval (95 %), high"), "verdict": _l("Verdict"),
     "communes_meeting": _l("Communes meeting the threshold"), "communes_total": _l("Communes"),
-    "status": _l("Status"), "content_hash": _l("Content hash (SHA-256)"),
+    "verdict_reasons": _l("Reasons for the verdict"), "status": _l("Status"),
+    "content_hash": _l("Content hash (SHA-256)"),
 }
-# The row kinds (unit, criterion, child) and unit levels stay codes: programs sort and filter on them.
+# The row kinds (unit, criterion, child, rule) and unit levels stay codes: programs filter on them.
 CSV_BATCH = 200  # rows per streamed chunk
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,37 +53,47 @@ def csv_cell(value: object) -> object:
     return f"'{value}" if looks_like_formula(value) else value
 
 
-def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str) -> list[Any]:
+def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str, numbers: dict[str, str]
+              ) -> list[Any]:
     unit = node["unit"]
+    with force_locale(lang):
+        reasons = "; ".join(reason_lines(node.get("verdict_reasons", []), node["verdict"], numbers))
+        verdict = verdict_label(node["verdict"]) if node["verdict"] else ""
     return [kind, unit["code"], parent, unit_name(unit, lang), unit["level"], node["respondents"],
-            node["households"],
-            node["coverage"], node["satisfied"], node["valid"], node["no_opinion"], node["rate"],
-            node["ci_low"], node["ci_high"], verdict_label(node["verdict"]) if node["verdict"] else "",
-            node["communes_meeting"], node["communes_total"], "", ""]
+            node["households"], node["coverage"], node["satisfied"], node["valid"], node["no_opinion"],
+            node["rate"], node["ci_low"], node["ci_high"], verdict, node["communes_meeting"],
+            node["communes_total"], reasons, "", ""]
 
 
 def csv_rows(source: Source, lang: str = "vi") -> Iterator[list[Any]]:
     """The headings, the unit (with the export's status and, for a report, its content hash), then
-    each question of the unit, then every unit below it (depth first). Words are in `lang`; rates
-    and coverage stay fractions 0–1 with a decimal point, for programs to read."""
+    each question of the unit, then every unit below it (depth first), then the campaign (kind
+    `rule`: its title, then each of its rules worded in `name`). Words are in `lang`; rates and
+    coverage stay fractions 0–1 with a decimal point, for programs to read."""
     with force_locale(lang):
         headings = [str(CSV_HEADINGS[column]) for column in CSV_COLUMNS]
     yield headings
     index = source.content["index"]
     labels = {item["id"]: item for item in source.content["items"]}
+    numbers = item_numbers(source.content["items"])
     code = index["unit"]["code"]
+    campaign = source.content["campaign"]
     with force_locale(lang):
-        first = _unit_row("unit", index, "", lang)
+        first = _unit_row("unit", index, "", lang, numbers)
         first[-2:] = [status_label(source.status), source.meta.get("content_hash", "")]
     yield first
     for item in index["items"]:
         yield ["criterion", item["id"], code, item_label(labels[item["id"]], lang), "", "", "", "",
                item["satisfied"], item["valid"], item["no_opinion"], item["rate"], item["ci_low"],
-               item["ci_high"], "", "", "", "", ""]
+               item["ci_high"], "", "", "", "", "", ""]
     for node, parent in walk(index, code):
-        with force_locale(lang):
-            row = _unit_row("child", node, parent, lang)
-        yield row
+        yield _unit_row("child", node, parent, lang, numbers)
+    blank = [""] * (len(CSV_COLUMNS) - 4)
+    yield ["rule", "campaign", code, campaign.get("campaign_title") or campaign["key"], *blank]
+    with force_locale(lang):
+        rules = rule_lines(rules_of(index))
+    for label, setting in rules:
+        yield ["rule", "", code, f"{label}: {setting}", *blank]
 
 
 def csv_chunks(source: Source, lang: str = "vi") -> Iterator[bytes]:

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ...i18n import to_vietnam_time
+from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, item_short_label, status_label, text_in, unit_name, verdict_label
 from .source import Source, walk
 from .tables import looks_like_formula
@@ -82,7 +83,7 @@ def _summary(book: Workbook, source: Source, lang: str) -> None:
         (_("Unit"), unit_name(content["unit"], lang), None),
         (_("Unit code"), content["unit"]["code"], None),
         (_("Survey"), text_in(campaign["title"], lang), None),
-        (_("Campaign"), campaign["key"], None),
+        (_("Campaign"), campaign.get("campaign_title") or campaign["key"], None),
         (_("Opens on"), _day(campaign["opens_on"]), DAY),
         (_("Closes on"), _day(campaign["closes_on"]), DAY),
         (_("Registered households"), index["households"], COUNT),
@@ -96,6 +97,10 @@ def _summary(book: Workbook, source: Source, lang: str) -> None:
         (high, index["ci_high"], PERCENT),
         (_("Threshold"), campaign["threshold"], PERCENT),
         (_("Verdict"), verdict_label(index["verdict"]), None),
+        *((_("Reason"), line, None) for line in reason_lines(
+            index.get("verdict_reasons", []), index["verdict"], item_numbers(content["items"]))),
+        *((label, setting, None) for label, setting in rule_lines(rules_of(index))),
+        (_("Campaign key"), campaign["key"], None),
         (_("Communes meeting the threshold"), index["communes_meeting"], COUNT),
         (_("Communes"), index["communes_total"], COUNT),
         (_("Status"), status_label(source.status), None),

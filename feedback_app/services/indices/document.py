@@ -11,9 +11,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ...domain.index import MIN_PUBLIC_VALID, Figures, Tally, Verdict
+from ...domain.index import MIN_PUBLIC_VALID, Figures, Reason, Rule, Rules, Tally, Verdict
 from ...domain.rollup import Node
-from ...models import Unit
+from ...models import Campaign, Unit
+from ..campaigns.setup import campaign_title
 from .index import IndexReport
 
 DECIMALS = 4
@@ -50,6 +51,44 @@ def _verdict(figures: Figures, public: bool) -> str | None:
     return figures.verdict.value
 
 
+# Values of these rules come from answers; a public view hides one from too few valid answers.
+_FROM_ANSWERS = {Rule.OVERALL, Rule.ITEM, Rule.ITEMS_AVERAGE, Rule.COMMUNE_FLOOR}
+
+
+def reason_document(reason: Reason, unit_code: str, codes: dict[int, str], public: bool = False
+                    ) -> dict[str, Any]:
+    """{rule, unit, item, value, limit}: `unit` is the judged unit's code, or the commune's for a
+    commune-floor reason."""
+    hidden = public and reason.rule in _FROM_ANSWERS and reason.valid < MIN_PUBLIC_VALID
+    return {
+        "rule": reason.rule.value,
+        "unit": codes.get(reason.unit, unit_code) if reason.unit is not None else unit_code,
+        "item": reason.item,
+        "value": None if hidden else _number(reason.value),
+        "limit": _number(reason.limit),
+    }
+
+
+def verdict_reasons(report: IndexReport, node: Node, public: bool = False) -> list[dict[str, Any]]:
+    """The rules that decided a node's verdict (none when a public view hides the verdict)."""
+    if _verdict(node.figures, public) is None:
+        return []
+    code = report.unit(node).code
+    return [reason_document(r, code, report.codes, public) for r in node.figures.reasons]
+
+
+def rules_document(campaign: Campaign, rules: Rules) -> dict[str, Any]:
+    """A campaign's rules as numbers (null: not set)."""
+    return {
+        "min_coverage": _number(rules.min_coverage),
+        "overall_threshold": _number(rules.threshold),
+        "item_threshold": _number(rules.item_threshold),
+        "item_rule": None if rules.item_rule is None else rules.item_rule.value,
+        "commune_floor": _number(rules.commune_floor),
+        "posting_days": campaign.posting_days,
+    }
+
+
 def node_document(report: IndexReport, node: Node, public: bool) -> dict[str, Any]:
     figures = node.figures
     counts = figures.counts
@@ -60,6 +99,7 @@ def node_document(report: IndexReport, node: Node, public: bool) -> dict[str, An
         "coverage": _number(figures.coverage),
         **_rate(counts.overall, public),
         "verdict": _verdict(figures, public),
+        "verdict_reasons": verdict_reasons(report, node, public),
         "communes_meeting": figures.communes_meeting,
         "communes_total": figures.communes_total,
         "items": [{"id": item_id, **_rate(tally, public)} for item_id, tally in counts.items.items()],
@@ -75,12 +115,14 @@ def index_document(report: IndexReport, public: bool = False) -> dict[str, Any]:
     campaign = report.campaign
     document: dict[str, Any] = {
         "campaign": campaign.key,
+        "campaign_title": campaign_title(campaign),
         "survey": report.survey.id,
         "survey_version": report.survey.version,
         "scheme": report.scheme,
         "campaign_scheme": campaign.unit.scheme,
         "threshold": _number(Fraction(campaign.threshold)),
         "min_coverage": _number(Fraction(campaign.min_coverage)),
+        "rules": rules_document(campaign, report.rules),
         "min_public_valid": MIN_PUBLIC_VALID,
         **node_document(report, report.root, public),
         "reexpression": None,

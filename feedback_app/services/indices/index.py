@@ -16,7 +16,7 @@ from ...domain.survey import Survey
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, CommuneCounter, ItemCounter, Unit
 from ..accounts.access import can_see, check_can_see
-from ..campaigns.setup import get_campaign, get_unit
+from ..campaigns.setup import campaign_rules, get_campaign, get_unit
 from ..errors import Refused
 from ..surveys import survey_of
 from .reexpress import Reexpressed, reexpress_counts
@@ -35,9 +35,15 @@ class IndexReport:
     root: Node
     units: dict[int, Unit]
     reexpressed: Reexpressed | None  # set when shown under another scheme than the campaign's
+    codes: dict[int, str]  # every unit of the roll-up -> its code (communes named by reasons)
 
     def unit(self, node: Node) -> Unit:
         return self.units[node.unit_id]
+
+
+def content_items(survey: Survey) -> tuple[str, ...]:
+    """The items the item rule and the commune floor judge: every item but the overall question."""
+    return tuple(item.id for item in survey.items if not item.overall)
 
 
 def commune_counts(campaign: Campaign, item_ids: Iterable[str]) -> dict[int, Counts]:
@@ -131,8 +137,8 @@ def campaign_index(campaign_key: str, unit_code: str | None = None, scheme: str 
     children = {
         parent: sorted(kids, key=lambda k: codes[k]) for parent, kids in children_map(parents).items()
     }
-    rules = Rules.of(campaign.min_coverage, campaign.threshold)
+    rules = campaign_rules(campaign, content_items(survey))
     root = roll_up(unit.id, children, counts, rules, survey.item_ids, depth)
     ids = {node.unit_id for node in _nodes(root)}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
-    return IndexReport(campaign, survey, scheme, rules, root, units, reexpressed)
+    return IndexReport(campaign, survey, scheme, rules, root, units, reexpressed, codes)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
+from ..campaigns.setup import campaign_title
 from ..errors import Refused
 from ..indices.document import index_document, unit_ref
 from ..indices.index import ancestry, campaign_index
@@ -35,6 +36,7 @@ def campaign_ref(campaign: Campaign) -> dict[str, Any]:
     survey = survey_of(campaign.survey_version)
     return {
         "key": campaign.key,
+        "campaign_title": campaign_title(campaign),
         "survey": survey.id,
         "survey_version": survey.version,
         "title": dict(survey.title),

@@ -7,6 +7,7 @@ from typing import Any
 from ...clock import local_today
 from ...models import Unit
 from ...services.campaigns import catalogue
+from ...services.campaigns.setup import campaign_title
 from ...services.indices.document import unit_ref
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, CampaignSchema, UnitDetailSchema, UnitQuerySchema, UnitSchema
@@ -17,9 +18,13 @@ blp = api_blueprint("catalogue", __name__, "Campaigns and the administrative uni
 def _campaign(info: catalogue.CampaignInfo) -> dict[str, Any]:
     c = info.campaign
     return {
-        "key": c.key, "survey": c.survey_version.survey_id, "survey_version": c.survey_version.version,
+        "key": c.key, "title": campaign_title(c), "survey": c.survey_version.survey_id,
+        "survey_version": c.survey_version.version,
         "unit": unit_ref(c.unit), "opens_on": c.opens_on, "closes_on": c.closes_on,
         "state": info.state.value, "min_coverage": float(c.min_coverage), "threshold": float(c.threshold),
+        "item_threshold": None if c.item_threshold is None else float(c.item_threshold),
+        "item_rule": c.item_rule, "posting_days": c.posting_days,
+        "commune_floor": None if c.commune_floor is None else float(c.commune_floor),
         "household_codes": c.household_codes, "open_link": c.open_link, "communes": info.communes,
     }
 

@@ -70,6 +70,7 @@ class UnitQuerySchema(Schema):
 
 class CampaignSchema(Schema):
     key = fields.String()
+    title = fields.String(metadata={"description": "the campaign's human title"})
     survey = fields.String()
     survey_version = fields.Integer()
     unit = fields.Nested(UnitRefSchema)
@@ -77,7 +78,12 @@ class CampaignSchema(Schema):
     closes_on = fields.Date()
     state = fields.String(metadata={"description": "not_open | open | closed"})
     min_coverage = fields.Float()
-    threshold = fields.Float()
+    threshold = fields.Float(metadata={"description": "the overall threshold"})
+    item_threshold = fields.Float(allow_none=True, metadata={"description": "null: items not judged"})
+    item_rule = fields.String(allow_none=True, metadata={"description": "each | average | null"})
+    commune_floor = fields.Float(allow_none=True, metadata={
+        "description": "every commune must reach it on every item (null: none)"})
+    posting_days = fields.Integer()
     household_codes = fields.Boolean()
     open_link = fields.Boolean()
     communes = fields.Integer()
@@ -111,6 +117,24 @@ class PublicItemSchema(Schema):
     too_few_answers = fields.Boolean(metadata={"description": "fewer than 5 valid answers: no rate"})
 
 
+class ReasonSchema(Schema):
+    rule = fields.String(metadata={
+        "description": "coverage | valid_answers | overall | item | items_average | commune_floor"})
+    unit = fields.String(metadata={"description": "code of the judged unit (commune_floor: the commune)"})
+    item = fields.String(allow_none=True, metadata={"description": "item id (item, commune_floor)"})
+    value = Number
+    limit = Number
+
+
+class RulesSchema(Schema):
+    min_coverage = Number
+    overall_threshold = Number
+    item_threshold = Number
+    item_rule = fields.String(allow_none=True, metadata={"description": "each | average | null"})
+    commune_floor = Number
+    posting_days = fields.Integer(allow_none=True)
+
+
 class _NodeSchema(Schema):
     unit = fields.Nested(UnitRefSchema)
     respondents = fields.Integer()
@@ -123,6 +147,10 @@ class _NodeSchema(Schema):
         "description": "meets | does_not_meet | insufficient (public: null when too few answers)"})
     communes_meeting = fields.Integer()
     communes_total = fields.Integer()
+    verdict_reasons = fields.List(fields.Nested(ReasonSchema), metadata={
+        "description": "the rules that decided the verdict: for meets, every rule checked with its "
+                       "tightest value; otherwise the rules that failed (public: [] when the verdict "
+                       "is hidden, a value from fewer than 5 valid answers null)"})
 
 
 _CHILDREN = "child units (the same object); null when not expanded, [] for a commune"
@@ -154,6 +182,8 @@ class ReexpressionSchema(Schema):
 
 class _RootFields(Schema):
     campaign = fields.String()
+    campaign_title = fields.String()
+    rules = fields.Nested(RulesSchema)
     survey = fields.String()
     survey_version = fields.Integer()
     scheme = fields.String()

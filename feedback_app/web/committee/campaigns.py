@@ -14,17 +14,19 @@ from werkzeug.wrappers import Response
 from ...adapters.qr import qr_svg_inline
 from ...clock import local_today
 from ...domain.access import Role
-from ...domain.campaign import DEFAULT_SURVEY
+from ...domain.campaign import DEFAULT_POSTING_DAYS, DEFAULT_SURVEY, field_window_too_long, working_days
 from ...i18n import text
 from ...links import commune_url, public_url
 from ...services.accounts.access import unit_of
 from ...services.campaigns import manage
-from ...services.campaigns.setup import NewCampaign, code_rows
+from ...services.campaigns.setup import NewCampaign, campaign_rules, code_rows
 from ...services.campaigns.slips import slip_sheet
 from ...services.errors import Refused
+from ...services.indices.document import rules_document
+from ...services.indices.wording import rule_lines
 from ...services.surveys import newest_surveys, survey_of
 from .auth import login_required
-from .forms import ActionForm, CampaignForm
+from .forms import ActionForm, CampaignForm, item_rule_choices
 
 bp = Blueprint("campaigns", __name__, url_prefix="/committee")
 
@@ -36,6 +38,7 @@ def new_campaign() -> ResponseReturnValue:
     surveys = newest_surveys(Path(current_app.config["SURVEYS_DIR"]))
     form = CampaignForm()
     form.survey.choices = [(key, f"{key} — {text(s.title)}") for key, s in surveys.items()]
+    form.item_rule.choices = item_rule_choices()
     if request.method == "GET":
         today = local_today()
         form.opens_on.data = form.opens_on.data or today
@@ -47,6 +50,7 @@ def new_campaign() -> ResponseReturnValue:
         # Each has DataRequired: a form that validated has them all.
         assert opens_on is not None and closes_on is not None
         assert min_coverage is not None and threshold is not None
+        item_threshold, floor = form.item_threshold.data, form.commune_floor.data
         spec = NewCampaign(
             key=form.key.data or "", survey=surveys[form.survey.data],
             scheme=unit.scheme, unit_code=unit.code,
@@ -54,6 +58,12 @@ def new_campaign() -> ResponseReturnValue:
             min_coverage=Decimal(min_coverage) / 100,
             threshold=Decimal(threshold) / 100,
             household_codes=form.household_codes.data, open_link=form.open_link.data,
+            title=form.title.data or None,
+            item_rule=form.item_rule.data or None,
+            item_threshold=Decimal(item_threshold) / 100 if form.item_rule.data and item_threshold is not None
+            else None,
+            commune_floor=None if floor is None else Decimal(floor) / 100,
+            posting_days=form.posting_days.data or DEFAULT_POSTING_DAYS,
         )
         try:
             campaign = manage.create_for_unit(g.principal, spec)
@@ -64,22 +74,34 @@ def new_campaign() -> ResponseReturnValue:
                 form.key.errors = [gettext("Use 3 to 64 lower-case letters, digits and dashes.")]
             elif refused.reason == "campaign_no_communes":
                 form.key.errors = [gettext("There is no rural commune to survey in your unit.")]
+            elif refused.reason == "campaign_floor_commune":
+                form.commune_floor.errors = [gettext("A campaign over one commune has no per-commune floor.")]
+            elif refused.reason == "campaign_title":
+                form.title.errors = [gettext("A title has at most 300 printable characters.")]
             else:
                 raise
         else:
             flash(gettext("Campaign %(key)s created.", key=campaign.key))
+            if field_window_too_long(opens_on, closes_on):
+                flash(gettext("The answering window has %(n)s working days, more than the Front's 20.",
+                              n=working_days(opens_on, closes_on)))
             return redirect(url_for(".campaign", key=campaign.key), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("committee/campaign_new.html", form=form, unit=unit), status
+    return render_template("committee/campaign_new.html", form=form, unit=unit,
+                           several_communes=unit.level != "commune"), status
 
 
 @bp.get("/campaigns/<key>/manage")
 @login_required(Role.OFFICER)
 def campaign(key: str) -> str:
     managed = manage.campaign_to_manage(g.principal, key, local_today())
+    found = managed.campaign
     return render_template(
-        "committee/campaign.html", campaign=managed.campaign, communes=managed.communes,
+        "committee/campaign.html", campaign=found, communes=managed.communes,
         form=ActionForm(), state=managed.state, may_change_dates=managed.may_change_dates,
+        rules=rule_lines(rules_document(found, campaign_rules(found))),
+        window_days=working_days(found.opens_on, found.closes_on),
+        window_too_long=field_window_too_long(found.opens_on, found.closes_on),
     )
 
 

@@ -17,9 +17,12 @@ from ...i18n import fmt_number, fmt_percent, language, text
 from ...models import Unit
 from ...services.accounts.access import can_see, unit_of
 from ...services.campaigns.manage import visible_campaigns
+from ...services.campaigns.setup import campaign_title
 from ...services.errors import Refused
 from ...services.indices import dashboard
+from ...services.indices.document import rules_document, verdict_reasons
 from ...services.indices.index import IndexReport
+from ...services.indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .auth import login_required
 from .reports import report_panel
 
@@ -59,9 +62,12 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     days = dashboard.timeline(report.campaign, communes)
     latest = dashboard.comments(report.campaign, communes, per_page=LATEST_COMMENTS)
     charts = {"criteria": _criteria_chart(report), "timeline": _timeline_chart(days)}
+    numbers = item_numbers([{"id": i.id, "criterion": i.criterion} for i in report.survey.items])
+    reasons = reason_lines(verdict_reasons(report, report.root), report.root.figures.verdict.value, numbers)
     return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
-                           charts=charts, item_label=_item_label, reporting=report_panel(report))
+                           charts=charts, item_label=_item_label, reporting=report_panel(report),
+                           reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)))
 
 
 @bp.get("/campaigns/<key>/units/<code>/comments")
@@ -113,3 +119,8 @@ def _criteria_chart(report: IndexReport) -> dict[str, Any]:
 def _timeline_chart(days: dashboard.Timeline) -> dict[str, Any]:
     labels = {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
     return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"), language())
+
+
+# The rules and reasons of any index document (reports, frozen or live), on every page.
+for _function in (campaign_title, item_numbers, reason_lines, rule_lines, rules_of):
+    bp.add_app_template_global(_function)

@@ -11,15 +11,24 @@ from wtforms import (
     DateField,
     DecimalField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_THRESHOLD
+from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
 
 
 class LoginForm(FlaskForm):
@@ -63,14 +72,31 @@ class CampaignForm(FlaskForm):
         validators=[DataRequired(), Regexp(r"[a-z0-9][a-z0-9-]{2,63}\Z",
                                            message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
     )
+    title = StringField(
+        _l("Title"),
+        description=_l("What pages and reports show, e.g. “Lấy ý kiến sự hài lòng về xây dựng nông thôn mới "
+                       "xã Bình Lư năm 2026”. Left empty: the survey's title, the unit and the year."),
+        validators=[Optional(), Length(max=300),
+                    Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A title has no control characters."))],
+    )
     survey = SelectField(_l("Survey"), validators=[DataRequired()])
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
     min_coverage = DecimalField(_l("Minimum household coverage (%)"), places=None,
                                 default=DEFAULT_MIN_COVERAGE * 100,
                                 validators=[InputRequired(), NumberRange(0, 100)])
-    threshold = DecimalField(_l("Satisfaction threshold (%)"), places=None, default=DEFAULT_THRESHOLD * 100,
+    threshold = DecimalField(_l("Overall threshold: the overall question (%)"), places=None,
+                             default=DEFAULT_THRESHOLD * 100,
                              validators=[InputRequired(), NumberRange(0, 100)])
+    item_rule = SelectField(_l("Content items"), default="")  # choices: item_rule_choices()
+    item_threshold = DecimalField(_l("Item threshold (%)"), places=None,
+                                  validators=[Optional(), NumberRange(0, 100)])
+    commune_floor = DecimalField(
+        _l("Per-commune floor (%)"), places=None, validators=[Optional(), NumberRange(0, 100)],
+        description=_l("For a campaign over several communes: every commune must reach it on every item. "
+                       "Leave empty for none."))
+    posting_days = IntegerField(_l("Posting of the results (days)"), default=DEFAULT_POSTING_DAYS,
+                                validators=[Optional(), NumberRange(1, 90)])
     household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
     open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"))
 
@@ -80,6 +106,18 @@ class CampaignForm(FlaskForm):
         if self.opens_on.data and field.data and field.data - self.opens_on.data > timedelta(days=366):
             raise ValidationError(_l("A campaign lasts at most one year."))
 
+    def validate_item_rule(self, field: SelectField) -> None:
+        # Here, not on item_threshold: its Optional() stops the checks of an empty field.
+        if field.data and self.item_threshold.data is None:
+            raise ValidationError(_l("Give the item threshold, or choose “Not judged”."))
+
     def validate_open_link(self, field: BooleanField) -> None:
         if not field.data and not self.household_codes.data:
             raise ValidationError(_l("Choose at least one way of answering."))
+
+
+def item_rule_choices() -> list[tuple[str, str]]:
+    """The choices of CampaignForm.item_rule, in the page's language (set on each form: wtforms
+    warns about tuples given to the field itself)."""
+    return [("", str(_l("Not judged"))), ("each", str(_l("Each item must reach the item threshold"))),
+            ("average", str(_l("The average of the items must reach the item threshold")))]
