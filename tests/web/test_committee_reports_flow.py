@@ -155,6 +155,7 @@ def test_results_downloads_match_the_indices(province_client, commune_client, ca
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     rows = _csv(response)
     unit = next(r for r in rows if r["kind"] == "unit")
     assert unit["code"] == PROVINCE
