@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         text=i18n.text, language=i18n.language, switch_language_url=i18n.switch_language_url
     )
+    app.jinja_env.filters.update(i18n.FILTERS)  # pct, num, day, when: one formatting per language
 
     from . import cli, web
     from .adapters import queue, sms

@@ -5,15 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import UTC, date
 
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
+from feedback_app.clock import VIETNAM
 from feedback_app.extensions import db
 from feedback_app.services import exports
 from feedback_app.services.errors import Refused
 from feedback_app.services.exports import tables
+from feedback_app.services.exports.tables import CSV_COLUMNS
 from feedback_app.services.indices.index import MAX_DEPTH, campaign_index
 from feedback_app.services.reports import workflow as reports
 from feedback_app.web.committee.exports import export_response
@@ -24,7 +28,7 @@ from ..reports_support import answered, legacy_campaign, officer
 def read_csv(source: exports.Source, lang: str = "vi") -> list[dict[str, str]]:
     data = b"".join(exports.render(source, "csv", lang))
     assert data.startswith(b"\xef\xbb\xbf")  # spreadsheet programs then read the Vietnamese right
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), fieldnames=CSV_COLUMNS))[1:]
 
 
 def seed(campaign) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +50,8 @@ def test_csv_has_the_numbers_of_the_index(campaign):
                                                            root.counts.overall.valid) == (7, 10)
     assert float(unit["rate"]) == round(float(root.rate), 4) == 0.7
     assert float(unit["coverage"]) == round(float(root.coverage), 4)
-    assert unit["verdict"] == root.verdict.value
+    assert unit["verdict"] == "Chưa đủ số hộ trả lời"  # the verdict in words, in the reader's language
+    assert unit["status"] == "Kết quả hiện tại (chưa phải báo cáo đã gửi)" and unit["content_hash"] == ""
     criteria = {r["code"]: r for r in rows if r["kind"] == "criterion"}
     assert list(criteria) == list(index.survey.item_ids)
     tally = root.counts.items["c05"]
@@ -60,6 +65,17 @@ def test_csv_has_the_numbers_of_the_index(campaign):
     assert children[1]["rate"] == ""  # nothing valid on the overall question: no rate
     english = read_csv(exports.results_source(None, campaign.key, "12"), "en")
     assert english[0]["name"] == "Lai Chau Province"
+    assert english[0]["verdict"] == "Not enough households answered"
+
+
+def test_csv_headings_are_in_the_readers_language(campaign):
+    seed(campaign)
+    source = exports.results_source(None, campaign.key, "12")
+    vi = next(csv.reader(io.StringIO(b"".join(exports.render(source, "csv")).decode("utf-8-sig"))))
+    en = next(csv.reader(io.StringIO(b"".join(exports.render(source, "csv", "en")).decode("utf-8-sig"))))
+    assert vi[:4] == ["Dòng", "Mã", "Mã đơn vị cấp trên", "Tên"] and "Kết luận" in vi
+    assert en[:4] == ["Row", "Code", "Parent code", "Name"] and "Verdict" in en
+    assert len(vi) == len(en) == len(tables.CSV_COLUMNS)
 
 
 def test_csv_streams_in_chunks_and_lists_every_level(make_campaign, monkeypatch):
@@ -69,7 +85,7 @@ def test_csv_streams_in_chunks_and_lists_every_level(make_campaign, monkeypatch)
     source = exports.results_source(None, campaign.key, "12", depth=2)
     chunks = list(exports.render(source, "csv"))
     assert len(chunks) > 3
-    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig")), fieldnames=CSV_COLUMNS))[1:]
     assert [(r["code"], r["parent_code"]) for r in rows if r["kind"] == "child"] == [
         ("105", "12"), ("03391", "105"), ("03392", "105"), ("106", "12"), ("03393", "106"), ("03394", "106")]
 
@@ -82,7 +98,7 @@ def test_download_response_streams_csv(app: Flask, campaign):
         assert response.is_streamed
         disposition = response.headers["Content-Disposition"]
         assert disposition == 'attachment; filename="test-campaign-12-results.csv"'
-        assert b"".join(response.response).decode("utf-8-sig").startswith("kind,code")
+        assert b"".join(response.response).decode("utf-8-sig").startswith("Dòng,Mã")
 
 
 def test_xlsx_has_the_numbers_of_the_index(campaign):
@@ -96,11 +112,34 @@ def test_xlsx_has_the_numbers_of_the_index(campaign):
     assert summary["Số hộ đã trả lời"] == root.counts.respondents
     assert summary["Tỷ lệ hài lòng"] == round(float(root.rate), 4)
     criteria = list(book["Tiêu chí"].iter_rows(values_only=True))
-    c05 = next(r for r in criteria if r[0] == "c05")
+    c05 = next(r for r in criteria if r[0] == "Tiêu chí 5 – Trường học")  # named, not "c05"
     assert c05[2:5] == (11, 11, 3)
+    assert criteria[1][0] == "Đánh giá chung"
     units = list(book["Đơn vị"].iter_rows(values_only=True))
     assert [(r[0], r[3]) for r in units[1:]] == [("12", 14), ("03390", 10), ("03430", 4)]
+    assert units[1][10:12] == (0, 2)  # communes meeting, communes: two numbers, not "0/2"
     assert book["Tổng hợp"]["B13"].number_format == "0.0%"
+
+
+def test_xlsx_cells_are_typed_headers_frozen_columns_wide(campaign):
+    seed(campaign)
+    reports.submit_report(officer("03390"), campaign.key, "Ghi chú")
+    db.session.commit()
+    data = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "xlsx"))
+    book = load_workbook(io.BytesIO(data))
+    summary = {row[0].value: row[1] for row in book["Tổng hợp"].iter_rows()}
+    opens = summary["Ngày bắt đầu"]
+    assert opens.is_date and isinstance(opens.value, date) and opens.number_format == "dd/mm/yyyy"
+    prepared = summary["Thời điểm lập (giờ Việt Nam)"]
+    report = reports.get_report(None, campaign.key, "03390")
+    local = report.prepared_at.replace(tzinfo=UTC).astimezone(VIETNAM).replace(tzinfo=None, microsecond=0)
+    assert prepared.is_date and prepared.value.replace(microsecond=0) == local  # Vietnam time, a date
+    assert summary["Số hộ đã trả lời"].data_type == "n"
+    assert summary["Tỷ lệ hài lòng"].number_format == "0.0%"
+    for name in ("Tiêu chí", "Đơn vị"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"  # the header row stays in view
+        assert all(sheet.column_dimensions[c].width >= 10 for c in "ABCDEFGH")
 
 
 def test_a_report_export_shows_the_frozen_snapshot(campaign):
@@ -111,6 +150,8 @@ def test_a_report_export_shows_the_frozen_snapshot(campaign):
     frozen = read_csv(exports.report_source(None, campaign.key, "03390"))
     live = read_csv(exports.results_source(None, campaign.key, "03390"))
     assert (frozen[0]["respondents"], live[0]["respondents"]) == ("10", "15")
+    # The report CSV says what it is: its status and its seal.
+    assert frozen[0]["status"] == "Đã gửi, chờ tiếp nhận" and frozen[0]["content_hash"] == report.content_hash
     data = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "xlsx"))
     summary = {r[0]: r[1] for r in load_workbook(io.BytesIO(data))["Tổng hợp"].iter_rows(values_only=True)}
     assert summary["Mã kiểm tra nội dung (SHA-256)"] == report.content_hash
@@ -124,9 +165,10 @@ def test_print_page_is_laid_out_like_a_front_report(campaign):
     db.session.commit()
     page = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "html")).decode()
     assert "@page { size: A4" in page
-    for words in ("Xã Bình Lư", "Số hộ đã trả lời", "70.0 %", "Tiêu chí 5", "Ghi chú của xã",
-                  "Người lập biểu", "TM. Ban Thường trực", "đóng dấu"):
+    for words in ("Xã Bình Lư", "Số hộ đã trả lời", "70,0\u00a0%", "Tiêu chí 5", "Ghi chú của xã",
+                  "Người lập biểu", "TM. Ban Thường trực", "đóng dấu", "giờ Việt Nam", "ngày 1 tháng"):
         assert words in page
+    assert "(UTC)" not in page and not re.search(r"\d{4}-\d\d-\d\dT", page)  # no UTC ISO to sign
     report = reports.get_report(None, campaign.key, "03390")
     assert report.content_hash in page
     live = exports.results_source(None, campaign.key, "12")
@@ -143,7 +185,7 @@ def test_csv_header_leaves_before_the_figures_are_computed(campaign):
 
     source = exports.Source(content, "x")
     chunks = exports.render(source, "csv")
-    assert next(chunks).decode("utf-8-sig").startswith("kind,code,parent_code")
+    assert next(chunks).decode("utf-8-sig").startswith("Dòng,Mã,Mã đơn vị cấp trên")
     assert built == []
     assert b"".join(chunks).decode().startswith("unit,12,")
     assert built == [1]
@@ -164,3 +206,50 @@ def test_results_deeper_than_the_index_goes_are_refused_not_clipped(make_campaig
     with pytest.raises(Refused) as refused:
         source.content  # noqa: B018  (the content is built on first use)
     assert (refused.value.reason, refused.value.data["maximum"]) == ("depth_invalid", MAX_DEPTH)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","bấm")', "+1+2", "-3+4", "@SUM(A1:A9)", "\r\n=1"]
+
+
+@pytest.mark.parametrize("remarks", FORMULAS)
+def test_report_remarks_that_look_like_a_formula_are_text_in_the_xlsx(campaign, remarks):
+    seed(campaign)
+    reports.submit_report(officer("03390"), campaign.key, remarks)
+    db.session.commit()
+    data = b"".join(exports.render(exports.report_source(None, campaign.key, "03390"), "xlsx"))
+    sheet = load_workbook(io.BytesIO(data))["Tổng hợp"]
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "Ý kiến, ghi chú")
+    # text, shown as typed (the workflow strips the remarks' outer white space), never run
+    assert cell.data_type == "s" and cell.value == remarks.strip()
+    assert cell.quotePrefix
+
+
+def test_text_that_looks_like_a_formula_is_neutralised_in_the_csv(campaign):
+    seed(campaign)
+    source = exports.results_source(None, campaign.key, "12")
+    content = source.content
+    content["index"]["unit"]["name"] = "=1+2"
+    content["index"]["children"][0]["unit"]["name"] = "@SUM(A1)"
+    content["index"]["children"][1]["unit"]["name"] = "\tcmd"
+    first = content["index"]["items"][0]["id"]
+    next(item for item in content["items"] if item["id"] == first)["text"]["vi"] = "-2+3"
+    rows = read_csv(exports.Source(content, "x"))
+    assert rows[0]["name"] == "'=1+2"
+    assert rows[1]["name"] == "'-2+3"
+    assert [r["name"] for r in rows if r["kind"] == "child"] == ["'@SUM(A1)", "'\tcmd"]
+    assert rows[0]["code"] == "12"  # ordinary text is left as it is
+
+
+def test_names_that_look_like_a_formula_are_text_in_the_xlsx(campaign):
+    seed(campaign)
+    content = exports.results_source(None, campaign.key, "12").content
+    content["index"]["unit"]["name"] = "=1+2"
+    content["index"]["children"][0]["unit"]["name"] = "\t=cmd"
+    content["index"]["children"][1]["unit"]["name"] = "\r@SUM(A1)"
+    data = b"".join(exports.render(exports.Source(content, "x"), "xlsx"))
+    units = list(load_workbook(io.BytesIO(data))["Đơn vị"].iter_rows())
+    names = [row[2] for row in units[1:]]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in names] == [
+        # (an XML reader reads a carriage return as a line feed)
+        ("=1+2", "s", True), ("\t=cmd", "s", True), ("\n@SUM(A1)", "s", True)]
+    assert units[1][0].quotePrefix is False  # a plain code stays plain

@@ -68,7 +68,7 @@ def test_figures_match_the_index_service(client, answered):  # type: ignore[no-u
     for child in report.root.children:
         unit = report.unit(child)
         row = re.search(rf'<tr data-code="{unit.code}">(.*?)</tr>', page.text, re.S).group(1)
-        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         assert cells[0] == f"{child.figures.counts.respondents} / {child.figures.counts.households}"
         assert cells[2] == f"{float(child.figures.rate) * 100:.1f}%"
         assert f'href="/committee/campaigns/test-campaign/units/{unit.code}"' in row  # drill-down
@@ -91,18 +91,24 @@ def test_chart_json_is_valid_and_matches_the_figures(client, answered):  # type:
 
 def test_no_inline_script_and_plotly_from_static_after_the_figures(client, answered):  # type: ignore[no-untyped-def]
     make_account("tinh", "12", "viewer")
-    html = logged_in(client, "tinh").get(PROVINCE).text
+    html = logged_in(client, "tinh").get(PROVINCE.replace("lang=en", "lang=vi")).text
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
     for attributes, body in scripts:
         assert 'type="application/json"' in attributes or ("src=" in attributes and not body.strip())
     sources = re.findall(r'<script src="([^"]+)" defer>', html)
-    assert len(sources) == 2  # the resident app's offline scripts are not loaded on committee pages
+    assert len(sources) == 3  # the resident app's offline scripts are not loaded on committee pages
     assert re.fullmatch(r"/static/vendor/plotly/plotly-basic\.min\.[0-9a-f]+\.js", sources[0])
-    assert re.fullmatch(r"/static/js/dashboard\.[0-9a-f]+\.js", sources[1])
+    assert re.fullmatch(r"/static/vendor/plotly/locale-vi\.[0-9a-f]+\.js", sources[1])  # Vietnamese
+    assert re.fullmatch(r"/static/js/dashboard\.[0-9a-f]+\.js", sources[2])
+    english = re.findall(r'<script src="([^"]+)" defer>', client.get(PROVINCE).text)
+    assert [s.split("/")[-1].split(".")[0] for s in english] == ["plotly-basic", "dashboard"]
+    # plotly.js's stylesheet is a file, marked so that plotly.js injects no inline <style>
+    assert re.search(r'<link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" '
+                     r'href="/static/vendor/plotly/plotly\.[0-9a-f]+\.css">', html)
     assert html.index("plotly-basic.min.") > html.index('id="children"') > html.index('id="rate"')
     bundle = client.get(sources[0])
     assert bundle.status_code == 200 and b"plotly.js (basic - minified)" in bundle.data[:200]
-    assert client.get(sources[1]).status_code == 200
+    assert all(client.get(source).status_code == 200 for source in sources[1:])
     assert (PROJECT_ROOT / "static/vendor/plotly/LICENSE").read_text().startswith("MIT License")
 
 
@@ -136,7 +142,7 @@ def test_comments_newest_first_paginated_and_only_in_scope(client, campaign):  #
 def test_dashboard_in_vietnamese_by_default(client, answered):  # type: ignore[no-untyped-def]
     make_account("tinh", "12", "viewer")
     page = logged_in(client, "tinh").get("/committee/campaigns/test-campaign/units/12")
-    assert "Tỷ lệ hài lòng" in page.text and "80,0%" in page.text
+    assert "Tỷ lệ hài lòng" in page.text and "80,0\u00a0%" in page.text  # feedback_app/i18n.py
 
 
 def test_the_index_is_computed_once_per_dashboard(client, answered, monkeypatch):  # type: ignore[no-untyped-def]

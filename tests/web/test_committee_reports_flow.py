@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -13,6 +14,7 @@ from flask import g
 
 from feedback_app.extensions import db
 from feedback_app.models import Report, ReportEvent
+from feedback_app.services.exports.tables import CSV_COLUMNS
 from feedback_app.services.indices.index import MAX_DEPTH, campaign_index
 
 from ..committee_support import csrf_token, logged_in, make_account
@@ -83,7 +85,13 @@ def test_submit_return_resubmit_accept_through_the_pages(commune_client, provinc
 
     assert _submit(commune_client, "Đã bổ sung").status_code == 303
     assert _report().status == "submitted" and _report().revision == 2
-    assert _decide(province_client, "accept").status_code == 303
+    # 8 of 40 households answered: the verdict is "insufficient", so accepting it is said explicitly.
+    parent = _page(province_client, f"{DASH}/{PROVINCE}").text
+    assert f'name="confirm_insufficient" value="y" required id="confirm-{COMMUNE}"' in parent
+    unconfirmed = _decide(province_client, "accept")
+    assert unconfirmed.status_code == 422 and "đánh dấu" in unconfirmed.text
+    assert _report().status == "submitted"
+    assert _decide(province_client, "accept", confirm_insufficient="y").status_code == 303
     accepted = _report()
     assert accepted.status == "accepted"
 
@@ -100,7 +108,7 @@ def test_submit_return_resubmit_accept_through_the_pages(commune_client, provinc
                                 data={"csrf_token": token, "remarks": "x", "submit": "1"})
     assert again.status_code == 409
     assert _decide(province_client, "return", reason="late").status_code == 409
-    assert _decide(province_client, "accept").status_code == 409
+    assert _decide(province_client, "accept", confirm_insufficient="y").status_code == 409
     after = _report()
     assert (after.content_hash, after.revision, after.decided_at) == frozen and after.status == "accepted"
 
@@ -138,7 +146,7 @@ def test_over_long_remarks_are_refused_and_nothing_is_stored(commune_client):  #
 
 
 def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), fieldnames=CSV_COLUMNS))[1:]
 
 
 def test_results_downloads_match_the_indices(province_client, commune_client, campaign):  # type: ignore[no-untyped-def]
@@ -147,6 +155,7 @@ def test_results_downloads_match_the_indices(province_client, commune_client, ca
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # one charset, not two
     rows = _csv(response)
     unit = next(r for r in rows if r["kind"] == "unit")
     assert unit["code"] == PROVINCE
@@ -212,3 +221,29 @@ def test_an_export_deeper_than_the_index_goes_is_refused_saying_why(province_cli
     deepest = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv",
                                   query_string={"depth": MAX_DEPTH})
     assert deepest.status_code == 200 and deepest.get_data()
+
+
+def test_a_refused_consolidated_report_names_what_is_missing_and_keeps_the_remarks(
+        commune_client, province_client):  # type: ignore[no-untyped-def]
+    page = _page(province_client, f"{DASH}/{PROVINCE}")
+    refused = province_client.post("/committee/campaigns/test-campaign/report", data={
+        "csrf_token": csrf_token(page.text), "remarks": "Tổng hợp của tỉnh, đợt 1", "submit": "1"})
+    assert refused.status_code == 409
+    html = refused.text
+    assert "Còn báo cáo của cấp dưới chưa được tiếp nhận" in html
+    # By name and status, each a link to its page; the typed remarks are still in the form.
+    for code, name in (("03390", "Xã Bình Lư"), ("03430", "Xã Tả Lèng")):
+        assert f'<li data-code="{code}"><a href="{DASH}/{code}">{name}</a>' in html
+    assert re.search(r'name="remarks">\s*Tổng hợp của tỉnh, đợt 1</textarea>', html)
+    assert f'href="{DASH}/{PROVINCE}"' in html  # back to the unit's page
+    assert "Nhập mã hộ" not in html  # not the residents' way on
+    assert db.session.scalar(db.select(Report).where(Report.unit.has(code=PROVINCE))) is None
+
+
+def test_committee_error_pages_lead_back_to_the_committee_pages(province_client):  # type: ignore[no-untyped-def]
+    forbidden = province_client.get("/committee/campaigns/test-campaign/units/99999")
+    assert forbidden.status_code in (403, 404)
+    assert 'href="/committee/"' in forbidden.text and "Nhập mã hộ" not in forbidden.text
+    missing = province_client.get("/committee/no-such-page")
+    assert missing.status_code == 404 and 'href="/committee/"' in missing.text
+    assert "Nhập mã hộ" in province_client.get("/no-such-page").text  # residents keep theirs

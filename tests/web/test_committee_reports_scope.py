@@ -79,7 +79,7 @@ def test_accept_and_return_only_a_childs_report_as_officer(client, member, actio
     before = _statuses()
     token = csrf_token(client.get(f"{BASE}/{OWN}").text)
     response = client.post(f"{BASE}/{unit}/report/{action}",
-                           data={"csrf_token": token, "reason": "Thiếu số liệu"})
+                           data={"csrf_token": token, "reason": "Thiếu số liệu", "confirm_insufficient": "y"})
     allowed = unit == CHILD and member != "viewer"
     assert response.status_code == (303 if allowed else 403)
     after = _statuses()

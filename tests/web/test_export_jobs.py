@@ -21,6 +21,7 @@ from feedback_app.adapters.queue import RQQueue
 from feedback_app.extensions import db
 from feedback_app.models import Account, Unit
 from feedback_app.services.exports import jobs as export_jobs
+from feedback_app.services.exports.tables import CSV_COLUMNS
 from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import logged_in, make_account
@@ -122,7 +123,7 @@ def test_csv_is_prepared_by_the_worker_and_downloaded_by_its_owner(app, rq, runn
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"] == 'attachment; filename="test-campaign-12-results.csv"'
     assert download.data == _in_request(app, province_client, url)
-    rows = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(download.data.decode("utf-8-sig")), fieldnames=CSV_COLUMNS))[1:]
     assert int(next(r for r in rows if r["kind"] == "unit")["respondents"]) == 9
 
     record, file = f"{rq.exports.name}:export:{job}", f"{rq.exports.name}:export:{job}:file"
@@ -229,7 +230,7 @@ def test_without_redis_the_export_is_streamed_in_the_request(app, province_clien
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Disposition"] == 'attachment; filename="test-campaign-12-results.csv"'
-    assert response.data.startswith("\ufeffkind,code,".encode())  # read it all: closes the stream
+    assert response.data.startswith("\ufeffDòng,Mã,".encode())  # read it all: closes the stream
     xlsx = province_client.get(f"{DASH}/{PROVINCE}/export/results.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
@@ -245,7 +246,7 @@ def test_redis_unreachable_when_asking_falls_back_to_the_request(app, rq, provin
                         RedisExportStore(down, Queue(rq.exports.name, connection=down), 3600))
     response = province_client.get(f"{DASH}/{PROVINCE}/export/results.csv")
     assert response.status_code == 200 and response.is_streamed
-    assert response.data.startswith("\ufeffkind,code,".encode())  # read it all: closes the stream
+    assert response.data.startswith("\ufeffDòng,Mã,".encode())  # read it all: closes the stream
 
 
 def test_without_a_running_worker_the_export_is_built_in_the_request(app, rq, province_client,

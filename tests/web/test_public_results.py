@@ -41,8 +41,16 @@ def test_shown_after_acceptance_with_small_cells_hidden(client, campaign):
     assert page.status_code == 200
     text = page.text
     assert "Xã Bình Lư" in text
-    assert "70.0 %" in text  # overall: 7 satisfied of 10
-    assert "25 %" in text  # coverage: 10 of 40 households
+    assert "70,0\u00a0%" in text  # overall: 7 satisfied of 10 (feedback_app/i18n.py)
+    assert "25\u00a0%" in text  # coverage: 10 of 40 households
+    assert re.search(r"được tiếp nhận ngày \d+ tháng \d+ năm 20\d\d\.", text)  # in words, once
+    # The rate is of answers (not of households), and the verdict gives its real reason: coverage.
+    rate = re.search(r'id="public-rate">(.*?)</p>', text, re.S).group(1)
+    assert "Tỷ lệ phiếu hài lòng" in rate and "trong số hộ đã trả lời có ý kiến" in rate
+    assert "Hộ hài lòng" not in text
+    verdict = re.sub(r"[ \n]+", " ", re.search(r'id="public-verdict">(.*?)</p>', text, re.S).group(1))
+    assert "25\u00a0% số hộ đã trả lời; cần ít nhất 60\u00a0%" in verdict and "ngưỡng" not in verdict
+    assert 'id="accepted-insufficient"' in text  # accepted knowing too few households answered
     assert "remarks stay internal" not in text
     bars = re.findall(r'<li>\s*<span class="bar-label">(Tiêu chí \d+)[^<]*</span>(.*?)</li>', text, re.S)
     shown = {label: body for label, body in bars}
@@ -61,7 +69,7 @@ def test_a_rate_from_fewer_than_five_answers_is_never_shown(client, campaign):
     reports.accept_report(officer("12"), campaign.key, "03390")
     db.session.commit()
     text = client.get(URL).text
-    assert "100.0 %" not in text
+    assert "100,0\u00a0%" not in text
     assert text.count("Quá ít câu trả lời để hiển thị") == 1 + 20  # the overall rate and every question
 
 

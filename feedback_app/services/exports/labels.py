@@ -7,6 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ...i18n import fmt_percent
+
 VERDICTS = {
     "meets": _l("Meets the threshold"),
     "does_not_meet": _l("Does not meet the threshold"),
@@ -21,6 +23,16 @@ STATUSES = {
     "live": _l("Current results (not a submitted report)"),
 }
 
+ROLES = {
+    "viewer": _l("Viewer"),
+    "officer": _l("Officer"),
+    "admin": _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLES.get(role, role))
+
 
 def verdict_label(verdict: str | None) -> str:
     return str(VERDICTS[verdict]) if verdict in VERDICTS else "–"
@@ -31,7 +43,8 @@ def status_label(status: str) -> str:
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    return "–" if value is None else f"{100 * value:.{decimals}f} %"
+    """In the current (or forced) language: "84,3 %" / "84.3%" (feedback_app/i18n.py)."""
+    return fmt_percent(value, decimals=decimals)
 
 
 def unit_name(unit: Mapping[str, Any], lang: str) -> str:
@@ -46,3 +59,11 @@ def text_in(texts: Mapping[str, str], lang: str) -> str:
 def item_label(item: Mapping[str, Any], lang: str) -> str:
     """The question as the survey words it (criteria texts start with their number)."""
     return text_in(item["text"], lang)
+
+
+def item_short_label(item: Mapping[str, Any], lang: str) -> str:
+    """The question's short name: "Đánh giá chung" for the overall one, else the criterion's number
+    and name ("Tiêu chí 1 – Quy hoạch", the text before its colon)."""
+    if item.get("overall"):
+        return str(_l("Overall"))
+    return item_label(item, lang).split(":", 1)[0].strip()

@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 
+from ...i18n import fmt_date
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, percent, status_label, unit_name, verdict_label
 from .source import Source
 
 
 def long_date(iso: str | date | None) -> str:
-    if iso is None:
-        return "–"
-    day = iso if isinstance(iso, date) else date.fromisoformat(str(iso)[:10])
-    text: str = format_date(day, "long")
-    return text
+    """"ngày 2 tháng 3 năm 2027" / "March 2, 2027" in the current (forced) language."""
+    return fmt_date(iso)
 
 
 def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> str:

@@ -44,8 +44,15 @@ def results_source(actor: Principal | None, campaign_key: str, unit_code: str, d
     if actor is not None:
         authorize(actor, campaign, unit, Action.VIEW)
     check_in_campaign(campaign, unit)
-    return Source(lambda: results_content(campaign, unit, depth, public=False),
-                  f"{campaign.key}-{unit.code}-results")
+    key, scheme, code = campaign.key, campaign.unit.scheme, unit.code
+
+    def content() -> dict[str, Any]:
+        # Built later, maybe once the request's session is gone (a streamed CSV runs after the
+        # view returned and the request committed): read the campaign and unit again by their
+        # keys rather than touch instances of a closed session.
+        return results_content(get_campaign(key), get_unit(scheme, code), depth, public=False)
+
+    return Source(content, f"{key}-{code}-results")
 
 
 def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:

@@ -7,6 +7,7 @@ entry to the audit log. Services flush and never commit. Reports are in the camp
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,11 @@ class ChildReport:
     @property
     def status(self) -> str:
         return self.report.status if self.report else "none"
+
+    @property
+    def verdict(self) -> str | None:
+        """The verdict frozen in the child's report (None: no report yet)."""
+        return str(json.loads(self.report.content)["index"]["verdict"]) if self.report else None
 
 
 MAX_USERNAME = 64  # report_events.actor_username
@@ -202,12 +208,16 @@ def submit_report(actor: Principal, campaign_key: str, remarks: str = "",
     return _prepare(actor, campaign_key, remarks, Action.SUBMIT, allow_incomplete)
 
 
-def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action, reason: str = "") -> Report:
+def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action, reason: str = "",
+            confirm_insufficient: bool = True) -> Report:
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
     report = find_report(campaign, unit, lock=True)
     authorize(actor, campaign, unit, action)
     status = _step(report, action)
     assert report is not None  # _step refuses a missing report
+    if (action is Action.ACCEPT and not confirm_insufficient
+            and json.loads(report.content)["index"]["verdict"] == "insufficient"):
+        raise Refused("insufficient_unconfirmed", status=422)
     if action is Action.RETURN:
         reason = _text(reason, "reason", required=True)
     at = utcnow()
@@ -221,9 +231,13 @@ def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action,
     return report
 
 
-def accept_report(actor: Principal, campaign_key: str, unit_code: str) -> Report:
-    """The parent unit's officer accepts a child's submitted report; it never changes afterwards."""
-    return _decide(actor, campaign_key, unit_code, Action.ACCEPT)
+def accept_report(actor: Principal, campaign_key: str, unit_code: str,
+                  confirm_insufficient: bool = True) -> Report:
+    """The parent unit's officer accepts a child's submitted report; it never changes afterwards.
+    A report whose verdict is "insufficient" (too few households answered) is accepted only when
+    `confirm_insufficient` (the committee pages ask for it explicitly; Refused 422 otherwise)."""
+    return _decide(actor, campaign_key, unit_code, Action.ACCEPT,
+                   confirm_insufficient=confirm_insufficient)
 
 
 def return_report(actor: Principal, campaign_key: str, unit_code: str, reason: str) -> Report:

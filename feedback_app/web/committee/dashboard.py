@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, render_template, request
-from flask_babel import format_number, format_percent, gettext
+from flask_babel import gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ...adapters.charts import Bar, criteria_figure, timeline_figure
+from ...adapters.charts import TICKS, Bar, CriteriaWords, criteria_figure, timeline_figure
 from ...clock import local_today
 from ...domain.rollup import Node
-from ...i18n import text
+from ...i18n import fmt_number, fmt_percent, language, text
 from ...models import Unit
 from ...services.accounts.access import can_see, unit_of
 from ...services.campaigns.manage import visible_campaigns
@@ -104,27 +104,23 @@ def _criteria_chart(report: IndexReport) -> dict[str, Any]:
     for item_id, tally in node.figures.counts.items.items():
         short, full = _item_label(report, item_id)
         rate = tally.rate
-        bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid))
-    return criteria_figure(bars, float(report.rules.threshold), gettext("Threshold"),
-                           gettext("Satisfied"), gettext("No valid answer yet"))
+        bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid,
+                        text=fmt_percent(rate), valid_text=fmt_number(tally.valid),
+                        tag=short.split(" – ", 1)[0]))
+    threshold = report.rules.threshold
+    words = CriteriaWords(
+        threshold=gettext("Threshold %(rate)s", rate=fmt_percent(threshold)),
+        rate=gettext("Satisfied"), no_answer=gettext("No valid answer yet"),
+        meets=gettext("Reaches the threshold"), below=gettext("Below the threshold"),
+        ticks=[fmt_percent(t / 100, decimals=0) for t in TICKS])
+    return criteria_figure(bars, float(threshold), words, language())
 
 
 def _timeline_chart(days: dashboard.Timeline) -> dict[str, Any]:
     labels = {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
-    return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"))
+    return timeline_figure(days.days, days.per_channel, labels, gettext("Answers per day"), language())
 
 
 # The rules and reasons of any index document (reports, frozen or live), on every page.
 for _function in (campaign_title, item_numbers, reason_lines, rule_lines, rules_of):
     bp.add_app_template_global(_function)
-
-
-@bp.app_template_filter("pct")
-def _percent(value: Any) -> str:
-    """A rate or coverage as a percentage in the page's language ('—' when there is none)."""
-    return "—" if value is None else format_percent(float(value), "#,##0.0%")
-
-
-@bp.app_template_filter("num")
-def _number(value: int | None) -> str:
-    return "—" if value is None else format_number(value)

@@ -123,12 +123,12 @@ def _headers(fmt: str, filename: str) -> dict[str, str]:
 
 def file_response(data: bytes, fmt: str, filename: str) -> Response:
     """A prepared export file (`filename` with its extension)."""
-    return Response(data, mimetype=MEDIA_TYPES[fmt], headers=_headers(fmt, filename))
+    return Response(data, content_type=MEDIA_TYPES[fmt], headers=_headers(fmt, filename))
 
 
 def export_response(source: Source, fmt: str, lang: str = "vi") -> Response:
     chunks = render(source, fmt, lang)
     headers = _headers(fmt, f"{source.filename}.{fmt}")
     if fmt == "csv":
-        return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
-    return Response(b"".join(chunks), mimetype=MEDIA_TYPES[fmt], headers=headers)
+        return Response(stream_with_context(chunks), content_type=MEDIA_TYPES[fmt], headers=headers)
+    return Response(b"".join(chunks), content_type=MEDIA_TYPES[fmt], headers=headers)

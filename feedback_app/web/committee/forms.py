@@ -55,6 +55,12 @@ class SubmitReportForm(FlaskForm):
     submit = SubmitField(_l("Submit the report"))
 
 
+class AcceptReportForm(FlaskForm):
+    """Accept a child's report; one whose verdict is "insufficient" needs the box ticked."""
+
+    confirm_insufficient = BooleanField(_l("Accept even though not enough households answered"))
+
+
 class ReturnReportForm(FlaskForm):
     reason = TextAreaField(_l("Reason"))
 

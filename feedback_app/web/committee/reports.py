@@ -19,15 +19,24 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from ...domain.access import Principal
+from ...extensions import db
 from ...i18n import language
 from ...models import Report, Unit
 from ...services.campaigns.setup import get_campaign, get_unit
-from ...services.exports.labels import item_label, percent, status_label, unit_name, verdict_label
+from ...services.errors import Refused
+from ...services.exports.labels import (
+    item_label,
+    percent,
+    role_label,
+    status_label,
+    unit_name,
+    verdict_label,
+)
 from ...services.indices.index import IndexReport
 from ...services.reports import workflow as reports
 from ...services.reports.published import has_public_page
 from .auth import login_required
-from .forms import ActionForm, ReturnReportForm, SubmitReportForm
+from .forms import AcceptReportForm, ReturnReportForm, SubmitReportForm
 
 bp = Blueprint("committee_reports", __name__, url_prefix="/committee")
 STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("Submitted again"),
@@ -49,6 +58,7 @@ class ReportPanel:
     may_submit: bool
     may_decide: bool  # on the children's reports
     children: dict[str, str] = field(default_factory=dict)  # child code -> status
+    insufficient: set[str] = field(default_factory=set)  # submitted children whose verdict is insufficient
     submit_form: SubmitReportForm | None = None
     return_form: ReturnReportForm | None = None
 
@@ -65,6 +75,8 @@ def report_panel(index: IndexReport) -> ReportPanel:
     return ReportPanel(
         unit=unit, report=state.report, may_submit=state.may_submit, may_decide=state.may_decide,
         children={c.unit.code: c.status for c in state.children},
+        insufficient={c.unit.code for c in state.children
+                      if c.status == "submitted" and c.verdict == "insufficient"},
         submit_form=SubmitReportForm(remarks=remarks) if state.may_submit else None,
         return_form=ReturnReportForm() if state.may_decide else None,
     )
@@ -76,7 +88,7 @@ def _dashboard(key: str, code: str) -> Response:
 
 @bp.post("/campaigns/<key>/report")
 @login_required()
-def submit(key: str) -> Response:
+def submit(key: str) -> Response | tuple[str, int]:
     """The account's own unit's report: saved as a draft or submitted to the unit above."""
     form = SubmitReportForm()
     if not form.validate_on_submit():
@@ -86,18 +98,36 @@ def submit(key: str) -> Response:
         report = reports.draft_report(actor, key, form.remarks.data or "")
         flash(gettext("The draft of the report is saved."))
     else:
-        report = reports.submit_report(actor, key, form.remarks.data or "",
-                                       allow_incomplete=bool(form.allow_incomplete.data))
+        try:
+            report = reports.submit_report(actor, key, form.remarks.data or "",
+                                           allow_incomplete=bool(form.allow_incomplete.data))
+        except Refused as refused:
+            if refused.reason != "children_not_accepted":
+                raise
+            return _incomplete(key, form)
         flash(gettext("The report is submitted to the unit above."))
     return _dashboard(key, report.unit.code)
+
+
+def _incomplete(key: str, form: SubmitReportForm) -> tuple[str, int]:
+    """A consolidated report refused because reports below are not accepted: which units, by name
+    and status, each a link to its page; the typed remarks kept in the form, to save as a draft,
+    submit anyway, or come back to (409, nothing stored)."""
+    db.session.rollback()
+    state = reports.report_status(current_actor(), key)
+    pending = [c for c in state.children if c.status != "accepted"]
+    return render_template("committee/submit_refused.html", key=key, unit=state.unit,
+                           pending=pending, form=form), 409
 
 
 @bp.post("/campaigns/<key>/units/<code>/report/accept")
 @login_required()
 def accept(key: str, code: str) -> Response:
-    if not ActionForm().validate_on_submit():
+    form = AcceptReportForm()
+    if not form.validate_on_submit():
         abort(400)
-    report = reports.accept_report(current_actor(), key, code)
+    report = reports.accept_report(current_actor(), key, code,
+                                   confirm_insufficient=bool(form.confirm_insufficient.data))
     flash(gettext("The report of %(unit)s is accepted.", unit=report.unit.display_name(language())))
     return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
 
@@ -144,4 +174,4 @@ def audit_log(key: str, code: str) -> str:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"status_label": status_label}
+    return {"status_label": status_label, "role_label": role_label}

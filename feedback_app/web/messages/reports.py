@@ -31,6 +31,10 @@ def report_refusal(refused: Refused) -> tuple[str, str] | None:
         return (gettext("Some reports below are not accepted yet"),
                 gettext("A consolidated report can be submitted once the reports of all units below "
                         "are accepted. Still waiting for: %(pending)s.", pending=d.get("pending", "")))
+    if reason == "insufficient_unconfirmed":
+        return (gettext("Not enough households answered"),
+                gettext("This report's verdict is that not enough households answered. To accept it "
+                        "all the same, tick the box under Accept, so that the published page says so."))
     if reason == "reason_required":
         return (gettext("Please give a reason"),
                 gettext("Say why the report is returned, so that the unit can correct it."))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import format_date
 
+from ...i18n import fmt_date, to_vietnam_time
 from ...services.exports.labels import percent, verdict_label
 from ...services.reports.published import published_results
 
@@ -15,6 +15,6 @@ bp = Blueprint("results", __name__)
 def page(campaign_key: str, commune_code: str) -> str:
     """A commune's results, shown once the commune's report is accepted (a 404 page before)."""
     published = published_results(campaign_key[:64], commune_code[:16])
-    accepted_on = format_date(published.accepted_at, "long") if published.accepted_at else None
+    accepted_on = fmt_date(to_vietnam_time(published.accepted_at).date()) if published.accepted_at else None
     return render_template("public/results.html", results=published, accepted_on=accepted_on,
                            percent=percent, verdict_label=verdict_label)
