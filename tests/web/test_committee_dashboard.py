@@ -163,3 +163,13 @@ def test_the_index_is_computed_once_per_dashboard(client, answered, monkeypatch)
     page = logged_in(client, "tinh").get(PROVINCE)
     assert page.status_code == 200 and "03390" in page.get_data(as_text=True)
     assert len(calls) == 1
+
+
+def test_a_phone_labels_the_2026_criteria_by_number_not_by_a_cut_sentence(client, make_campaign):  # type: ignore[no-untyped-def]
+    """The 2026 survey's questions have no "Tiêu chí N –" in front: on a phone the axis says
+    "Tiêu chí 2", never the end of a long sentence cut by the chart's margin."""
+    make_campaign(survey_id="ntm-xa-2026")
+    make_account("tinh", "12", "viewer")
+    page = logged_in(client, "tinh").get(PROVINCE.replace("?lang=en", "?lang=vi"))
+    narrow = chart_data(page.text)["criteria"]["narrow"]["yaxis.ticktext"]
+    assert narrow == [f"Tiêu chí {n}" for n in range(1, 11)] + ["Đánh giá chung"]

@@ -98,6 +98,15 @@ def _item_label(report: IndexReport, item_id: str) -> tuple[str, str]:
     return full.split(":", 1)[0].strip(), full
 
 
+def _narrow_label(report: IndexReport, item_id: str, short: str) -> str:
+    """The axis label on a phone: "Tiêu chí 3" for a criterion's question (whatever its wording:
+    the 2026 survey's texts have no "Tiêu chí N –" in front), else the short label."""
+    item = next(i for i in report.survey.items if i.id == item_id)
+    if item.criterion is not None and not item.overall:
+        return gettext("Criterion %(number)s", number=item.criterion)
+    return short
+
+
 def _criteria_chart(report: IndexReport) -> dict[str, Any]:
     node: Node = report.root
     bars = []
@@ -106,7 +115,7 @@ def _criteria_chart(report: IndexReport) -> dict[str, Any]:
         rate = tally.rate
         bars.append(Bar(short, full, None if rate is None else float(rate), tally.valid,
                         text=fmt_percent(rate), valid_text=fmt_number(tally.valid),
-                        tag=short.split(" – ", 1)[0]))
+                        tag=_narrow_label(report, item_id, short)))
     threshold = report.rules.threshold
     words = CriteriaWords(
         threshold=gettext("Threshold %(rate)s", rate=fmt_percent(threshold)),
