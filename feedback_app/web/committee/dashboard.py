@@ -103,7 +103,7 @@ def _narrow_label(report: IndexReport, item_id: str, short: str) -> str:
     the 2026 survey's texts have no "Tiêu chí N –" in front), else the short label."""
     item = next(i for i in report.survey.items if i.id == item_id)
     if item.criterion is not None and not item.overall:
-        return gettext("Criterion %(number)s", number=item.criterion)
+        return str(gettext("Criterion %(number)s", number=item.criterion))
     return short
 
 
