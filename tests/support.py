@@ -80,3 +80,13 @@ def at_once(count: int, run):  # type: ignore[no-untyped-def]
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+def migration_app(database_url: str):  # type: ignore[no-untyped-def]
+    """An app of its own on `database_url`, for the tests that migrate a database up and down."""
+    from feedback_app import create_app
+    from feedback_app.config import PROJECT_ROOT
+
+    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                       "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "SURVEYS_DIR": str(PROJECT_ROOT / "surveys"),
+                       "SMS_BACKEND": "fake", "REDIS_URL": None})

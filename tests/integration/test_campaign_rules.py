@@ -14,7 +14,6 @@ from flask_babel import force_locale
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from feedback_app import create_app
 from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.domain.index import Verdict
@@ -27,7 +26,7 @@ from feedback_app.services.indices.index import campaign_index
 from feedback_app.services.indices.wording import item_numbers, reason_lines
 
 from ..indices_support import submit
-from ..support import PUBLIC_BASE_URL, all_answers
+from ..support import all_answers
 from .test_sms_privacy_migration import database_url  # noqa: F401  (a database of its own)
 
 
@@ -147,11 +146,9 @@ def test_migration_keeps_old_campaigns_figures_and_verdicts(database_url):  # no
     from feedback_app.services.surveys import find_survey
     from feedback_app.services.units.importing import import_units
 
-    from ..support import UNITS_CSV
+    from ..support import UNITS_CSV, migration_app
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "SURVEYS_DIR": str(PROJECT_ROOT / "surveys"),
-                      "SMS_BACKEND": "fake", "REDIS_URL": None})
+    app = migration_app(database_url)
     from io import StringIO
     with app.app_context():
         upgrade()

@@ -14,11 +14,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
-from feedback_app import create_app
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
 
-from ..support import PUBLIC_BASE_URL, UNITS_CSV
+from ..support import UNITS_CSV, migration_app
 
 CODE = "582019374462817"
 HASH_FINISHED, HASH_RUNNING, HASH_STOPPED = "a" * 64, "b" * 64, "c" * 64
@@ -65,9 +64,7 @@ def test_migration_scrubs_codes_answers_ended_conversations_and_times(database_u
     from feedback_app.services.surveys import find_survey
     from feedback_app.services.units.importing import import_units
 
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                      "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "SURVEYS_DIR": str(PROJECT_ROOT / "surveys"),
-                      "SMS_BACKEND": "fake", "REDIS_URL": None})
+    app = migration_app(database_url)
     with app.app_context():
         upgrade()
         import_units(StringIO(UNITS_CSV))
