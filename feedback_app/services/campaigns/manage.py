@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from ...domain.access import Principal, Role
-from ...domain.campaign import Window, window
+from ...domain.campaign import Window, field_window_too_long, window, working_days
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import can_see, check_can_act, unit_of
 from ..errors import Refused
+from ..indices.document import rules_document
 from .catalogue import list_campaigns
-from .setup import NewCampaign, campaign_commune, create_campaign, get_campaign
+from .setup import NewCampaign, campaign_commune, campaign_rules, create_campaign, get_campaign
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ class Managed:
     communes: list[CampaignCommune]
     state: Window
     may_change_dates: bool
+    rules: dict[str, Any]  # services.indices.document.rules_document
+    window_days: int  # working days between the opening and the closing date
+    window_too_long: bool  # more than the Front's 20 working days: a warning, never a refusal
 
 
 def campaign_to_manage(principal: Principal, key: str, today: date) -> Managed:
@@ -109,7 +114,10 @@ def campaign_to_manage(principal: Principal, key: str, today: date) -> Managed:
     communes = [c for c in campaign.communes if can_see(principal, c.unit)]
     if not communes:
         raise Refused("out_of_scope", status=403, scheme=campaign.unit.scheme, code=campaign.unit.code)
-    return Managed(campaign, communes, state_of(campaign, today), can_see(principal, campaign.unit))
+    return Managed(campaign, communes, state_of(campaign, today), can_see(principal, campaign.unit),
+                   rules_document(campaign, campaign_rules(campaign)),
+                   working_days(campaign.opens_on, campaign.closes_on),
+                   field_window_too_long(campaign.opens_on, campaign.closes_on))
 
 
 def commune_to_manage(principal: Principal, key: str, commune_code: str) -> tuple[Campaign, CampaignCommune]:

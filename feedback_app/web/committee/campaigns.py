@@ -20,10 +20,9 @@ from ...i18n import text
 from ...links import commune_url, public_url
 from ...services.accounts.access import unit_of
 from ...services.campaigns import manage
-from ...services.campaigns.setup import NewCampaign, campaign_rules, code_rows
+from ...services.campaigns.setup import NewCampaign, code_rows
 from ...services.campaigns.slips import slip_sheet
 from ...services.errors import Refused
-from ...services.indices.document import rules_document
 from ...services.indices.wording import rule_lines
 from ...services.surveys import newest_surveys, survey_of
 from .auth import login_required
@@ -100,9 +99,8 @@ def campaign(key: str) -> str:
     return render_template(
         "committee/campaign.html", campaign=found, communes=managed.communes,
         form=ActionForm(), state=managed.state, may_change_dates=managed.may_change_dates,
-        rules=rule_lines(rules_document(found, campaign_rules(found))),
-        window_days=working_days(found.opens_on, found.closes_on),
-        window_too_long=field_window_too_long(found.opens_on, found.closes_on),
+        rules=rule_lines(managed.rules), window_days=managed.window_days,
+        window_too_long=managed.window_too_long,
     )
 
 
