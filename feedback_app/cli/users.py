@@ -16,12 +16,15 @@ group = click.Group("users", help="Committee accounts, each scoped to a unit and
 @click.option("--scheme", default="vn-2025", show_default=True)
 @click.option("--role", type=click.Choice(["viewer", "officer", "admin"]), default="viewer",
               show_default=True, help="viewer reads; officer also manages campaigns; admin as officer.")
+@click.option("--full-name", default="", help="The person's full name, as signed on reports.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for (hidden) when not given.")
-def create(username: str, unit_code: str, scheme: str, role: str, password: str) -> None:
+def create(username: str, unit_code: str, scheme: str, role: str, full_name: str,
+           password: str) -> None:
     """Create an account; only a hash of the password is stored."""
     with unit_of_work():
-        account = accounts.create_account(username, password, scheme, unit_code, role)
+        account = accounts.create_account(username, password, scheme, unit_code, role,
+                                          full_name=full_name)
         summary = (f"account {account.username} ({account.role}) of {account.unit.full_name} "
                    f"({account.unit.scheme} {account.unit.code}) and the units below it")
     click.echo(f"created {summary}")
@@ -32,8 +35,8 @@ def list_accounts() -> None:
     """Accounts with their unit, role and state."""
     for account in accounts.list_accounts():
         state = "active" if account.active else "disabled"
-        click.echo(f"{account.username}\t{account.role}\t{account.unit.scheme} {account.unit.code} "
-                   f"{account.unit.full_name}\t{state}")
+        click.echo(f"{account.username}\t{account.full_name or '-'}\t{account.role}\t"
+                   f"{account.unit.scheme} {account.unit.code} {account.unit.full_name}\t{state}")
 
 
 @group.command("set-password")

@@ -66,6 +66,7 @@ class Principal:
     unit_id: int | None = None
     unit_scheme: str = ""
     unit_code: str = ""
+    full_name: str = ""  # the person's name as signed, when the account records one
 
     @property
     def unit_label(self) -> str:

@@ -22,6 +22,9 @@ class Account(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # The person's full name as it is signed on the Front's documents ("Nguyễn Văn An"); empty for
+    # accounts created before names were recorded.
+    full_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))

@@ -83,6 +83,18 @@ def test_users_create_stores_only_a_hash(runner, client, units):  # type: ignore
     assert login(client, "tinh-12", "s3cret-pass").status_code == 303
 
 
+def test_users_create_records_the_person_s_full_name(runner, units):  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["users", "create", "--username", "xa-an", "--unit", "03390",
+                                 "--full-name", "  Nguyễn   Văn An ", "--password", "long-enough"])
+    assert result.exit_code == 0, result.output
+    account = db.session.scalar(select(Account).filter_by(username="xa-an"))
+    assert account.full_name == "Nguyễn Văn An"
+    assert "xa-an\tNguyễn Văn An\tviewer" in runner.invoke(args=["users", "list"]).output
+    too_long = runner.invoke(args=["users", "create", "--username", "xa-long", "--unit", "03390",
+                                   "--full-name", "A" * 121, "--password", "long-enough"])
+    assert too_long.exit_code == 1 and "full name too long" in too_long.output
+
+
 def test_users_create_prompts_for_the_password_and_refuses_duplicates(runner, units):  # type: ignore[no-untyped-def]
     args = ["users", "create", "--username", "xa-03390", "--unit", "03390", "--role", "viewer"]
     result = runner.invoke(args=args, input="long-enough\nlong-enough\n")

@@ -27,9 +27,16 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def create_account(username: str, password: str, scheme: str, unit_code: str, role: str) -> Account:
+MAX_FULL_NAME_LENGTH = 120
+
+
+def create_account(username: str, password: str, scheme: str, unit_code: str, role: str,
+                   full_name: str = "") -> Account:
     """A new active account of a unit; the password is stored only as a werkzeug (scrypt) hash."""
     username = normalise_username(username)
+    full_name = " ".join(full_name.split())
+    if len(full_name) > MAX_FULL_NAME_LENGTH:
+        raise Refused("full_name_too_long", status=422, maximum=MAX_FULL_NAME_LENGTH)
     if not USERNAME_PATTERN.fullmatch(username):
         raise Refused("username_invalid", status=422, username=username)
     _check_password(password)
@@ -37,7 +44,7 @@ def create_account(username: str, password: str, scheme: str, unit_code: str, ro
         raise Refused("username_taken", status=409, username=username)
     unit = get_unit(scheme, unit_code)
     account = Account(username=username, password_hash=generate_password_hash(password), unit=unit,
-                      role=role_named(role).label, active=True)
+                      role=role_named(role).label, active=True, full_name=full_name)
     db.session.add(account)
     db.session.flush()
     return account
@@ -102,7 +109,8 @@ def set_password(username: str, password: str) -> Account:
 def principal_of(account: Account) -> Principal:
     """The account as the principal of its session: its name, role and unit (id, scheme, code)."""
     return Principal(name=account.username, role=role_named(account.role), unit_id=account.unit_id,
-                     unit_scheme=account.unit.scheme, unit_code=account.unit.code)
+                     unit_scheme=account.unit.scheme, unit_code=account.unit.code,
+                     full_name=account.full_name)
 
 
 def set_active(username: str, active: bool) -> Account:

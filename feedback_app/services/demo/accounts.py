@@ -21,6 +21,11 @@ def demo_password(unit: Unit) -> str:
     return f"demo-mttq-{unit.code}"
 
 
+def demo_full_name(unit: Unit) -> str:
+    """A name that reads as a demo's, never as a real person's: "Cán bộ demo – <unit>"."""
+    return f"Cán bộ demo – {unit.full_name}"
+
+
 def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
     """Create the accounts that are missing; describe all of them (the `accounts` of `demo --json`)."""
     units = [campaign.unit, *(commune.unit for commune in campaign.communes)]
@@ -30,13 +35,14 @@ def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
         account = find_account(username)
         if account is None:
             account = create_account(username, demo_password(unit), unit.scheme, unit.code,
-                                     Role.OFFICER.label)
+                                     Role.OFFICER.label, full_name=demo_full_name(unit))
         described.append({
             "username": account.username,
             "password": demo_password(unit),
             "unit": {"scheme": unit.scheme, "code": unit.code, "name": unit.full_name,
                      "level": unit.level},
             "role": account.role,
+            "full_name": account.full_name,
             "dashboard_url": public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code),
         })
     return described
