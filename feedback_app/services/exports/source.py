@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ...domain.access import Principal
+from ...domain.access import Principal, actor_parts, person_label
 from ...domain.reports import Action
 from ..campaigns.setup import get_campaign, get_unit
 from ..reports.content import check_in_campaign, results_content
 from ..reports.workflow import authorize, get_report
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person named on a document: "Nguyễn Văn An (mttq-03390)" and their role's code."""
+
+    person: str
+    role: str
 
 
 class Source:
@@ -35,6 +44,23 @@ class Source:
     @cached_property
     def content(self) -> dict[str, Any]:
         return self._content() if callable(self._content) else self._content
+
+    @property
+    def preparer(self) -> Signatory | None:
+        """Who prepared the report (None: today's results, which nobody prepared)."""
+        who = self.content.get("prepared_by") if self.status != "live" else None
+        if not who:
+            return None
+        return Signatory(person_label(who.get("full_name"), who["username"]), who.get("role", ""))
+
+    @property
+    def approver(self) -> Signatory | None:
+        """Who accepted the report (None until it is accepted)."""
+        decided = self.meta.get("decided_by")
+        if self.status != "accepted" or not decided:
+            return None
+        username, role, _ = actor_parts(decided)
+        return Signatory(person_label(self.meta.get("decided_by_name"), username), role)
 
 
 def results_source(actor: Principal | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
@@ -63,6 +89,7 @@ def report_source(actor: Principal | None, campaign_key: str, unit_code: str) ->
         "content_hash": report.content_hash,
         "submitted_at": report.submitted_at,
         "decided_by": report.decided_by,
+        "decided_by_name": report.decided_by_name,
         "decided_at": report.decided_at,
         "return_reason": report.return_reason,
     })
