@@ -32,7 +32,6 @@ from wtforms.validators import (
 
 from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
 
-
 # WTForms' own messages (a field it cannot read, a required field, a number out of range), listed
 # here so that pybabel extracts them into this project's catalogs: WTForms ships no Vietnamese.
 WTFORMS_MESSAGES = (
