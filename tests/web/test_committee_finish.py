@@ -167,3 +167,24 @@ def test_committee_error_pages_lead_back_to_the_committee(client, campaign):  # 
 
     resident = client.get("/no-such-page")  # a resident's page keeps the residents' way on
     assert resident.status_code == 404 and "Nhập mã hộ" in resident.text
+
+
+def test_the_report_downloads_as_word_and_pdf_within_the_accounts_scope(app, client, campaign):  # type: ignore[no-untyped-def]
+    commune, province = _accepted_report(app, client, campaign)
+    page = _page(commune, f"{DASH}/{COMMUNE}/report").text
+    assert f"{DASH}/{COMMUNE}/export/report.docx" in page and f"{DASH}/{COMMUNE}/export/report.pdf" in page
+    word = _page(commune, f"{DASH}/{COMMUNE}/export/report.docx")
+    assert word.status_code == 200
+    assert word.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert 'filename="test-campaign-03390-report.docx"' in word.headers["Content-Disposition"]
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs)
+    assert "BÁO CÁO" in text and "Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam Tỉnh Lai Châu" in text
+    english = _page(commune, f"{DASH}/{COMMUNE}/export/report.docx?lang=en")
+    assert "REPORT" in "\n".join(p.text for p in docx.Document(io.BytesIO(english.data)).paragraphs)
+    pdf = _page(province, f"{DASH}/{COMMUNE}/export/report.pdf")
+    assert pdf.status_code == 200 and pdf.content_type == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    # The same scope as every export: the commune's account never gets the province's document.
+    assert _page(commune, f"{DASH}/{PROVINCE}/export/results.pdf").status_code == 403
+    assert _page(commune, f"{DASH}/{PROVINCE}/export/report.docx").status_code == 403

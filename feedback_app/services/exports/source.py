@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from ...domain.access import Principal, actor_parts, person_label
 from ...domain.reports import Action
+from ...models import Campaign, Unit
 from ..campaigns.setup import get_campaign, get_unit
 from ..reports.content import check_in_campaign, results_content
 from ..reports.workflow import authorize, get_report
@@ -63,6 +66,23 @@ class Source:
         return Signatory(person_label(self.meta.get("decided_by_name"), username), role)
 
 
+METHODS = {
+    "household_codes": _l("a household code per household, answered on the web, by SMS or with a "
+                          "cadre's help"),
+    "open_link": _l("an open link per commune (anyone with the link answers once)"),
+}
+
+
+def document_meta(campaign: Campaign, unit: Unit) -> dict[str, Any]:
+    """What a filed document names besides the figures: the committee it is sent to (the unit's
+    parent) and the campaign's ways of answering (worded when the document is written)."""
+    parent = unit.parent
+    return {
+        "addressee": {"name": parent.full_name, "name_en": parent.full_name_en} if parent else None,
+        "method_keys": [key for key in METHODS if getattr(campaign, key)],
+    }
+
+
 def results_source(actor: Principal | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
     """A unit's results as of now, with `depth` levels of units below it."""
     campaign = get_campaign(campaign_key)
@@ -78,7 +98,7 @@ def results_source(actor: Principal | None, campaign_key: str, unit_code: str, d
         # keys rather than touch instances of a closed session.
         return results_content(get_campaign(key), get_unit(scheme, code), depth, public=False)
 
-    return Source(content, f"{key}-{code}-results")
+    return Source(content, f"{key}-{code}-results", meta=document_meta(campaign, unit))
 
 
 def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:
@@ -92,6 +112,7 @@ def report_source(actor: Principal | None, campaign_key: str, unit_code: str) ->
         "decided_by_name": report.decided_by_name,
         "decided_at": report.decided_at,
         "return_reason": report.return_reason,
+        **document_meta(report.campaign, report.unit),
     })
 
 
