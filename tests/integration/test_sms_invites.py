@@ -71,7 +71,9 @@ def test_in_process_invitations_are_sent_with_progress_and_not_stored(runner, ca
     assert "3 sent, 0 skipped, 0 failed" in result.output
     sent = {message.to: message.body for message in outbox.sent}
     assert set(sent) == {"+84912345678", "+84323456789", "+84987654321"}
-    assert "HL 03390" in sent["+84912345678"] and "Xa Binh Lu" in sent["+84912345678"]
+    assert sent["+84912345678"].startswith("Mat tran To quoc xa Binh Lu moi ong/ba tra loi khao sat "
+                                           "nong thon moi den het ")
+    assert sent["+84912345678"].endswith(": gui HL 03390 den so nay, 22 tin. Tu choi: gui HUY.")
     assert "HL 03430" in sent["+84323456789"]
     run = db.session.scalar(select(SmsInvitationRun))
     assert (run.numbers, run.skipped_opted_out, run.language) == (3, 0, "vi")
@@ -80,12 +82,14 @@ def test_in_process_invitations_are_sent_with_progress_and_not_stored(runner, ca
 
 
 def test_household_code_invitation_without_commune(runner, make_campaign, outbox, numbers_file):
-    make_campaign(open_link=False)
+    campaign = make_campaign(open_link=False)
     result = _invite(runner, numbers_file("0912345678\n"), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert outbox.sent[0].body.endswith(
-        "please answer by SMS. Send HL and the 15-digit household code on your slip to this "
-        "number. Send STOP to opt out.")
+    closes = campaign.closes_on
+    assert outbox.sent[0].body == (
+        f"Fatherland Front of Lai Chau Province: please answer our new rural survey by "
+        f"{closes.day} {closes.strftime('%b')} {closes.year}. Send HL and the code on your slip "
+        f"here (22 messages). STOP to refuse.")
 
 
 def test_opted_out_numbers_are_skipped(runner, campaign, outbox, numbers_file):

@@ -20,8 +20,9 @@ from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_conte
 from ...adapters.sms import SmsError, sms_sender
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
+from ...domain.survey import Survey
 from ...extensions import db
-from ...models import Campaign, SmsInvitationRun
+from ...models import Campaign, SmsInvitationRun, Unit
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..effects import after_commit
 from ..errors import Refused
@@ -134,7 +135,7 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     bodies: dict[str | None, str] = {}
     for row in rows:
         if row.commune not in bodies:
-            bodies[row.commune] = _invitation_body(campaign, survey.sms_name, row, language, today)
+            bodies[row.commune] = _invitation_body(campaign, survey, row, language, today)
         if is_opted_out(hash_of(row.number)):
             skipped += 1
             continue
@@ -166,21 +167,30 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     return planned
 
 
-def _invitation_body(campaign: Campaign, survey_name: str, row: InviteRow, language: str,
+def _invitation_body(campaign: Campaign, survey: Survey, row: InviteRow, language: str,
                      today: date | None) -> str:
-    """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>'."""
+    """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>',
+    signed by the Front committee of the row's commune (or of the campaign's only commune, or of
+    the campaign's unit)."""
+    messages = len(survey.items) + 2  # the code, one answer per question, the comment
     with texts.speaking(language):
         if row.commune is None:
             if not campaign.household_codes:
                 raise Refused("invite_commune_needed", line=row.line)
-            return texts.invitation_text(survey_name, None, None)
+            only = campaign.communes[0].unit if len(campaign.communes) == 1 else campaign.unit
+            return texts.invitation_text(_name(only, language), campaign.closes_on, messages, None,
+                                         language)
         commune = campaign_commune(campaign, row.commune)
+        sender = _name(commune.unit, language)
         if not campaign.open_link:
-            return texts.invitation_text(survey_name, None, None)
+            return texts.invitation_text(sender, campaign.closes_on, messages, None, language)
         if open_commune_entry(row.commune, today).campaign.id != campaign.id:
             raise Refused("invite_keyword_ambiguous", commune=row.commune)
-        place = commune.unit.full_name if language == "vi" else commune.unit.full_name_en
-        return texts.invitation_text(survey_name, row.commune, place)
+        return texts.invitation_text(sender, campaign.closes_on, messages, row.commune, language)
+
+
+def _name(unit: Unit, language: str) -> str:
+    return unit.full_name if language == "vi" else unit.full_name_en
 
 
 def send_with_retry(send: Callable[[], str], attempts: int, base_delay: float,
