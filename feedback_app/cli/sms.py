@@ -66,6 +66,9 @@ def invite(campaign_key: str, file: TextIO, rate: float | None, lang: str, skip_
         return
     counts = _follow(run, queue)
     click.echo(", ".join(f"{counts.get(k, 0)} {k}" for k in ("sent", "skipped", "failed")))
+    if counts.get("deferred"):
+        click.echo(f"{counts['deferred']} times an invitation waited for the sending window or a "
+                   "number's daily allowance")
 
 
 def _lines(lines: list[int]) -> str:
@@ -83,11 +86,19 @@ def _follow(run: invites.InviteRun, queue: TaskQueue) -> dict[str, int]:
     progress = queue.progress(run.run_key)
     done = 0
     hinted = False
+    deferred_said = 0
     started = time.monotonic()
     with click.progressbar(length=run.total, label="Sending invitations") as bar:
         while done < run.total:
             counts = progress.snapshot()
-            now = sum(counts.values())
+            now = sum(v for k, v in counts.items() if k != "deferred")
+            if counts.get("deferred", 0) > deferred_said:
+                deferred_said = counts["deferred"]
+                click.echo(f"\n{deferred_said} invitations wait: outside the sending window "
+                           f"({current_app.config['SMS_SEND_WINDOW'] or 'none'}, Vietnam time) or "
+                           f"over a number's {current_app.config['SMS_MAX_PER_NUMBER']} in 24 "
+                           "hours (Decree 91). They are sent when due; this command waits for "
+                           "them (with --no-wait and Redis, the worker sends them).", err=True)
             bar.update(now - done)
             done = now
             if queue.kind == "rq" and not hinted and done == 0 and time.monotonic() - started > 5:
@@ -107,4 +118,6 @@ def worker(burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL is not set: without Redis, jobs run inside the command that queued them, "
             "and there is no worker to start.")
-    queue.worker().work(burst=burst)
+    # The scheduler moves invitations deferred by the sending window or a number's daily
+    # allowance (Decree 91) to the queue when they are due.
+    queue.worker().work(burst=burst, with_scheduler=True)

@@ -102,3 +102,16 @@ class SmsInvitationRun(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
+
+
+class SmsNumberSend(Model):
+    """One invitation sent to a number, for Decree 91's "at most N a number in 24 hours". The only
+    exact time kept next to a number hash: the time the product sent an invitation (never one a
+    household wrote), deleted once it is 24 hours old (services.sms.sending)."""
+
+    __tablename__ = "sms_number_sends"
+    __table_args__ = (Index("ix_sms_number_sends_number_hash_sent_at", "number_hash", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from feedback_app.adapters.queue import RQQueue
 from feedback_app.adapters.sms import SmsError
+from feedback_app.domain.gsm import fits_one_segment
 from feedback_app.extensions import db
 from feedback_app.models import SmsInvitationRun, SmsNumber
 from feedback_app.services.sms.invites import read_invite_file
@@ -71,9 +72,9 @@ def test_in_process_invitations_are_sent_with_progress_and_not_stored(runner, ca
     assert "3 sent, 0 skipped, 0 failed" in result.output
     sent = {message.to: message.body for message in outbox.sent}
     assert set(sent) == {"+84912345678", "+84323456789", "+84987654321"}
-    assert sent["+84912345678"].startswith("Mat tran To quoc xa Binh Lu moi ong/ba tra loi khao sat "
-                                           "nong thon moi den het ")
-    assert sent["+84912345678"].endswith(": gui HL 03390 den so nay, 22 tin. Tu choi: gui HUY.")
+    assert sent["+84912345678"].startswith("Mat tran To quoc xa Binh Lu moi ong/ba gop y ve nong "
+                                           "thon moi den ")
+    assert sent["+84912345678"].endswith(": gui HL 03390 toi so nay (22 tin). Tu choi: gui HUY.")
     assert "HL 03430" in sent["+84323456789"]
     run = db.session.scalar(select(SmsInvitationRun))
     assert (run.numbers, run.skipped_opted_out, run.language) == (3, 0, "vi")
@@ -87,7 +88,7 @@ def test_household_code_invitation_without_commune(runner, make_campaign, outbox
     assert result.exit_code == 0, result.output
     closes = campaign.closes_on
     assert outbox.sent[0].body == (
-        f"Fatherland Front of Lai Chau Province: please answer our new rural survey by "
+        f"Fatherland Front of Lai Chau Province: answer our new rural survey by "
         f"{closes.day} {closes.strftime('%b')} {closes.year}. Send HL and the code on your slip "
         f"here (22 messages). STOP to refuse.")
 
@@ -245,3 +246,13 @@ def test_redis_down_for_good_names_the_lines_to_send_again(
     assert "send them again: 2-4" in result.output  # the file's lines (line 1 is the header)
     assert waits == [1.0, 2.0]  # deadline 0 + 20 s; tries at 8, 16, then 24: gave up
     assert rq_queue.queue.count == 0 and outbox.sent == []
+
+
+def test_invitations_start_with_the_registered_brand_name(runner, campaign, outbox, numbers_file,
+                                                          app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_BRAND_NAME", "MTTQLAICHAU")
+    result = _invite(runner, numbers_file("0912345678,03390\n"))
+    assert result.exit_code == 0, result.output
+    (sent,) = outbox.sent
+    assert sent.body.startswith("MTTQLAICHAU: Mat tran To quoc xa Binh Lu moi ong/ba gop y ve")
+    assert sent.body.endswith("Tu choi: gui HUY.") and fits_one_segment(sent.body)

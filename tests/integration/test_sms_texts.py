@@ -125,6 +125,10 @@ def test_every_other_sms_fits_one_segment(app, language):
         closes = date(2026, 12, 31)
         produced += [texts.invitation_text(LONGEST_PLACE, closes, 42, None, language),
                      texts.invitation_text(LONGEST_PLACE, closes, 42, LONGEST_CODE, language)]
+        branded = [texts.invitation_text(LONGEST_PLACE, closes, 42, keyword, language,
+                                         "MTTQLAICHAU") for keyword in (None, LONGEST_CODE)]
+        assert all(text.startswith("MTTQLAICHAU: ") for text in branded)
+        produced += branded
     for text in produced:
         assert fits_one_segment(text), text
         assert not text.endswith("..."), text  # fits by design, not by the last-resort clip

@@ -18,6 +18,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_context, task_queue
 from ...adapters.sms import SmsError, sms_sender
+from ...clock import utcnow
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
 from ...domain.survey import Survey
@@ -28,7 +29,7 @@ from ..effects import after_commit
 from ..errors import Refused
 from ..responses.record import check_window
 from ..surveys import survey_of
-from . import texts
+from . import sending, texts
 from .numbers import hash_of, is_opted_out, set_opted_out
 from .starting import open_commune_entry
 
@@ -173,20 +174,23 @@ def _invitation_body(campaign: Campaign, survey: Survey, row: InviteRow, languag
     signed by the Front committee of the row's commune (or of the campaign's only commune, or of
     the campaign's unit)."""
     messages = len(survey.items) + 2  # the code, one answer per question, the comment
+    brand = current_app.config.get("SMS_BRAND_NAME")
     with texts.speaking(language):
         if row.commune is None:
             if not campaign.household_codes:
                 raise Refused("invite_commune_needed", line=row.line)
             only = campaign.communes[0].unit if len(campaign.communes) == 1 else campaign.unit
             return texts.invitation_text(_name(only, language), campaign.closes_on, messages, None,
-                                         language)
+                                         language, brand)
         commune = campaign_commune(campaign, row.commune)
         sender = _name(commune.unit, language)
         if not campaign.open_link:
-            return texts.invitation_text(sender, campaign.closes_on, messages, None, language)
+            return texts.invitation_text(sender, campaign.closes_on, messages, None, language,
+                                         brand)
         if open_commune_entry(row.commune, today).campaign.id != campaign.id:
             raise Refused("invite_keyword_ambiguous", commune=row.commune)
-        return texts.invitation_text(sender, campaign.closes_on, messages, row.commune, language)
+        return texts.invitation_text(sender, campaign.closes_on, messages, row.commune, language,
+                                     brand)
 
 
 def _name(unit: Unit, language: str) -> str:
@@ -221,6 +225,14 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
             if is_opted_out(hashed):
                 outcome = "skipped"
                 return outcome
+            due = sending.due_for(hashed)
+            if due > utcnow():  # Decree 91: outside the window, or over the number's allowance
+                queue.enqueue_at(due, send_invitation, number, body, rate, run_key,
+                                 description="sms invitation, deferred (Decree 91)")
+                outcome = "deferred"
+                log.info("invitation to %s deferred to %s (Vietnam time)", mask_number(number),
+                         due.strftime("%d/%m %H:%M"))
+                return outcome
             limiter = queue.rate_limiter(rate)
             sender = sms_sender()
 
@@ -231,6 +243,8 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
             config = current_app.config
             send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"], config["SMS_RETRY_BASE_SECONDS"])
             outcome = "sent"
+            sending.record_send(hashed)
+            db.session.commit()
         except SmsError as exc:
             if exc.opted_out:
                 set_opted_out(hash_of(number), True)

@@ -193,20 +193,23 @@ def compact_text(problem: CompactProblem, position: int, total: int, digits: str
 
 
 def invitation_text(sender: str, closes_on: date, messages: int, keyword: str | None,
-                    language: str = "vi") -> str:
+                    language: str = "vi", brand: str | None = None) -> str:
     """The invitation: who sends it (the Front committee of `sender`, a commune or the campaign's
-    unit), until when, how to answer and in how many messages, and how to refuse."""
+    unit), until when, how to answer and in how many messages, and how to refuse; after the
+    registered brand name (SMS_BRAND_NAME), as the carriers' template has it."""
     closes = _day(closes_on) if language == "vi" else _english_day(closes_on)
     if keyword:
         template = pgettext(
-            "sms", "Fatherland Front of %(place)s: please answer our new rural survey by "
+            "sms", "Fatherland Front of %(place)s: answer our new rural survey by "
                    "%(closes)s. Send HL %(keyword)s to this number (%(messages)d messages). "
                    "STOP to refuse.")
     else:
         template = pgettext(
-            "sms", "Fatherland Front of %(place)s: please answer our new rural survey by "
+            "sms", "Fatherland Front of %(place)s: answer our new rural survey by "
                    "%(closes)s. Send HL and the code on your slip here (%(messages)d messages). "
                    "STOP to refuse.")
+    if brand:
+        template = gsm_safe(brand).replace("%", "") + ": " + template
     return guard(with_place(template, in_sentence(sender), closes=closes, messages=messages,
                             keyword=keyword or ""))
 
