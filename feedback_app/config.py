@@ -101,6 +101,9 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         # 'always': none), and at most this many per number in 24 hours (0: no limit).
         "SMS_SEND_WINDOW": _send_window(env.get("SMS_SEND_WINDOW", "07:00-22:00")),
         "SMS_MAX_PER_NUMBER": int(env.get("SMS_MAX_PER_NUMBER", "3")),
+        # Law 91/2025/QH15: days after a campaign closes at which its SMS rows are deleted (a
+        # campaign may set its own), and after which other SMS rows are.
+        "SMS_RETENTION_DAYS": int(env.get("SMS_RETENTION_DAYS", "90")),
         "SMS_NUMBER_KEY": env.get("SMS_NUMBER_KEY") or None,
         "SMS_QUEUE": env.get("SMS_QUEUE", "feedback_app-sms"),
         "SMS_INVITE_RATE": float(env.get("SMS_INVITE_RATE", "1")),

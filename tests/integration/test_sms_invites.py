@@ -44,7 +44,12 @@ def numbers_file(tmp_path):  # type: ignore[no-untyped-def]
 
 def _invite(runner, path: str, *extra: str):  # type: ignore[no-untyped-def]
     return runner.invoke(args=["sms", "invite", "--campaign", "test-campaign", "--file", path,
-                               "--rate", "100", *extra])
+                               "--rate", "100", "--lawful-basis", "consent",
+                               "--consent-statement", STATEMENT, "--yes", *extra])
+
+
+STATEMENT = ("These households gave their numbers at the village meeting to receive the survey "
+             "by SMS, and were told how to refuse.")
 
 
 def _dump_database() -> str:
@@ -256,3 +261,28 @@ def test_invitations_start_with_the_registered_brand_name(runner, campaign, outb
     (sent,) = outbox.sent
     assert sent.body.startswith("MTTQLAICHAU: Mat tran To quoc xa Binh Lu moi ong/ba gop y ve")
     assert sent.body.endswith("Tu choi: gui HUY.") and fits_one_segment(sent.body)
+
+
+def test_the_run_records_the_lawful_basis_and_the_statement_shown(runner, campaign, outbox,
+                                                                  numbers_file):
+    result = _invite(runner, numbers_file("0912345678,03390\n"))
+    assert result.exit_code == 0, result.output
+    assert f"Lawful basis: consent. The committee confirms: {STATEMENT}" in result.output
+    run = db.session.scalar(select(SmsInvitationRun))
+    assert (run.lawful_basis, run.consent_statement) == ("consent", STATEMENT)
+
+
+def test_without_a_confirmed_statement_nothing_is_sent(runner, campaign, outbox, numbers_file):
+    path = numbers_file("0912345678,03390\n")
+    base = ["sms", "invite", "--campaign", "test-campaign", "--file", path, "--rate", "100"]
+    from feedback_app.cli.sms import invite
+
+    required = {p.name for p in invite.params if p.required}
+    assert {"lawful_basis", "consent_statement"} <= required  # click refuses the run without them
+    short = runner.invoke(args=[*base, "--lawful-basis", "consent", "--consent-statement", "ok",
+                                "--yes"])
+    assert short.exit_code == 1 and "consent statement" in short.output
+    refused = runner.invoke(args=[*base, "--lawful-basis", "consent", "--consent-statement",
+                                  STATEMENT], input="n\n")
+    assert refused.exit_code == 1 and "not confirmed; nothing was sent" in refused.output
+    assert outbox.sent == [] and db.session.scalar(select(func.count(SmsInvitationRun.id))) == 0

@@ -113,6 +113,7 @@ def test_every_other_sms_fits_one_segment(app, language):
         produced = [texts.refusal_text(r, language) for r in reasons]
         produced += [texts.help_text(), texts.opted_out_text(), texts.opted_in_text(),
                      texts.paused_text(40, 40), texts.finished_text(), texts.comment_prompt(40),
+                     texts.erased_text(),
                      texts.conversation_help_text()]
         leads = [texts.changed_note(40), texts.prompt_texts().problems[
             ReplyProblem.COMMENT_TOO_LONG] % {"number": 2000}, texts.prompt_texts().problems[

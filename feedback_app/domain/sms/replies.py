@@ -27,6 +27,7 @@ class Command(StrEnum):
     HELP = "help"
     ENGLISH = "english"
     VIETNAMESE = "vietnamese"
+    ERASE = "erase"  # delete what is kept about this number (Law 91/2025/QH15)
 
 
 COMMAND_WORDS: Mapping[str, Command] = {
@@ -41,6 +42,8 @@ COMMAND_WORDS: Mapping[str, Command] = {
     **dict.fromkeys(("help", "info", "huong dan", "hd", "hl", "ks", "tro giup"), Command.HELP),
     **dict.fromkeys(("en", "english", "tieng anh"), Command.ENGLISH),
     **dict.fromkeys(("vi", "vn", "tieng viet", "viet"), Command.VIETNAMESE),
+    **dict.fromkeys(("xoa", "xoa du lieu", "xoa so", "xoa so dien thoai", "delete", "erase",
+                     "delete my data", "forget me"), Command.ERASE),
 }
 
 

@@ -58,6 +58,7 @@ from .conversations import (
     state_of,
 )
 from .numbers import hash_of, set_language, set_opted_out
+from .privacy import erase_number
 from .starting import claim_open_answer, resolve_start
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,9 @@ def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     key = replays.reply_key(message.message_sid, message.sender, message.body)
     if found.seen_sealed is not None:  # handled before: the same replies, nothing changes
         return replays.opened(key, found.seen_sealed)
-    replies = [texts.guard(r) for r in _Dialogue(connection, hashed, found, today).respond(message.body)]
-    if not replays.store(connection, message.message_sid, key, replies):
+    dialogue = _Dialogue(connection, hashed, found, today)
+    replies = [texts.guard(r) for r in dialogue.respond(message.body)]
+    if not replays.store(connection, message.message_sid, key, replies, dialogue.campaign_id):
         # Handled by another request at the same moment, which committed first: undo this step.
         db.session.rollback()
         return replays.opened(key, replays.stored(db.session.connection(), message.message_sid))
@@ -116,6 +118,8 @@ class _Dialogue:
         self.conversation, self.number = found.conversation, found.number
         default = current_app.config["BABEL_DEFAULT_LOCALE"]
         self.language = (self.number.language if self.number else None) or default
+        # The campaign this message belongs to, stored with it for the campaign's retention.
+        self.campaign_id = self.conversation.entry.campaign.id if self.conversation else None
 
     def respond(self, body: str) -> list[str]:
         command = parse_command(body)
@@ -125,6 +129,10 @@ class _Dialogue:
             end_conversation(self.connection, conversation.id if conversation else None, "stopped",
                              self.hashed)
             return self._say(texts.opted_out_text)
+        if command is Command.ERASE:  # at any time, opted out or not
+            erase_number(self.hashed)
+            self.campaign_id = None
+            return self._say(texts.erased_text)
         if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
                 set_opted_out(self.hashed, False)
@@ -158,6 +166,7 @@ class _Dialogue:
             entry, compact = resolve_start(self.hashed, start, self.today)
         except Refused as refused:
             return self._refused(refused)
+        self.campaign_id = entry.campaign.id
         if compact:
             result = parse_compact(compact, entry.survey)
             if result.problem is not None:

@@ -34,6 +34,19 @@ from .numbers import hash_of, is_opted_out, set_opted_out
 from .starting import open_commune_entry
 
 log = logging.getLogger(__name__)
+# Law 91/2025/QH15's lawful bases that fit an invitation run.
+LAWFUL_BASES = ("consent", "legal-obligation", "public-task")
+MIN_STATEMENT = 20
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the committee confirms before sending: the lawful basis and its statement."""
+
+    lawful_basis: str
+    statement: str
+
+
 NUMBER_HEADERS = ("number", "phone", "mobile", "so dien thoai", "sdt", "dien thoai")
 COMMUNE_HEADERS = ("commune", "commune code", "commune_code", "xa", "ma xa")
 
@@ -124,10 +137,14 @@ class InviteRun:
 
 
 def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
-           today: date | None = None) -> InviteRun:
-    """Plan one invitation per number (opted-out numbers skipped) and queue them after commit."""
+           today: date | None = None, consent: Consent | None = None) -> InviteRun:
+    """Plan one invitation per number (opted-out numbers skipped) and queue them after commit;
+    the run records the lawful basis and the statement the committee confirmed."""
     if not 0 < rate <= 100:
         raise Refused("invite_rate", rate=rate)
+    if consent is None or consent.lawful_basis not in LAWFUL_BASES or len(
+            consent.statement.strip()) < MIN_STATEMENT:
+        raise Refused("invite_consent", bases=", ".join(LAWFUL_BASES), minimum=MIN_STATEMENT)
     campaign = get_campaign(campaign_key)
     check_window(campaign, today)
     survey = survey_of(campaign.survey_version)
@@ -142,7 +159,8 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
             continue
         messages.append((row, bodies[row.commune]))
     run = SmsInvitationRun(campaign_id=campaign.id, language=language, numbers=len(messages),
-                           skipped_opted_out=skipped, rate=rate)
+                           skipped_opted_out=skipped, rate=rate, lawful_basis=consent.lawful_basis,
+                           consent_statement=consent.statement.strip())
     db.session.add(run)
     db.session.flush()
     queue = task_queue()

@@ -166,6 +166,12 @@ def paused_text(number: int, total: int) -> str:
         number=number, total=total))
 
 
+def erased_text() -> str:
+    return guard(pgettext(
+        "sms", "Everything kept about this number is deleted; answers already sent stay, without "
+               "the number. You get no more messages: send START to receive them again."))
+
+
 def finished_text() -> str:
     return guard(pgettext(
         "sms", "Your answers were recorded, thank you. To answer for another household, send HL "
