@@ -139,3 +139,35 @@ def test_the_worker_schedules_the_daily_purge_once(app, monkeypatch):
         queue.queue.delete(delete_jobs=True)
         for key in queue.redis.scan_iter(f"*{queue.name}*"):
             queue.redis.delete(key)
+
+
+def test_an_officer_erases_a_typed_number_from_the_committee_pages(app, campaign):
+    from ..committee_support import csrf_token, logged_in, make_account
+
+    Phone(app.test_client(), NUMBER).send(codes_of(campaign)[0])
+    make_account("officer-03390", "03390")
+    client = logged_in(app.test_client(), "officer-03390")
+    assert "/committee/sms/erase" in client.get("/committee/").text
+    page = client.get("/committee/sms/erase")
+    assert page.status_code == 200 and "XOA" in page.text
+    wrong = client.post("/committee/sms/erase", data={"number": "12345",
+                                                      "csrf_token": csrf_token(page.text)})
+    assert wrong.status_code == 422 and "không phải số di động Việt Nam" in wrong.text
+    assert _count(SmsConversation) == 1
+    done = client.post("/committee/sms/erase", data={"number": "0912 345 678",
+                                                     "csrf_token": csrf_token(page.text)},
+                       follow_redirects=True)
+    assert done.status_code == 200 and "Đã xóa mọi dữ liệu kênh SMS lưu về số +849******78" in done.text
+    assert "912345678" not in done.text
+    assert _count(SmsConversation) == 0 and db.session.scalar(select(SmsNumber)).opted_out
+    no_token = client.post("/committee/sms/erase", data={"number": "0912345678"})
+    assert no_token.status_code in (400, 422)
+
+
+def test_a_viewer_may_not_erase_numbers(client, campaign):
+    from ..committee_support import logged_in, make_account
+
+    make_account("viewer-03390", "03390", role="viewer")
+    viewer = logged_in(client, "viewer-03390")
+    assert viewer.get("/committee/sms/erase").status_code == 403
+    assert "/committee/sms/erase" not in viewer.get("/committee/").text

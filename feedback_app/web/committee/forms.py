@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 
 from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
+from ...domain.phones import normalise_vn_mobile
 
 
 class LoginForm(FlaskForm):
@@ -39,6 +40,20 @@ class LoginForm(FlaskForm):
     ])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     next = HiddenField()
+
+
+def _vietnamese_mobile(form: FlaskForm, field: StringField) -> None:
+    if normalise_vn_mobile(field.data or "") is None:
+        raise ValidationError(_l("This is not a Vietnamese mobile number. Type its 10 digits, "
+                                 "e.g. 0912 345 678."))
+
+
+class EraseNumberForm(FlaskForm):
+    """A household asked the committee to delete what the SMS channel keeps about its number."""
+
+    number = StringField(_l("Phone number"), validators=[
+        DataRequired(), Length(max=32), _vietnamese_mobile])
+    submit = SubmitField(_l("Delete this number's data"))
 
 
 class ActionForm(FlaskForm):
