@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 
 from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
+from ...domain.phones import normalise_vn_mobile
 
 # WTForms' own messages (a field it cannot read, a required field, a number out of range), listed
 # here so that pybabel extracts them into this project's catalogs: WTForms ships no Vietnamese.
@@ -84,6 +85,20 @@ class LoginForm(Form):
     ])
     password = PasswordField(_l("Password"), validators=[DataRequired(), _too_long(256)])
     next = HiddenField()
+
+
+def _vietnamese_mobile(form: FlaskForm, field: StringField) -> None:
+    if normalise_vn_mobile(field.data or "") is None:
+        raise ValidationError(_l("This is not a Vietnamese mobile number. Type its 10 digits, "
+                                 "e.g. 0912 345 678."))
+
+
+class EraseNumberForm(Form):
+    """A household asked the committee to delete what the SMS channel keeps about its number."""
+
+    number = StringField(_l("Phone number"), validators=[
+        DataRequired(), _too_long(32), _vietnamese_mobile])
+    submit = SubmitField(_l("Delete this number's data"))
 
 
 class ActionForm(Form):
