@@ -189,3 +189,12 @@ def test_kannel_settings_that_work_are_accepted(tmp_path):
 def test_kannel_backend_refuses_to_start_with_settings_that_cannot_work(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message):
         load_config(tmp_path, dict(KANNEL_SETTINGS, **change))
+
+
+def test_a_sender_over_the_limit_is_dropped_with_an_empty_200(client, app, campaign, kannel, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_SMS", "2 per minute")
+    for _ in range(2):
+        assert _mo(client, "HL").status_code == 200
+    flooded = _mo(client, "HL")
+    assert flooded.status_code == 200 and flooded.get_data() == b""
+    assert len(_sent(app, kannel)) == 2 and _count(SmsInbound) == 2
