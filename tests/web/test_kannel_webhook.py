@@ -19,6 +19,7 @@ from feedback_app.extensions import db
 from feedback_app.models import Response, SmsConversation, SmsInbound, SmsNumber
 from feedback_app.services.sms.numbers import hash_of
 
+from ..committee_support import logged_in, make_account
 from ..support import codes_of
 
 SECRET = "kannel-test-secret-0123456789"
@@ -198,3 +199,14 @@ def test_a_sender_over_the_limit_is_dropped_with_an_empty_200(client, app, campa
     flooded = _mo(client, "HL")
     assert flooded.status_code == 200 and flooded.get_data() == b""
     assert len(_sent(app, kannel)) == 2 and _count(SmsInbound) == 2
+
+
+def test_slips_and_posters_name_the_short_code(app, client, campaign, monkeypatch):
+    make_account("xa-binh-lu", "03390", "officer")
+    logged_in(client, "xa-binh-lu")
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "kannel")
+    monkeypatch.setitem(app.config, "KANNEL_FROM", "8079")
+    slips = client.get("/committee/campaigns/test-campaign/communes/03390/slips?lang=en").text
+    assert slips.count("send HL and the code above to 8079.") == 3
+    poster = client.get("/committee/campaigns/test-campaign/communes/03390/poster?lang=en").text
+    assert "Send HL 03390 to 8079" in poster
