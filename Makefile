@@ -42,7 +42,7 @@ run: translations
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
 # With CI=true a skipped test fails, except a PostgreSQL-only one in the SQLite pass when the
 # PostgreSQL pass follows (TEST_POSTGRESQL_PASS_FOLLOWS tells the SQLite pass so; tests/skips.py).
-test: translations chromium document-tools
+test: translations chromium document-tools kannel
 	$(BIN)/ruff check feedback_app tests bench scripts
 	$(BIN)/mypy feedback_app
 	env -u TEST_DATABASE_URL TEST_POSTGRESQL_PASS_FOLLOWS=$${TEST_DATABASE_URL:+1} $(BIN)/pytest -q
@@ -64,6 +64,14 @@ document-tools:
 		&& fc-list | grep -q DejaVuSerif; } \
 		|| { apt-get update && apt-get install -y poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; } \
 		|| echo "poppler-utils or Pango could not be installed: the PDF tests will be skipped (and fail with CI=true)"
+
+# The Kannel tests (tests/system/test_kannel.py) start Debian's Kannel: bearerbox, smsbox and the
+# fake SMSC of kannel-extras (/usr/lib/kannel/test/fakesmsc) as the carrier. Installed like chromium.
+.PHONY: kannel
+kannel:
+	@{ test -x /usr/sbin/bearerbox && test -x /usr/sbin/smsbox && test -x /usr/lib/kannel/test/fakesmsc; } \
+		|| { apt-get update && apt-get install -y kannel kannel-extras; } \
+		|| echo "kannel could not be installed: the Kannel tests will be skipped (and fail with CI=true)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check feedback_app tests bench scripts

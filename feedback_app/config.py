@@ -80,7 +80,8 @@ def _send_window(text: str) -> str:
 
 
 def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """The SMS channel: provider (twilio | console | fake), Twilio credentials, invitations queue.
+    """The SMS channel: provider (twilio | kannel | console | fake), Twilio and Kannel credentials,
+    invitations queue.
 
     SMS_NUMBER_KEY keys the HMAC under which phone numbers are stored; when it is not set it is
     derived from SECRET_KEY (so changing SECRET_KEY then forgets every opt-out: set it explicitly
@@ -104,11 +105,26 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         # Law 91/2025/QH15: days after a campaign closes at which its SMS rows are deleted (a
         # campaign may set its own), and after which other SMS rows are.
         "SMS_RETENTION_DAYS": int(env.get("SMS_RETENTION_DAYS", "90")),
+        # Kannel (SMS_BACKEND=kannel, docs/kannel.md): a short code on an SMPP link. Its smsbox
+        # sends inbound messages to /sms/kannel with KANNEL_MO_SECRET as the Basic-auth password,
+        # from an address in KANNEL_ALLOWED_ADDRESSES; replies go out through its sendsms interface.
+        "KANNEL_SENDSMS_URL": env.get("KANNEL_SENDSMS_URL") or None,
+        "KANNEL_USERNAME": env.get("KANNEL_USERNAME") or None,
+        "KANNEL_PASSWORD": env.get("KANNEL_PASSWORD") or None,
+        "KANNEL_FROM": env.get("KANNEL_FROM") or None,
+        "KANNEL_MO_SECRET": env.get("KANNEL_MO_SECRET") or None,
+        "KANNEL_ALLOWED_ADDRESSES": env.get("KANNEL_ALLOWED_ADDRESSES", "127.0.0.1/32, ::1/128"),
+        # Which delivery reports Kannel sends back (its dlr-mask bits): 1 delivered to the phone,
+        # 2 not delivered to the phone, 16 refused by the carrier's SMSC.
+        "KANNEL_DLR_MASK": int(env.get("KANNEL_DLR_MASK", "19")),
         "SMS_NUMBER_KEY": env.get("SMS_NUMBER_KEY") or None,
         "SMS_QUEUE": env.get("SMS_QUEUE", "feedback_app-sms"),
         "SMS_INVITE_RATE": float(env.get("SMS_INVITE_RATE", "1")),
         "SMS_SEND_ATTEMPTS": int(env.get("SMS_SEND_ATTEMPTS", "5")),
         "SMS_RETRY_BASE_SECONDS": float(env.get("SMS_RETRY_BASE_SECONDS", "2")),
+        # Replies sent after the request (Kannel): tries while the gateway is unreachable, waiting
+        # base, 2 x base, 4 x base... between them (9 tries at 2 s: about 8.5 minutes in all).
+        "SMS_REPLY_ATTEMPTS": int(env.get("SMS_REPLY_ATTEMPTS", "9")),
         # How long `sms invite` keeps trying to queue its messages while Redis is unreachable.
         "SMS_ENQUEUE_PATIENCE": float(env.get("SMS_ENQUEUE_PATIENCE", "900")),
     }

@@ -7,6 +7,7 @@ generated instance/secret_key, so `make run` needs no setup.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,9 @@ DEVELOPMENT = "development"
 PRODUCTION = "production"
 ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
 MIN_SECRET_LENGTH = 32
+MIN_KANNEL_SECRET_LENGTH = 16
+KANNEL_REQUIRED = ("KANNEL_SENDSMS_URL", "KANNEL_USERNAME", "KANNEL_PASSWORD", "KANNEL_FROM",
+                   "KANNEL_MO_SECRET")
 
 # Per client address (an IPv6 client by its /64). The arithmetic behind the failed-lookup throttle
 # is in docs/deployment.md ("Rate limits"). Each is a Flask-Limiter string: "N per period; M per period".
@@ -117,3 +121,43 @@ def finish(config: dict[str, Any]) -> None:
                 f"{key}={config[key]!r} is not a rate limit; "
                 "write e.g. '10 per minute; 100 per day'"
             ) from None
+    check_kannel(config)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def kannel_networks(value: str | list[Any] | tuple[Any, ...]) -> tuple[Network, ...]:
+    """KANNEL_ALLOWED_ADDRESSES: addresses or networks, separated by commas or spaces."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else [str(v) for v in value]
+    networks: list[Network] = []
+    for item in items:
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"KANNEL_ALLOWED_ADDRESSES: {item!r} is not an address or a network "
+                              "(write e.g. '127.0.0.1, 10.0.0.0/24')") from None
+    return tuple(networks)
+
+
+def check_kannel(config: dict[str, Any]) -> None:
+    """SMS_BACKEND=kannel starts only with its gateway, its credentials and a long enough secret
+    for the inbound webhook; the allowed addresses are parsed once (KANNEL_ALLOWED_NETWORKS)."""
+    config["KANNEL_ALLOWED_NETWORKS"] = kannel_networks(config.get("KANNEL_ALLOWED_ADDRESSES") or "")
+    if config.get("SMS_BACKEND") != "kannel":
+        return
+    missing = [key for key in KANNEL_REQUIRED if not config.get(key)]
+    if missing:
+        raise ConfigError(f"SMS_BACKEND=kannel needs {', '.join(missing)} (docs/kannel.md)")
+    if len(str(config["KANNEL_MO_SECRET"])) < MIN_KANNEL_SECRET_LENGTH:
+        raise ConfigError(f"KANNEL_MO_SECRET must be at least {MIN_KANNEL_SECRET_LENGTH} characters "
+                          "long. Create one with: python3 -c 'import secrets; "
+                          "print(secrets.token_urlsafe(24))'")
+    if not config["KANNEL_ALLOWED_NETWORKS"]:
+        raise ConfigError("SMS_BACKEND=kannel needs KANNEL_ALLOWED_ADDRESSES: the addresses "
+                          "Kannel's smsbox connects from")
+    if not str(config["KANNEL_SENDSMS_URL"]).startswith(("http://", "https://")):
+        raise ConfigError("KANNEL_SENDSMS_URL must be an http:// or https:// URL, e.g. "
+                          "http://127.0.0.1:13013/cgi-bin/sendsms")
+    if not 0 <= int(config["KANNEL_DLR_MASK"]) <= 31:
+        raise ConfigError("KANNEL_DLR_MASK must be between 0 and 31 (Kannel's dlr-mask bits)")

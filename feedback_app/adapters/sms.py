@@ -1,11 +1,14 @@
 """Sending an SMS, behind one small interface chosen by SMS_BACKEND.
 
-- twilio: Twilio's REST API (production); a delivery-status callback comes back to
-  PUBLIC_BASE_URL/sms/twilio/status.
+- twilio: Twilio's REST API (production outside Vietnam); a delivery-status callback comes back
+  to PUBLIC_BASE_URL/sms/twilio/status.
+- kannel: Kannel's sendsms interface, for a short code on an SMPP link (Vietnam; adapters/kannel.py);
+  delivery reports come back to PUBLIC_BASE_URL/sms/kannel/status.
 - console: writes the text to the log with the number masked (development).
 - fake: keeps the messages in memory (tests), and can be told to fail.
 
-Replies to inbound messages are not sent through here: they go back in the webhook's TwiML.
+Twilio's replies to inbound messages are not sent through here: they go back in the webhook's
+TwiML. Kannel's are: queued after the commit (services/sms/outbound.py).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from ..domain.phones import mask_number
 
 log = logging.getLogger(__name__)
-BACKENDS = ("twilio", "console", "fake")
+BACKENDS = ("twilio", "kannel", "console", "fake")
 OPTED_OUT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
 # Twilio's alphanumeric sender ID: up to 11 of A-Z, a-z, 0-9 and space, not only digits.
 ALPHANUMERIC_SENDER = re.compile(r"(?=[ 0-9]*[A-Za-z])[A-Za-z0-9 ]{1,11}\Z")
@@ -142,6 +145,13 @@ def build_sender(config: Mapping[str, Any]) -> SmsSender:
                             sender_id or config["TWILIO_FROM"],
                             config["PUBLIC_BASE_URL"] + "/sms/twilio/status",
                             config.get("TWILIO_MESSAGING_SERVICE_SID"))
+    if backend == "kannel":
+        from .kannel import KannelSender
+
+        return KannelSender(config["KANNEL_SENDSMS_URL"], config["KANNEL_USERNAME"],
+                            config["KANNEL_PASSWORD"], config["KANNEL_FROM"],
+                            config["KANNEL_MO_SECRET"], config["PUBLIC_BASE_URL"] + "/sms/kannel/status",
+                            int(config["KANNEL_DLR_MASK"]))
     if backend == "console":
         return ConsoleSender()
     if backend == "fake":
@@ -162,5 +172,6 @@ def public_number() -> str | None:
     """The number households text to answer, printed on slips and posters, or None when no SMS
     route is set (the console and fake backends reach no phone)."""
     config = current_app.config
-    number: str | None = config.get("TWILIO_FROM") if config.get("SMS_BACKEND") == "twilio" else None
+    setting = {"twilio": "TWILIO_FROM", "kannel": "KANNEL_FROM"}.get(config.get("SMS_BACKEND", ""))
+    number: str | None = config.get(setting) if setting else None
     return number or None

@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
     from .committee import auth, campaigns, collect, dashboard, exports, privacy, reports
     from .resident import qr, results, survey
-    from .sms import twilio
+    from .sms import kannel, twilio
 
     security.init_app(app)
     limits.init_app(app)
@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(qr.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(twilio.bp)
+    app.register_blueprint(kannel.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(campaigns.bp)

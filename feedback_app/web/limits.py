@@ -230,6 +230,9 @@ def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
     from .api import errors as api_errors
 
     if error.limit.scope == SMS_SENDERS:
+        if request.blueprint == "sms_kannel":
+            # The same for Kannel: an empty 200, so that smsbox neither replies nor retries.
+            return Response("", status=200, mimetype="text/plain")
         return over_limit_twiml()
     seconds, scope = blocking_wait()
     if scope is None:

@@ -1,1 +1,2 @@
-"""SMS webhooks under /sms/: Twilio's inbound messages and delivery reports (twilio.py)."""
+"""SMS webhooks under /sms/: Twilio's (twilio.py) and Kannel's (kannel.py) inbound messages and
+delivery reports."""
