@@ -67,7 +67,7 @@ def _is_plain_path(text: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def _next_page(target: str | None) -> str:
+def next_page(target: str | None) -> str:
     """Where to go after login: `next` when it is safe, else the committee home."""
     return safe_next(target) or url_for("dashboard.home")
 
@@ -96,6 +96,10 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
             if principal is None:  # back to this page after login (a button's POST cannot be replayed)
                 back = request.full_path.rstrip("?") if request.method == "GET" else None
                 return redirect(url_for("auth.login", next=back))
+            if g.account.must_change_password and request.endpoint != "passwords.change":
+                # A temporary password: nothing else until the person has chosen their own.
+                back = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("passwords.change", next=back))
             if principal.role < role:
                 raise Refused("role_too_low", status=403, needed=role.label, role=principal.role.label)
             g.principal = principal
@@ -112,7 +116,7 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:
-        return redirect(_next_page(form.next.data))
+        return redirect(next_page(form.next.data))
     failed = False
     if form.validate_on_submit():
         try:
@@ -124,7 +128,9 @@ def login() -> ResponseReturnValue:
             session.permanent = True
             session[SESSION_KEY] = account.id
             session[GENERATION_KEY] = account.session_generation
-            return redirect(_next_page(form.next.data), 303)
+            if account.must_change_password:  # a temporary password: choose one's own first
+                return redirect(url_for("passwords.change", next=safe_next(form.next.data)), 303)
+            return redirect(next_page(form.next.data), 303)
     status = 401 if failed else 422 if form.is_submitted() else 200
     return render_template("committee/login.html", form=form, failed=failed), status
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ...services.errors import Refused
+from .accounts import account_message
 from .committee import committee_message
 from .message import Message
 from .reports import report_refusal
@@ -19,7 +20,7 @@ def refusal_message(refused: Refused) -> Message:
     reporting = report_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
-    for wording in (resident_message, committee_message):
+    for wording in (account_message, resident_message, committee_message):
         message = wording(refused)
         if message is not None:
             return message
