@@ -108,7 +108,8 @@ def password_failed(response: Response) -> bool:
 
 # Both password pages (changing one's own, setting one through a reset link) share one count of
 # failures per address; a reset link is also counted when only opened (GET), as a guess would be.
-password_attempts = limited("RATELIMIT_PASSWORD", PASSWORDS, deduct_when=password_failed)
+password_attempts = limited("RATELIMIT_PASSWORD", PASSWORDS, methods=["POST"], deduct_when=password_failed)
+reset_link_attempts = limited("RATELIMIT_PASSWORD", PASSWORDS, deduct_when=password_failed)
 
 
 class _IntoAppLog(logging.Handler):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ...clock import utcnow
+from ...clock import as_utc, utcnow
 from ...domain.access import Principal
 from ...domain.contact import MAX_EMAIL_LENGTH, normalise_email
 from ...domain.phones import normalise_contact_phone
@@ -220,7 +220,7 @@ def account_of_reset_token(token: str) -> Account:
         raise Refused("reset_link_invalid", status=404)
     account = db.session.scalar(select(Account).filter_by(reset_token_hash=reset_token_hash(token)))
     if (account is None or not account.active or account.reset_expires_at is None
-            or account.reset_expires_at <= utcnow()):
+            or as_utc(account.reset_expires_at) <= utcnow()):
         raise Refused("reset_link_invalid", status=404)
     return account
 

@@ -14,7 +14,7 @@ from flask_babel import gettext
 
 from ...services.accounts import users
 from ...services.errors import Refused
-from ..limits import password_attempts
+from ..limits import password_attempts, reset_link_attempts
 from .auth import GENERATION_KEY, login_required, next_page
 from .forms import PasswordChangeForm, PasswordResetForm
 
@@ -48,7 +48,7 @@ def change() -> ResponseReturnValue:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@password_attempts
+@reset_link_attempts
 def reset_with_link(token: str) -> ResponseReturnValue:
     account = users.account_of_reset_token(token)  # 404 (counted) when unknown, used or expired
     form = PasswordResetForm()
