@@ -59,8 +59,14 @@ FIELD_REFUSALS = {
 
 
 def _role_choices(principal: Principal) -> list[tuple[str, str]]:
-    return [(role.value, f"{role_label(role.value)} – {ROLE_HINTS[role.value]}")
-            for role in grantable_roles(principal.role)]
+    """The roles this administrator may give, with their names only (a phone cuts a long option);
+    what each may do is the field's description (_role_hint)."""
+    return [(role.value, role_label(role.value)) for role in grantable_roles(principal.role)]
+
+
+def _role_hint(principal: Principal) -> str:
+    return "; ".join(f"{role_label(role.value)}: {ROLE_HINTS[role.value]}"
+                     for role in grantable_roles(principal.role)) + "."
 
 
 def _show_refusal_on(form: AccountForm | AccountEditForm, refused: Refused) -> None:
@@ -85,6 +91,7 @@ def new() -> ResponseReturnValue:
     form = AccountForm()
     form.unit.choices = [(unit.id, "\u2003" * depth + unit.display_name(language())) for unit, depth in units]
     form.role.choices = _role_choices(g.principal)
+    form.role.description = _role_hint(g.principal)
     if not form.is_submitted():
         form.role.data = "viewer"
     if form.validate_on_submit():
@@ -119,6 +126,7 @@ def account(username: str) -> tuple[str, int]:
     found = manage.account_for(g.principal, username)
     form = AccountEditForm(obj=found, formdata=None)
     form.role.choices = _role_choices(g.principal)
+    form.role.description = _role_hint(g.principal)
     if found.phone:
         form.phone.data = display_number(found.phone)
     return _account_page(found, form)
@@ -130,6 +138,7 @@ def update(username: str) -> ResponseReturnValue:
     found = manage.account_for(g.principal, username)  # scope first, whatever the form holds
     form = AccountEditForm()
     form.role.choices = _role_choices(g.principal)
+    form.role.description = _role_hint(g.principal)
     if form.validate_on_submit():
         details = manage.Details(full_name=form.full_name.data or "", role=form.role.data or "",
                                  phone=form.phone.data, email=form.email.data)
