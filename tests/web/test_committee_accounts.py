@@ -296,3 +296,18 @@ def test_the_cli_shares_the_services_and_names_the_operator(runner, units):  # t
     actions = actions_of("xa-03390")
     assert [a for a, _ in actions] == ["created", "reset_link_issued", "disabled"]
     assert all(who.startswith("shell:") for _, who in actions)
+
+
+def test_postgresql_refuses_changes_to_the_accounts_log(admin):  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from ..skips import postgresql_only
+
+    postgresql_only("database triggers exist on PostgreSQL only")
+    create(admin)
+    for statement in ("UPDATE account_events SET actor_username = 'x'", "DELETE FROM account_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert actions_of("mai.lt-binhlu") == [("created", "tinh-admin")]
