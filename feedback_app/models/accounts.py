@@ -40,6 +40,9 @@ class Account(Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     reset_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     reset_expires_at: Mapped[datetime | None]
+    # Single sign-on (OpenID Connect, off by default): the provider's subject ("sub" of its ID
+    # token, prefixed with the issuer) an administrator mapped to this account by hand.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
-    from .committee import accounts, auth, campaigns, collect, dashboard, exports, passwords, reports
+    from .committee import accounts, auth, campaigns, collect, dashboard, exports, passwords, reports, sso
     from .resident import qr, results, survey
     from .sms import twilio
 
@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(collect.api)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(passwords.bp)
+    app.register_blueprint(sso.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

@@ -15,7 +15,7 @@ from ...domain.access import ACCOUNTS_ROLE, Principal, Role, may_grant
 from ...extensions import db
 from ...models import Account, AccountEvent, Unit
 from ..errors import Refused
-from . import events, users
+from . import events, sso, users
 from .access import check_can_act, role_named, unit_of
 
 
@@ -39,6 +39,10 @@ class Details:
     role: str
     phone: str | None = None
     email: str | None = None
+    # The single sign-on provider's user ID ("sub") and its issuer, when single sign-on is on;
+    # None leaves the mapping as it is, "" removes it.
+    sso_subject: str | None = None
+    sso_issuer: str = ""
 
 
 def _check_admin(principal: Principal, unit: Unit) -> None:
@@ -126,12 +130,14 @@ def update_for(principal: Principal, username: str, details: Details) -> Account
     account = account_for(principal, username)
     _check_may_change(principal, account)
     granted = _check_role(principal, details.role)
-    changes = {
+    changes: dict[str, str | None] = {
         "full_name": users.clean_full_name(details.full_name),
         "phone": users.clean_phone(details.phone),
         "email": users.clean_email(details.email),
         "role": granted.label,
     }
+    if details.sso_subject is not None and details.sso_issuer:
+        changes["sso_subject"] = _sso_key(account, details.sso_issuer, details.sso_subject)
     changed = sorted(name for name, value in changes.items() if getattr(account, name) != value)
     if not changed:
         return account
@@ -143,6 +149,19 @@ def update_for(principal: Principal, username: str, details: Details) -> Account
     events.record(principal, account, "updated", fields=changed,
                   **({"role": granted.label} if "role" in changed else {}))
     return account
+
+
+def _sso_key(account: Account, issuer: str, subject: str) -> str | None:
+    """The stored mapping of a provider's user, refused (409) when another account has it."""
+    subject = subject.strip()
+    if not subject:
+        return None
+    key = sso.subject_key(issuer, subject)
+    holder = db.session.scalar(select(Account.username).where(Account.sso_subject == key,
+                                                              Account.id != account.id))
+    if holder is not None:
+        raise Refused("sso_subject_taken", status=409)
+    return key
 
 
 def set_active_for(principal: Principal, username: str, active: bool) -> Account:

@@ -8,7 +8,7 @@ service; a refusal is the same 403 page.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from ...links import public_url
 from ...models import Account
 from ...services.accounts import manage
 from ...services.accounts.events import detail_of
+from ...services.accounts.sso import subject_key as sso_subject_key
 from ...services.accounts.users import RESET_LINK_VALIDITY
 from ...services.errors import Refused
 from ...services.exports.labels import role_label
@@ -45,7 +46,8 @@ ACTIONS = {
     "password_reset_by_link": _l("Password set with a reset link"),
     "password_set": _l("Password set at the server"),
 }
-FIELDS = {"full_name": _l("Full name"), "role": _l("Role"), "phone": _l("Phone"), "email": _l("E-mail")}
+FIELDS = {"full_name": _l("Full name"), "role": _l("Role"), "phone": _l("Phone"), "email": _l("E-mail"),
+          "sso_subject": _l("Single sign-on")}
 # Which field of the form a service's refusal is about, and how to say it there.
 FIELD_REFUSALS = {
     "username_taken": ("username", _l("This username is already used by another account.")),
@@ -55,6 +57,7 @@ FIELD_REFUSALS = {
     "phone_invalid": ("phone", _l("This is not a phone number. Write it as 0912 345 678 or "
                                   "+84 912 345 678.")),
     "email_invalid": ("email", _l("This is not an e-mail address, e.g. an.nv@example.vn.")),
+    "sso_subject_taken": ("sso_subject", _l("Another account is already linked to this user ID.")),
 }
 
 
@@ -116,7 +119,7 @@ def _account_page(account: Account, form: AccountEditForm, status: int = 200) ->
         "committee/account.html", account=account, form=form, log=log, actions=ACTIONS,
         fields=FIELDS, detail_of=detail_of, role_label=role_label, editable=editable,
         button_form=ActionForm(), reset_form=ResetForm(), display_number=display_number,
-        days=RESET_LINK_VALIDITY.days,
+        days=RESET_LINK_VALIDITY.days, sso=bool(current_app.config.get("OIDC_ISSUER")),
     ), status
 
 
@@ -129,6 +132,10 @@ def account(username: str) -> tuple[str, int]:
     form.role.description = _role_hint(g.principal)
     if found.phone:
         form.phone.data = display_number(found.phone)
+    issuer = current_app.config.get("OIDC_ISSUER") or ""
+    prefix = sso_subject_key(issuer, "") if issuer else ""
+    if found.sso_subject and prefix and found.sso_subject.startswith(prefix):
+        form.sso_subject.data = found.sso_subject[len(prefix):]
     return _account_page(found, form)
 
 
@@ -140,8 +147,11 @@ def update(username: str) -> ResponseReturnValue:
     form.role.choices = _role_choices(g.principal)
     form.role.description = _role_hint(g.principal)
     if form.validate_on_submit():
+        issuer = current_app.config.get("OIDC_ISSUER") or ""
         details = manage.Details(full_name=form.full_name.data or "", role=form.role.data or "",
-                                 phone=form.phone.data, email=form.email.data)
+                                 phone=form.phone.data, email=form.email.data,
+                                 sso_subject=(form.sso_subject.data or "") if issuer else None,
+                                 sso_issuer=issuer)
         try:
             manage.update_for(g.principal, username, details)
         except Refused as refused:

@@ -124,7 +124,7 @@ def login() -> ResponseReturnValue:
         except Refused:
             failed = True
         else:
-            _new_session()
+            new_session()
             session.permanent = True
             session[SESSION_KEY] = account.id
             session[GENERATION_KEY] = account.session_generation
@@ -132,7 +132,8 @@ def login() -> ResponseReturnValue:
                 return redirect(url_for("passwords.change", next=safe_next(form.next.data)), 303)
             return redirect(next_page(form.next.data), 303)
     status = 401 if failed else 422 if form.is_submitted() else 200
-    return render_template("committee/login.html", form=form, failed=failed), status
+    return render_template("committee/login.html", form=form, failed=failed,
+                           sso=bool(current_app.config.get("OIDC_ISSUER"))), status
 
 
 @bp.post("/logout")
@@ -142,11 +143,11 @@ def logout() -> Response:
         abort(400)
     if current_principal() is not None:  # every browser of this account, not only this one
         end_sessions(g.account)
-    _new_session()
+    new_session()
     return redirect(url_for("auth.login"), 303)
 
 
-def _new_session() -> None:
+def new_session() -> None:
     """Forget everything of the previous session, its CSRF token included (a new one is made for
     the next form; flask_wtf also caches it on `g`)."""
     session.clear()

@@ -148,6 +148,12 @@ class AccountEditForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=False)
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=32), _NO_CONTROL])
     email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254), _NO_CONTROL])
+    # Shown only when single sign-on is on; empty unlinks the account from the provider's user.
+    sso_subject = StringField(
+        _l("Single sign-on user ID (optional)"),
+        description=_l("The person's user ID at the Front's login (its “sub”), to let them sign in "
+                       "with it. Leave empty for none."),
+        validators=[Optional(), Length(max=200), _NO_CONTROL])
 
 
 class ResetForm(FlaskForm):
