@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An instant read from the database as an aware UTC datetime (SQLite returns it naive)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def local_today(now: datetime | None = None) -> date:
     """Today in Vietnam (or the Vietnam day of `now`)."""
     return (now or datetime.now(VIETNAM)).astimezone(VIETNAM).date()

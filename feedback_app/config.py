@@ -60,6 +60,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))
     config.update(_export_settings(env))
+    config.update(_sso_settings(env))
     secret = overrides.pop("SECRET_KEY", None) or env.get("SECRET_KEY")
     deployment.check_secret(overrides.get("FEEDBACK_ENV", config["FEEDBACK_ENV"]), secret)
     config["SECRET_KEY"] = secret or _persistent_dev_secret(instance_path)
@@ -127,6 +128,19 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         "SMS_REPLY_ATTEMPTS": int(env.get("SMS_REPLY_ATTEMPTS", "9")),
         # How long `sms invite` keeps trying to queue its messages while Redis is unreachable.
         "SMS_ENQUEUE_PATIENCE": float(env.get("SMS_ENQUEUE_PATIENCE", "900")),
+    }
+
+
+def _sso_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Single sign-on through an OpenID Connect provider (the Front's "Mặt trận số", for one):
+    off unless OIDC_ISSUER is set. OIDC_USERNAME_CLAIM, when set, maps a provider's user to the
+    account whose username equals that claim (only a claim the provider controls, never one its
+    users choose); without it an administrator maps each user by hand on the account's page."""
+    return {
+        "OIDC_ISSUER": env.get("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_USERNAME_CLAIM": env.get("OIDC_USERNAME_CLAIM", "").strip(),
     }
 
 

@@ -36,6 +36,9 @@ DEFAULT_LIMITS = {
     # Failed logins per username, from any address: once used up, the account is locked (even the
     # right password is refused) until the window that blocks it ends.
     "RATELIMIT_LOGIN_ACCOUNT": "5 per 15 minutes; 20 per day",
+    # Failed password changes (a wrong current password) and unknown or used reset links, per
+    # address: the same guessing a login allows, no more.
+    "RATELIMIT_PASSWORD": "10 per minute; 50 per hour",
     # Inbound SMS per sender number (not per address: every webhook comes from Twilio). A whole
     # survey is about 22 messages; this stops one phone (or an auto-responder loop) flooding it.
     "RATELIMIT_SMS": "30 per minute; 200 per hour; 500 per day",

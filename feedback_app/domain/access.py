@@ -3,7 +3,8 @@
 A principal is a committee account's session, an API token, or an operator at the shell naming a
 unit. It is scoped to one unit and sees that unit and everything below it, never its siblings or
 the units above it. Roles are ordered: viewer (reads dashboards, comments and reports) < officer
-(also runs campaigns and reports) < admin. API tokens read only, like viewers.
+(also runs campaigns and reports) < admin (also manages the accounts of its unit and the units
+below it). API tokens read only, like viewers.
 """
 
 from __future__ import annotations
@@ -92,3 +93,18 @@ def actor_parts(recorded: str) -> tuple[str, str, str]:
         return recorded, "", ""
     role, _, unit = rest[:-1].partition(", ")
     return name, role, unit
+
+# Who manages committee accounts (/committee/accounts): officers run campaigns and reports,
+# administrators also create, change, disable and reset the accounts of their unit and below.
+ACCOUNTS_ROLE = Role.ADMIN
+
+
+def may_grant(granter: Role, role: Role) -> bool:
+    """Whether someone of role `granter` may give an account `role`: never a role above their own,
+    and only an administrator gives roles at all."""
+    return granter >= ACCOUNTS_ROLE and role <= granter
+
+
+def grantable_roles(granter: Role) -> list[Role]:
+    """The roles someone of role `granter` may give, lowest first."""
+    return [role for role in Role if may_grant(granter, role)]

@@ -89,3 +89,37 @@ def mask_number(number: str) -> str:
     if len(text) <= 6:
         return "*" * len(text)
     return text[:4] + "*" * (len(text) - 6) + text[-2:]
+
+
+def normalise_contact_phone(raw: str) -> str | None:
+    """E.164 form of a committee member's contact number, or None when it is not a valid number.
+
+    Unlike a household's number (a Vietnamese mobile, for SMS), a cadre may give the commune
+    office's landline or a number abroad: any valid number, read as Vietnamese when it has no +.
+    The old 11-digit mobile forms are read as their 10-digit successors.
+    """
+    vn = normalise_vn_mobile(raw)
+    if vn:
+        return vn
+    text = raw.strip()
+    if not text or len(text) > 32:
+        return None
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def display_number(e164: str) -> str:
+    """How a page shows a stored number: national form for a Vietnamese one ("0912 345 678"),
+    international otherwise."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    if number.country_code == int(COUNTRY_CODE):
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)

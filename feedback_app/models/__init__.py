@@ -1,6 +1,6 @@
 """Tables only: every model of the app, imported here so that migrations see them all."""
 
-from .accounts import Account
+from .accounts import Account, AccountEvent
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
 from .reports import Report, ReportEvent
@@ -20,6 +20,7 @@ from .units import Unit
 
 __all__ = [
     "Account",
+    "AccountEvent",
     "Answer",
     "ApiToken",
     "Campaign",

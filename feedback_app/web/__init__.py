@@ -22,7 +22,18 @@ log = logging.getLogger(__name__)
 
 def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
-    from .committee import auth, campaigns, collect, dashboard, exports, privacy, reports
+    from .committee import (
+        accounts,
+        auth,
+        campaigns,
+        collect,
+        dashboard,
+        exports,
+        passwords,
+        privacy,
+        reports,
+        sso,
+    )
     from .resident import qr, results, survey
     from .sms import kannel, twilio
 
@@ -42,6 +53,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(passwords.bp)
+    app.register_blueprint(sso.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

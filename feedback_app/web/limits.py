@@ -36,6 +36,7 @@ LOOKUPS = "household-code-lookups"
 FAILED_LOOKUPS = "household-code-failures"
 LOGINS = "committee-logins"
 ACCOUNT_LOGINS = "committee-account-logins"
+PASSWORDS = "committee-passwords"
 SMS_SENDERS = "sms-senders"
 
 
@@ -98,6 +99,17 @@ failed_code_lookups = limited("RATELIMIT_CODE_FAILURES", FAILED_LOOKUPS, deduct_
 login_attempts = limited("RATELIMIT_LOGIN", LOGINS, methods=["POST"], deduct_when=login_failed)
 account_login_attempts = limited("RATELIMIT_LOGIN_ACCOUNT", ACCOUNT_LOGINS, methods=["POST"],
                                  key_func=login_username, deduct_when=login_failed)
+
+
+def password_failed(response: Response) -> bool:
+    """A wrong current password (401), or a reset link that is unknown, used or expired (404)."""
+    return response.status_code in (401, 404)
+
+
+# Both password pages (changing one's own, setting one through a reset link) share one count of
+# failures per address; a reset link is also counted when only opened (GET), as a guess would be.
+password_attempts = limited("RATELIMIT_PASSWORD", PASSWORDS, methods=["POST"], deduct_when=password_failed)
+reset_link_attempts = limited("RATELIMIT_PASSWORD", PASSWORDS, deduct_when=password_failed)
 
 
 class _IntoAppLog(logging.Handler):
@@ -198,6 +210,12 @@ def limit_message(scope: str | None, seconds: int) -> Message:
             gettext("Too many sign-in attempts"),
             gettext("Too many sign-in attempts came from your connection. Please try again in "
                     "%(wait)s (after %(time)s).", **when),
+        )
+    if scope == PASSWORDS:
+        return Message(
+            gettext("Too many password attempts"),
+            gettext("Too many wrong passwords or reset links came from your connection. Please "
+                    "try again in %(wait)s (after %(time)s).", **when),
         )
     if scope == ACCOUNT_LOGINS:
         return Message(

@@ -48,3 +48,26 @@ def test_mask_hides_the_middle():
     assert mask_number("+84912345678") == "+849******78"
     assert "2345" not in mask_number("+84912345678")
     assert mask_number("12") == "**"
+
+
+def test_a_cadres_contact_number_may_be_a_landline_or_abroad():
+    from feedback_app.domain.phones import display_number, normalise_contact_phone
+
+    assert normalise_contact_phone("0912 345 678") == "+84912345678"
+    assert normalise_contact_phone("0162 345 6789") == "+84323456789"  # the old 11-digit form
+    assert normalise_contact_phone("0213 3876 555") == "+842133876555"  # Lai Châu landline
+    assert normalise_contact_phone("+33 1 42 68 53 00") == "+33142685300"
+    for wrong in ("12345", "", "0912", "phone", "+84 912 345 678 9999"):
+        assert normalise_contact_phone(wrong) is None, wrong
+    assert display_number("+84912345678") == "0912 345 678"
+    assert display_number("+33142685300") == "+33 1 42 68 53 00"
+
+
+def test_an_email_address_is_checked_for_its_shape_only():
+    from feedback_app.domain.contact import normalise_email
+
+    assert normalise_email(" An.NV@MTTQ.LaiChau.vn ") == "An.NV@mttq.laichau.vn"
+    assert normalise_email("cán.bộ@mặttrận.vn") == "cán.bộ@mặttrận.vn"
+    for wrong in ("an at mttq.vn", "an@mttq", "@mttq.vn", "an@@mttq.vn", "an nv@mttq.vn", "a@b..vn",
+                  "x" * 250 + "@a.vn"):
+        assert normalise_email(wrong) is None, wrong

@@ -174,7 +174,8 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     accounts = info["accounts"]
     assert accounts[0]["unit"]["code"] == info["campaign"]["unit"]["code"]
     assert {a["unit"]["code"] for a in accounts[1:]} == {c["code"] for c in info["communes"]}
-    assert all(a["role"] == "officer" for a in accounts)
+    assert accounts[0]["role"] == "admin"  # the province's manages the accounts below it
+    assert all(a["role"] == "officer" for a in accounts[1:])
     province = accounts[0]
     assert province["dashboard_url"] == (
         f"{PUBLIC_BASE_URL}/committee/campaigns/{info['campaign']['key']}/units/{province['unit']['code']}"

@@ -31,6 +31,8 @@ VALUES: dict[str, list[str]] = {
     "kind": ["results", "report"],
     "fmt": ["csv", "xlsx", "html"],
     "job_id": ["0" * 32],
+    "username": ["tinh-officer"],
+    "token": ["not-a-reset-token"],
 }
 
 

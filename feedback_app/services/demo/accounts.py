@@ -1,4 +1,5 @@
-"""Demo committee accounts: an officer for the demo province and one for each demo commune.
+"""Demo committee accounts: an administrator for the demo province (it manages the others on
+/committee/accounts) and an officer for each demo commune.
 
 Their passwords are deterministic and printed by `flask demo`: this is a demo, never a real site.
 """
@@ -34,8 +35,9 @@ def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
         username = demo_username(unit)
         account = find_account(username)
         if account is None:
+            role = Role.ADMIN if unit.id == campaign.unit.id else Role.OFFICER
             account = create_account(username, demo_password(unit), unit.scheme, unit.code,
-                                     Role.OFFICER.label, full_name=demo_full_name(unit))
+                                     role.label, full_name=demo_full_name(unit))
         described.append({
             "username": account.username,
             "password": demo_password(unit),

@@ -67,7 +67,7 @@ def _is_plain_path(text: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def _next_page(target: str | None) -> str:
+def next_page(target: str | None) -> str:
     """Where to go after login: `next` when it is safe, else the committee home."""
     return safe_next(target) or url_for("dashboard.home")
 
@@ -96,6 +96,10 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
             if principal is None:  # back to this page after login (a button's POST cannot be replayed)
                 back = request.full_path.rstrip("?") if request.method == "GET" else None
                 return redirect(url_for("auth.login", next=back))
+            if g.account.must_change_password and request.endpoint != "passwords.change":
+                # A temporary password: nothing else until the person has chosen their own.
+                back = request.full_path.rstrip("?") if request.method == "GET" else None
+                return redirect(url_for("passwords.change", next=back))
             if principal.role < role:
                 raise Refused("role_too_low", status=403, needed=role.label, role=principal.role.label)
             g.principal = principal
@@ -112,7 +116,7 @@ def login_required(role: Role = Role.VIEWER) -> Callable[[Callable[P, R]], Calla
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "GET" and current_principal() is not None:
-        return redirect(_next_page(form.next.data))
+        return redirect(next_page(form.next.data))
     failed = False
     if form.validate_on_submit():
         try:
@@ -120,13 +124,16 @@ def login() -> ResponseReturnValue:
         except Refused:
             failed = True
         else:
-            _new_session()
+            new_session()
             session.permanent = True
             session[SESSION_KEY] = account.id
             session[GENERATION_KEY] = account.session_generation
-            return redirect(_next_page(form.next.data), 303)
+            if account.must_change_password:  # a temporary password: choose one's own first
+                return redirect(url_for("passwords.change", next=safe_next(form.next.data)), 303)
+            return redirect(next_page(form.next.data), 303)
     status = 401 if failed else 422 if form.is_submitted() else 200
-    return render_template("committee/login.html", form=form, failed=failed), status
+    return render_template("committee/login.html", form=form, failed=failed,
+                           sso=bool(current_app.config.get("OIDC_ISSUER"))), status
 
 
 @bp.post("/logout")
@@ -136,11 +143,11 @@ def logout() -> Response:
         abort(400)
     if current_principal() is not None:  # every browser of this account, not only this one
         end_sessions(g.account)
-    _new_session()
+    new_session()
     return redirect(url_for("auth.login"), 303)
 
 
-def _new_session() -> None:
+def new_session() -> None:
     """Forget everything of the previous session, its CSRF token included (a new one is made for
     the next form; flask_wtf also caches it on `g`)."""
     session.clear()

@@ -181,3 +181,66 @@ def item_rule_choices() -> list[tuple[str, str]]:
     warns about tuples given to the field itself)."""
     return [("", str(_l("Not judged"))), ("each", str(_l("Each item must reach the item threshold"))),
             ("average", str(_l("The average of the items must reach the item threshold")))]
+
+
+_NO_CONTROL = Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("Use printable characters only."))
+
+
+class AccountForm(FlaskForm):
+    """An administrator creates an account; its password is made by the service (temporary)."""
+
+    full_name = StringField(_l("Full name"), description=_l("As the person signs, e.g. Nguyễn Văn An."),
+                            validators=[DataRequired(), Length(max=120), _NO_CONTROL])
+    username = StringField(
+        _l("Username"), description=_l("3 to 64 lower-case letters, digits, dots, dashes or underscores, "
+                                       "e.g. an.nv-binhlu."),
+        validators=[DataRequired(), Regexp(r"[a-zA-Z0-9][a-zA-Z0-9._-]{2,63}\Z",
+                                           message=_l("Use 3 to 64 letters without accents, digits, dots, "
+                                                      "dashes or underscores."))])
+    unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)  # the service checks the scope
+    role = SelectField(_l("Role"), validate_choice=False)
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=32), _NO_CONTROL])
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254), _NO_CONTROL])
+
+
+class AccountEditForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120), _NO_CONTROL])
+    role = SelectField(_l("Role"), validate_choice=False)
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=32), _NO_CONTROL])
+    email = StringField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254), _NO_CONTROL])
+    # Shown only when single sign-on is on; empty unlinks the account from the provider's user.
+    sso_subject = StringField(
+        _l("Single sign-on user ID (optional)"),
+        description=_l("The person's user ID at the Front's login (its “sub”), to let them sign in "
+                       "with it. Leave empty for none."),
+        validators=[Optional(), Length(max=200), _NO_CONTROL])
+
+
+class ResetForm(FlaskForm):
+    kind = HiddenField(validators=[DataRequired()])  # link | temporary: one button each
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    return (
+        PasswordField(_l("New password"), description=_l("At least 8 characters."),
+                      validators=[DataRequired(), Length(min=8, max=256)]),
+        PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=256)]),
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
+    new, confirm = _new_password_fields()
+    next = HiddenField()
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_l("The two new passwords differ."))
+
+
+class PasswordResetForm(FlaskForm):
+    new, confirm = _new_password_fields()
+
+    def validate_confirm(self, field: PasswordField) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_l("The two new passwords differ."))

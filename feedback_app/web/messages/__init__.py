@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ...services.errors import Refused
+from .accounts import account_message
 from .committee import committee_message, committee_page_message
 from .message import Message
 from .reports import report_refusal
@@ -20,8 +21,8 @@ def refusal_message(refused: Refused, committee: bool = False) -> Message:
     reporting = report_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
-    order = ((committee_page_message, committee_message, resident_message) if committee
-             else (resident_message, committee_message))
+    order = ((account_message, committee_page_message, committee_message, resident_message)
+             if committee else (account_message, resident_message, committee_message))
     for wording in order:
         message = wording(refused)
         if message is not None:
