@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         collect,
         dashboard,
         exports,
+        national,
         passwords,
         privacy,
         reports,
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(kannel.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(national.bp)
     app.register_blueprint(campaigns.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(exports.bp)

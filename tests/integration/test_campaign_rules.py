@@ -27,7 +27,6 @@ from feedback_app.services.indices.wording import item_numbers, reason_lines
 
 from ..indices_support import submit
 from ..support import all_answers
-from .test_sms_privacy_migration import database_url  # noqa: F401  (a database of its own)
 
 
 def _answers(campaign: Campaign, unsatisfied: tuple[str, ...] = ()) -> dict[str, int]:
@@ -141,7 +140,7 @@ def test_cli_threshold_stays_the_overall_threshold(runner, units):
     assert campaign.min_coverage == Decimal("0.70")  # the Front's default
 
 
-def test_migration_keeps_old_campaigns_figures_and_verdicts(database_url):  # noqa: F811
+def test_migration_keeps_old_campaigns_figures_and_verdicts(database_url):
     from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
     from feedback_app.services.surveys import find_survey
     from feedback_app.services.units.importing import import_units

@@ -4,15 +4,11 @@ temporary SQLite file, or a scratch schema of TEST_DATABASE_URL's PostgreSQL dat
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from io import StringIO
 
-import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
@@ -21,24 +17,6 @@ from ..support import UNITS_CSV, migration_app
 
 CODE = "582019374462817"
 HASH_FINISHED, HASH_RUNNING, HASH_STOPPED = "a" * 64, "b" * 64, "c" * 64
-
-
-@pytest.fixture
-def database_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'migration.sqlite'}"
-        return
-    schema = "mig_" + uuid.uuid4().hex[:12]
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def _old_rows(conn, campaign_id: int, commune_id: int) -> None:  # type: ignore[no-untyped-def]

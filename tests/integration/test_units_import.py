@@ -39,6 +39,11 @@ def test_import_builds_the_tree_with_scheme_validity_and_households(app):
     assert commune.households == 40 and commune.households_synthetic is True
     assert commune.valid_from == date(2025, 7, 1) and commune.valid_to is None
     assert sorted(c.code for c in unit("vn-2025", "12").children) == ["03388", "03390", "03430"]
+    # A province without a parent is placed under its scheme's country, where the central
+    # committee sits; the country is made once per scheme and counts in no row of the file.
+    country = unit("vn-2025", "12").parent
+    assert (country.code, country.level, country.name, country.parent) == ("VN", "country", "Việt Nam", None)
+    assert country.valid_from == date(2025, 7, 1)
 
 
 def test_same_code_in_two_schemes_are_different_units(app):
@@ -64,7 +69,7 @@ def test_reimport_is_safe_and_updates_in_place(app):
     report = import_units(StringIO(no_households))
     db.session.commit()
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
-    assert count() == 4
+    assert count() == 5  # the four of the file and the country above the province, once
     assert unit("vn-2025", "03430").full_name == "Xã Tả Lèng Mới"
     assert unit("vn-2025", "03430").households == 25
 

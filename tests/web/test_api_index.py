@@ -147,11 +147,13 @@ def test_campaigns_and_units_can_be_browsed(client, answered):
     assert client.get("/api/v1/campaigns/test-campaign").get_json()["threshold"] == 0.9
     assert client.get("/api/v1/campaigns/nope").status_code == 404
     top = client.get("/api/v1/units", query_string={"scheme": "vn-2025"}).get_json()
-    assert [(u["code"], u["children"]) for u in top] == [("12", 3)]
+    assert [(u["code"], u["children"]) for u in top] == [("VN", 1)]  # the country, then provinces
+    provinces = client.get("/api/v1/units", query_string={"parent": "VN"}).get_json()
+    assert [u["code"] for u in provinces] == ["12"]
     children = client.get("/api/v1/units", query_string={"parent": "12"}).get_json()
     assert [u["code"] for u in children] == ["03388", "03390", "03430"]
     unit = client.get("/api/v1/units/vn-2025/03390").get_json()
-    assert unit["ancestors"][0]["code"] == "12" and unit["parent"] == "12"
+    assert [a["code"] for a in unit["ancestors"]] == ["VN", "12"] and unit["parent"] == "12"
     assert client.get("/api/v1/units/vn-2025/99999").status_code == 404
 
 

@@ -173,7 +173,10 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     info = json.loads(result.output)
     accounts = info["accounts"]
     assert accounts[0]["unit"]["code"] == info["campaign"]["unit"]["code"]
-    assert {a["unit"]["code"] for a in accounts[1:]} == {c["code"] for c in info["communes"]}
+    assert {a["unit"]["code"] for a in accounts[1:-1]} == {c["code"] for c in info["communes"]}
+    country = accounts[-1]  # the central committee, whose page is the national view
+    assert (country["unit"]["code"], country["unit"]["level"]) == ("VN", "country")
+    assert country["dashboard_url"] == f"{PUBLIC_BASE_URL}/committee/national"
     assert accounts[0]["role"] == "admin"  # the province's manages the accounts below it
     assert all(a["role"] == "officer" for a in accounts[1:])
     province = accounts[0]

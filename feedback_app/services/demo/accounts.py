@@ -1,5 +1,6 @@
 """Demo committee accounts: an administrator for the demo province (it manages the others on
-/committee/accounts) and an officer for each demo commune.
+/committee/accounts), an officer for each demo commune, and an officer of the central committee
+(the country above the demo province).
 
 Their passwords are deterministic and printed by `flask demo`: this is a demo, never a real site.
 """
@@ -29,7 +30,8 @@ def demo_full_name(unit: Unit) -> str:
 
 def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
     """Create the accounts that are missing; describe all of them (the `accounts` of `demo --json`)."""
-    units = [campaign.unit, *(commune.unit for commune in campaign.communes)]
+    above = [campaign.unit.parent] if campaign.unit.parent and campaign.unit.parent.level == "country" else []
+    units = [campaign.unit, *(commune.unit for commune in campaign.communes), *above]
     described = []
     for unit in units:
         username = demo_username(unit)
@@ -45,6 +47,7 @@ def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
                      "level": unit.level},
             "role": account.role,
             "full_name": account.full_name,
-            "dashboard_url": public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code),
+            "dashboard_url": (public_url("national.national") if unit.level == "country" else
+                              public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code)),
         })
     return described

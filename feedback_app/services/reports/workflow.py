@@ -163,6 +163,11 @@ def _snapshot(campaign: Campaign, unit: Unit, actor: Principal, remarks: str, at
 def _prepare(actor: Principal, campaign_key: str, remarks: str, action: Action,
              allow_incomplete: bool) -> Report:
     campaign, unit, actor = _target(campaign_key, None, actor)
+    if unit.id != campaign.unit_id and relation(Principal(actor.name, unit_id=unit.id),
+                                                campaign.unit) is not Relation.OUTSIDE:
+        # A unit above the campaign's (the country above a province's campaign) decides on the
+        # campaign unit's report; it has no report of its own in that campaign.
+        raise Refused("above_campaign", status=409, campaign=campaign.key, code=campaign.unit.code)
     remarks = _text(remarks, "remarks")
     report = find_report(campaign, unit, lock=True)
     if action is Action.SUBMIT:

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from sqlalchemy import select
 
-from ...domain.units import KNOWN_SCHEMES, LEVELS, parent_level_ok
+from ...domain.units import COUNTRY_CODE, COUNTRY_NAMES, KNOWN_SCHEMES, LEVELS, parent_level_ok
 from ...extensions import db
 from ...models import Unit
 from ..errors import Refused
@@ -103,6 +103,13 @@ def import_units(stream: Iterable[str]) -> ImportReport:
     if report.errors:
         raise Refused("units_invalid", report=report)
 
+    for scheme in sorted({s for (s, _), (_, row) in rows.items()
+                          if row["level"] == "province" and not row["parent_code"]}):
+        country = existing.get((scheme, COUNTRY_CODE)) or ensure_country(scheme)
+        existing[(scheme, COUNTRY_CODE)] = country
+        for (row_scheme, _), (_, row) in rows.items():
+            if row_scheme == scheme and row["level"] == "province" and not row["parent_code"]:
+                row["parent_code"] = COUNTRY_CODE
     new_keys = {key for key in rows if key not in existing}
     for key in new_keys:
         existing[key] = Unit(scheme=key[0], code=key[1])
@@ -120,6 +127,18 @@ def import_units(stream: Iterable[str]) -> ImportReport:
             report.unchanged += 1
     db.session.flush()
     return report
+
+
+def ensure_country(scheme: str) -> Unit:
+    """The scheme's country unit (the root above its provinces), created when missing."""
+    country = db.session.scalar(select(Unit).filter_by(scheme=scheme, code=COUNTRY_CODE))
+    if country is None:
+        valid_from, valid_to = KNOWN_SCHEMES.get(scheme, (None, None))
+        country = Unit(scheme=scheme, code=COUNTRY_CODE, level="country", unit_type="country",
+                       valid_from=valid_from, valid_to=valid_to, **COUNTRY_NAMES)
+        db.session.add(country)
+        db.session.flush()
+    return country
 
 
 def _check_parents(

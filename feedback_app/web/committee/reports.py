@@ -86,6 +86,15 @@ def _dashboard(key: str, code: str) -> Response:
     return redirect(url_for("dashboard.unit_dashboard", key=key, code=code), 303)
 
 
+def _after_decision(report: Report) -> Response:
+    """Back where the decision was taken: the parent's dashboard, or the national view when the
+    report is the campaign unit's own and the decision came from the country above it."""
+    parent = report.unit.parent
+    if report.unit_id == report.campaign.unit_id and parent is not None and parent.level == "country":
+        return redirect(url_for("national.national"), 303)
+    return _dashboard(report.campaign.key, parent.code if parent else report.unit.code)
+
+
 @bp.post("/campaigns/<key>/report")
 @login_required()
 def submit(key: str) -> Response | tuple[str, int]:
@@ -129,7 +138,7 @@ def accept(key: str, code: str) -> Response:
     report = reports.accept_report(current_actor(), key, code,
                                    confirm_insufficient=bool(form.confirm_insufficient.data))
     flash(gettext("The report of %(unit)s is accepted.", unit=report.unit.display_name(language())))
-    return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
+    return _after_decision(report)
 
 
 @bp.post("/campaigns/<key>/units/<code>/report/return")
@@ -141,7 +150,7 @@ def return_(key: str, code: str) -> Response:
     report = reports.return_report(current_actor(), key, code, form.reason.data or "")
     flash(gettext("The report of %(unit)s is returned for correction.",
                   unit=report.unit.display_name(language())))
-    return _dashboard(key, report.unit.parent.code if report.unit.parent else code)
+    return _after_decision(report)
 
 
 @bp.get("/campaigns/<key>/units/<code>/report")

@@ -39,6 +39,14 @@ def committee_message(refused: Refused) -> Message | None:
                        gettext("An export lists at most %(maximum)s levels of units below the unit. "
                                "Please choose a depth from 0 to %(maximum)s.",
                                maximum=refused.data["maximum"]))
+    if reason == "not_national":
+        return Message(gettext("For the central committee"),
+                       gettext("The national view lists every province's campaigns; it is open to "
+                               "accounts of the central committee. Your campaigns are on your home page."))
+    if reason == "unknown_survey":
+        return Message(gettext("No campaign of this survey"),
+                       gettext("No province runs a campaign of this survey. Please choose one of the "
+                               "surveys listed on the national view."))
     if reason == "page_invalid":
         return Message(gettext("Page not found"), gettext("Please go back and try again."))
     return None

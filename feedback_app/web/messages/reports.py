@@ -31,6 +31,10 @@ def report_refusal(refused: Refused) -> tuple[str, str] | None:
         return (gettext("Some reports below are not accepted yet"),
                 gettext("A consolidated report can be submitted once the reports of all units below "
                         "are accepted. Still waiting for: %(pending)s.", pending=d.get("pending", "")))
+    if reason == "above_campaign":
+        return (gettext("This campaign is reported by the unit that runs it"),
+                gettext("Your committee is above the unit that runs this campaign: it accepts or "
+                        "returns that unit's report, and has no report of its own here."))
     if reason == "insufficient_unconfirmed":
         return (gettext("Not enough households answered"),
                 gettext("This report's verdict is that not enough households answered. To accept it "

@@ -1,0 +1,36 @@
+"""The national view (/committee/national): the central committee's page of every province's
+campaigns of a survey. Parses the survey chosen, calls services.indices.national, renders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ...domain.access import Role
+from ...services.errors import Refused
+from ...services.indices.national import national_view
+from .auth import login_required
+from .forms import ReturnReportForm
+
+bp = Blueprint("national", __name__, url_prefix="/committee")
+
+
+class NationalArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    survey = fields.String(load_default=None, validate=validate.Regexp(r"[a-z0-9][a-z0-9-]{0,63}"))
+
+
+@bp.get("/national")
+@login_required()
+def national() -> str:
+    try:
+        survey = NationalArgs().load(request.args)["survey"]
+    except ValidationError:
+        raise Refused("unknown_survey", status=404, survey=request.args.get("survey", "")) from None
+    # Accepting or returning a province's report is decided by services.reports.workflow on
+    # submission; the forms are shown to the roles that may use them.
+    may_decide = g.principal.role >= Role.OFFICER
+    return render_template("committee/national.html", view=national_view(g.principal, survey),
+                           may_decide=may_decide, return_form=ReturnReportForm() if may_decide else None)
