@@ -298,10 +298,11 @@
       event.preventDefault();  // the browser checked the confirmation box first (required)
       form.setAttribute("data-another-household", "");
       form.querySelector("[name=another_household]").value = "1";
-      document.getElementById("another-note").hidden = false;
+      var note = document.getElementById("another-note");
+      note.hidden = false;
       document.getElementById("answered-before").hidden = true;
       form.hidden = false;
-      reveal(form.querySelector("header"));
+      reveal(note);
     });
   }
   function openLinkBody(form, body) {
