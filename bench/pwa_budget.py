@@ -149,7 +149,8 @@ def main() -> None:
             per_kind[kind_of(u)] += body + head
         print("  per kind: " + ", ".join(f"{k} {v:,}" for k, v in sorted(per_kind.items())))
         verdict = "OK" if total <= BUDGET else "OVER"
-        print(f"  {len(requests)} requests, headers {heads:,} ({heads / total:.0%})")
+        moved = sum(1 for _, body, head in requests if body or head)
+        print(f"  {len(requests)} requests, {moved} transferring; headers {heads:,} ({heads / total:.0%})")
         print(f"  total {total:,}  (budget {BUDGET:,}: {verdict})")
         scores = lighthouse(url)
         if scores is None:
