@@ -73,6 +73,8 @@
       var waiting = records.filter(function (r) { return r.state === "waiting"; }).length;
       document.documentElement.setAttribute("data-queue-waiting", String(waiting));
       refreshSaved(records);
+      markOpenLinks(records);
+      guardOpenLink(records);
       if (!panel) { return; }
       var shown = listed(records);
       panel.querySelector("[data-queue-count]").textContent = fill(count(waiting, T.waiting_one, T.waiting_other), { n: waiting });
@@ -256,6 +258,57 @@
     if (wasHidden) { reveal(card); }
   }
 
+  /* Open commune links: the campaigns this phone answered through one, kept in localStorage beside
+   * the server's signed cookie (web/device.py), so that clearing one of them does not lift it. It
+   * stops the same browser answering twice by mistake; it proves nothing about households (another
+   * browser, a private window or cleared data start afresh), which is why the dashboard counts
+   * open-link answers apart. Answers waiting in the queue count as given. */
+  var OPEN_LINK_KEY = "feedback.openLinkAnswered";
+  function openLinkCampaigns() {
+    try { return JSON.parse(localStorage.getItem(OPEN_LINK_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function markOpenLinks(records) {
+    var known = openLinkCampaigns();
+    var sent = records.filter(function (r) {
+      return r.state === "sent" && r.body.campaign && !r.body.household_code && known.indexOf(r.body.campaign) < 0;
+    });
+    if (!sent.length) { return; }
+    sent.forEach(function (r) { if (known.indexOf(r.body.campaign) < 0) { known.push(r.body.campaign); } });
+    try { localStorage.setItem(OPEN_LINK_KEY, JSON.stringify(known.slice(-20))); } catch (e) { /* private mode */ }
+  }
+  /* The open-link page of a campaign answered from this phone: the kind refusal instead of the form. */
+  function guardOpenLink(records) {
+    var form = document.querySelector("form[data-endpoint][data-campaign]:not([data-another-household])");
+    var card = document.getElementById("answered-before");
+    if (!form || !card || !card.hidden || savedFor) { return; }
+    var campaign = form.dataset.campaign;
+    var given = openLinkCampaigns().indexOf(campaign) >= 0 || records.some(function (r) {
+      return r.body.campaign === campaign && !r.body.household_code && r.state !== "refused";
+    });
+    if (!given) { return; }
+    form.hidden = true;
+    card.hidden = false;
+    reveal(card);
+  }
+  /* "Answer for another household", confirmed: the form again, its answer marked as such. */
+  function enhanceAnotherHousehold(form) {
+    var chooser = document.getElementById("another-household");
+    if (!chooser) { return; }
+    chooser.addEventListener("submit", function (event) {
+      event.preventDefault();  // the browser checked the confirmation box first (required)
+      form.setAttribute("data-another-household", "");
+      form.querySelector("[name=another_household]").value = "1";
+      var note = document.getElementById("another-note");
+      note.hidden = false;
+      document.getElementById("answered-before").hidden = true;
+      form.hidden = false;
+      reveal(note);
+    });
+  }
+  function openLinkBody(form, body) {
+    if (form.hasAttribute("data-another-household")) { body.another_household = true; }
+  }
+
   /* The collect page (a cadre, household after household): the code is checked here before the
    * questions are asked, each answer is sent at once (kept on the device when there is no
    * connection); a refused one stays in the form to correct the code and send again. */
@@ -371,6 +424,7 @@
       if (d.householdCode) { body.household_code = d.householdCode; } else {
         body.campaign = d.campaign;
         body.commune = d.commune;
+        openLinkBody(form, body);
       }
       button.disabled = true;
       show(status, T.sending, "info", true);
@@ -378,6 +432,7 @@
         return Q.drain().then(function () { return Q.all(); }).then(function (records) {
           var mine = records.filter(function (r) { return r.uuid === record.uuid; })[0];
           if (mine.state === "sent") {
+            markOpenLinks([mine]);
             location.assign(d.thanks.replace("__uuid__", mine.uuid));
           } else if (mine.state === "refused") {
             status.hidden = true;
@@ -398,7 +453,10 @@
   }
 
   var form = document.querySelector("form[data-endpoint]");
-  if (form && form.hasAttribute("data-collect")) { enhanceCollect(form); } else if (form) { enhance(form); }
+  if (form && form.hasAttribute("data-collect")) { enhanceCollect(form); } else if (form) {
+    enhance(form);
+    enhanceAnotherHousehold(form);
+  }
   if (form) { render(); }  // at once: a household whose answer is on this phone sees the saved state
   window.addEventListener("online", drain);
   // The rest waits for the page to finish loading, so it never delays the first paint or input.

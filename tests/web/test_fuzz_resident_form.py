@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from feedback_app.extensions import db, limiter
 from feedback_app.models import Answer, Response
 from feedback_app.services.surveys import survey_of
+from feedback_app.web import device
 
 from ..support import codes_of
 
@@ -124,6 +125,7 @@ def _counts() -> tuple[int, int]:
 
 def _post(client, path: str, pairs: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
     limiter.reset()  # this test is about input, not about floods
+    client.delete_cookie(device.COOKIE)  # nor about a phone answering an open link twice
     db.session.remove()
     before = _counts()
     sent = client.post(path, data=MultiDict(pairs))

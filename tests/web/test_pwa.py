@@ -132,12 +132,22 @@ def test_pages_have_no_inline_script_style_or_event_handler(client, campaign):
 
 
 def test_a_first_visit_stays_within_the_30_kb_budget(client, campaign):
-    """HTML, CSS, JS, manifest and service worker as sent gzipped (bodies; bench/pwa_budget.py
-    measures the same in chromium, headers included)."""
+    """What chromium transfers on a first visit (bench/pwa_budget.py measures it there): the page
+    twice (shown, then fetched again to keep for offline use), everything it links (icons
+    included), the manifest, the service worker and all it precaches, each once, gzipped bodies
+    plus headers, with the ~100 bytes a real server adds to each (Server, Date, Connection). The
+    test survey has 20 questions, the demo's 11: this is the larger page."""
     gz = {"Accept-Encoding": "gzip"}
+
+    def sent(response) -> int:  # type: ignore[no-untyped-def]
+        head = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+        return len(response.data) + head + len("HTTP/1.1 200 OK\r\n\r\n") + 100
+
     page = client.get(f"/h/{codes_of(campaign)[0]}", headers=gz)
     html = gzip.decompress(page.data).decode()
-    urls = [u for u in _static_urls(html) if not u.endswith(".png")]
-    urls += ["/manifest.webmanifest", "/sw.js"]
-    total = len(page.data) + sum(len(client.get(u, headers=gz).data) for u in urls)
+    worker = client.get("/sw.js", headers=gz)
+    source = gzip.decompress(worker.data).decode()
+    precache = json.loads(re.search(r"var PRECACHE = (\[.*\]);", source).group(1))
+    urls = {*_static_urls(html), "/manifest.webmanifest", *precache}
+    total = 2 * sent(page) + sent(worker) + sum(sent(client.get(u, headers=gz)) for u in urls)
     assert total <= 30 * 1024

@@ -32,15 +32,40 @@ def test_pages_errors_images_and_static_files_all_carry_the_headers(client, camp
     for path, status in [
         ("/", 200),
         (f"/h/{code}", 200),
-        (f"/qr/h/{code}.svg", 200),
-        ("/static/css/app.css", 200),
+        ("/c/test-campaign/03390", 200),
+        (f"/qr/h/{code}.svg", 200),  # an SVG opened on its own is a document
+        ("/sw.js", 200),  # a worker: the CSP governs what it may fetch and import
+        ("/offline", 200),
         ("/no/such/page", 404),
+        ("/static/no-such-file.css", 404),
         (f"/h/{mistyped_code(1)}", 400),  # mistyped code
     ]:
         response = client.get(path)
         assert response.status_code == status, path
         _check_headers(response)
         assert "Strict-Transport-Security" not in response.headers  # plain http: no HSTS
+
+
+def test_static_subresources_carry_only_nosniff(client, campaign):
+    """Stylesheets, scripts, icons and the manifest are never documents: the document headers
+    would be ignored there, so only nosniff (which a browser does apply to them) is sent."""
+    html = client.get("/").text
+    urls = [*re.findall(r'(?:href|src)="(/static/[^"]+)"', html), "/manifest.webmanifest"]
+    assert any(u.endswith(".css") for u in urls) and any(u.endswith(".js") for u in urls)
+    assert any(u.endswith(".png") for u in urls)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["X-Content-Type-Options"] == "nosniff", url
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
+                     "Cross-Origin-Opener-Policy", "Permissions-Policy"):
+            assert name not in response.headers, (url, name)
+
+
+def test_one_date_header_on_compressed_pages(client, campaign):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(response.headers.getlist("Date")) <= 1  # the server adds its own
 
 
 def test_hsts_only_over_https(client, campaign):

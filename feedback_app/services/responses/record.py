@@ -53,6 +53,9 @@ class Submission:
     household_code: str | None = None
     commune_code: str | None = None
     comment: str = ""
+    # An open-link answer from a device that already answered this campaign's open link, without
+    # the person confirming it is for another household (web/device.py reads the marker).
+    device_answered_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         if previous is not None:
             return _replayed(previous, sub, comment)
         raise Refused("answers_invalid", status=422, problems=problems, survey=entry.survey)
+    if entry.code is None and sub.device_answered_before:
+        return replay_on_device(entry, client_uuid, sub, comment)
     now = utcnow()
     response_id = _insert_unless_taken({
         "uuid": client_uuid,
@@ -268,6 +273,17 @@ def _insert_unless_taken(values: dict[str, Any]) -> int | None:
     leaves the transaction usable, and it costs one round trip instead of three."""
     connection = db.session.connection()
     return connection.execute(_INSERT_RESPONSE[connection.dialect.name], values).scalar()
+
+
+def replay_on_device(entry: Entry, client_uuid: str, sub: Submission, comment: str) -> Recorded:
+    """An open-link answer from a device that answered this campaign before: a re-sent copy of a
+    stored answer (same UUID: a lost reply, the offline queue) is the original; anything else is
+    Refused('device_answered') until the person says it is for another household (the channel
+    asks). Nothing is stored either way."""
+    previous = _replay(client_uuid)
+    if previous is not None:
+        return _replayed(previous, sub, comment)  # uuid_conflict when it says something else
+    raise Refused("device_answered", status=409, campaign=entry.campaign, commune=entry.commune.unit)
 
 
 def _replayed(previous: Response, sub: Submission, comment: str) -> Recorded:

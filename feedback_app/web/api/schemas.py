@@ -225,6 +225,9 @@ class SubmissionSchema(Schema):
                           metadata={"description": "item id -> answer value"})
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(
         max=20_000, error=_l("The comment is too long.")))
+    another_household = fields.Boolean(load_default=False, metadata={
+        "description": "open link only: the person confirmed that this answer is for another "
+                       "household than the one that answered before from this browser"})
 
     @post_load
     def _printable_comment(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ...services.campaigns.manage import visible_campaigns
 from ...services.campaigns.setup import campaign_title
 from ...services.errors import Refused
 from ...services.indices import dashboard
+from ...services.indices.answer_kinds import answer_kinds
 from ...services.indices.document import rules_document, verdict_reasons
 from ...services.indices.index import IndexReport
 from ...services.indices.wording import item_numbers, reason_lines, rule_lines, rules_of
@@ -67,7 +68,8 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
                            charts=charts, item_label=_item_label, reporting=report_panel(report),
-                           reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)))
+                           reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)),
+                           kinds=answer_kinds(report.campaign, report.survey, communes))
 
 
 @bp.get("/campaigns/<key>/units/<code>/comments")

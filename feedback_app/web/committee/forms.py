@@ -158,7 +158,12 @@ class CampaignForm(Form):
     posting_days = IntegerField(_l("Posting of the results (days)"), default=DEFAULT_POSTING_DAYS,
                                 validators=[Optional(), NumberRange(1, 90)])
     household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
-    open_link = BooleanField(_l("Open link per commune (anyone with the link may answer once)"))
+    open_link = BooleanField(
+        _l("Open link per commune, for households without a code"),
+        description=_l("Anyone with the link may answer, so it cannot prove one answer per household: "
+                       "a phone that answered is asked before it answers again, and the dashboard "
+                       "counts these answers apart from household codes. Use it beside the codes, "
+                       "for households that lost or never got a slip, or for a quick open survey."))
 
     def validate_closes_on(self, field: DateField) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:

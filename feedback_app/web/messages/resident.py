@@ -71,6 +71,13 @@ def resident_message(refused: Refused) -> Message | None:
             gettext("This survey takes answers only with a household code. Please use the code on "
                     "the slip your village Front committee gave you."),
         )
+    if reason == "device_answered":
+        return Message(
+            gettext("This phone has already answered this survey"),
+            gettext("An answer for %(commune)s was already sent from this phone. If another household "
+                    "uses this phone, open the survey link again and choose \"Answer for another "
+                    "household\".", commune=d["commune"].display_name(language())),
+        )
     if reason == "uuid_conflict":
         return Message(
             gettext("This form was already sent"),

@@ -22,6 +22,8 @@ class ResponseFormSchema(Schema):
     rid = fields.String(load_default=None, validate=validate.Length(max=64))
     comment = fields.String(load_default="", validate=validate.Length(max=COMMENT_CEILING))
     answers = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(max=8)))
+    # An open link's "I answer for another household of this phone" (web/device.py).
+    another_household = fields.Boolean(load_default=False)
 
     @pre_load
     def _collect_answers(self, data: Any, **_: Any) -> dict[str, Any]:
@@ -32,6 +34,7 @@ class ResponseFormSchema(Schema):
         return {
             "rid": form.get("rid"),
             "comment": form.get("comment", ""),
+            "another_household": form.get("another_household", "") == "1",
             "answers": {
                 k[len(ANSWER_PREFIX) :]: v for k, v in form.items() if k.startswith(ANSWER_PREFIX)
             },

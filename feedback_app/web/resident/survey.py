@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ...domain.codes import format_code, is_code_text, normalise_code
@@ -18,6 +18,7 @@ from ...extensions import csrf
 from ...services.errors import Refused
 from ...services.responses.receipts import receipt
 from ...services.responses.record import Channel, Entry, Submission, open_entry, record_response
+from .. import device
 from ..limits import answer_submissions, code_lookups, failed_code_lookups
 from .forms import read_response_form
 
@@ -63,33 +64,51 @@ def commune_link(campaign: str, commune: str) -> ResponseReturnValue:
 def _survey_page(entry_of: Callable[[], Entry], **who: str) -> ResponseReturnValue:
     """GET: the form. POST: straight to record_response, which checks who may answer itself, so a
     form re-sent after it was stored (same rid and answers: a lost reply, a double tap) is thanked
-    again instead of being refused as a used code."""
+    again instead of being refused as a used code.
+
+    An open link asks first, when this browser answered the campaign's open link before (its
+    marker, web/device.py), whether the answer is for another household; the form's
+    another_household field (or ?another=1 on the page) is that explicit confirmation."""
+    campaign_key = who.get("campaign_key")
+    marked = campaign_key is not None and device.answered_before(request, campaign_key)
     if request.method == "GET":
-        return _render_form(entry_of(), rid=str(uuid.uuid4()))
+        another = device.confirmed_another(request.args.get("another"))
+        return _render_form(entry_of(), rid=str(uuid.uuid4()), device_answered=marked and not another,
+                            another=another)
     form = read_response_form(request.form)
     submission = Submission(
-        campaign_key=who.get("campaign_key"),
+        campaign_key=campaign_key,
         channel=Channel.WEB,
         answers=form["answers"],
         client_uuid=form["rid"],
         household_code=who.get("household_code"),
         commune_code=who.get("commune_code"),
         comment=form["comment"],
+        device_answered_before=marked and not form["another_household"],
     )
     try:
         recorded = record_response(submission)
     except Refused as refused:
+        if refused.reason == "device_answered":
+            return _render_form(entry_of(), rid=form["rid"], form=form, device_answered=True), 409
         if refused.reason != "answers_invalid":
             raise
         problems = refused.data["problems"]
         if any(p.code == "unknown_item" for p in problems):
             raise Refused("form_tampered", status=400) from None
-        return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems), 422
-    return redirect(url_for(".thanks", rid=recorded.uuid), 303)
+        return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems,
+                            another=form["another_household"]), 422
+    response = make_response(redirect(url_for(".thanks", rid=recorded.uuid), 303))
+    if campaign_key is not None:
+        device.mark_answered(request, response, campaign_key)
+    return response
 
 
 def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = None,
-                 problems: list[AnswerProblem] | None = None) -> str:
+                 problems: list[AnswerProblem] | None = None, device_answered: bool = False,
+                 another: bool = False) -> str:
+    """The form; for an open link answered before on this device, the kind refusal in its place
+    (`device_answered`), or the form marked as answered for another household (`another`)."""
     problems = problems or []
     return render_template(
         "resident/survey.html",
@@ -102,6 +121,8 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
         comment=(form or {}).get("comment", ""),
         missing={p.item for p in problems if p.code in ("missing", "invalid_value")},
         comment_too_long=any(p.code == "comment_too_long" for p in problems),
+        device_answered=device_answered,
+        another_household=another,
     )
 
 
