@@ -77,10 +77,18 @@ class ItemSchema(Schema):
     sms = _sms_text(60)
     overall = fields.Boolean(load_default=False)
     criterion = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
+    reason = fields.Boolean(load_default=False)
 
 
 class CommentSchema(Schema):
     max_length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2000))
+    label = fields.Nested(TextSchema, required=True)
+
+
+class ReasonSchema(Schema):
+    """The short reason asked under an item answered "not satisfied" (items say `reason: true`)."""
+
+    max_length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=500))
     label = fields.Nested(TextSchema, required=True)
 
 
@@ -98,6 +106,7 @@ class SurveySchema(Schema):
         fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1, max=40)
     )
     comment = fields.Nested(CommentSchema, required=True)
+    reason = fields.Nested(ReasonSchema)
 
     @validates_schema
     def _items_consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -131,6 +140,8 @@ class SurveySchema(Schema):
             items=tuple(Item(**item) for item in data["items"]),
             comment_max_length=data["comment"]["max_length"],
             comment_label=data["comment"]["label"],
+            reason_max_length=data["reason"]["max_length"] if "reason" in data else 0,
+            reason_label=data["reason"]["label"] if "reason" in data else {},
         )
 
 

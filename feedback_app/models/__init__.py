@@ -4,7 +4,7 @@ from .accounts import Account
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
 from .reports import Report, ReportEvent
-from .responses import Answer, Response
+from .responses import Answer, Remark, Response
 from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
 from .succession import UnitSuccession
 from .surveys import SurveyVersion
@@ -21,6 +21,7 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "Remark",
     "Report",
     "ReportEvent",
     "Response",

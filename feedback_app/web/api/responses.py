@@ -1,6 +1,7 @@
 """Response submission: the contract the offline PWA relies on (keep it exactly).
 
-POST /api/v1/responses {"uuid", "household_code" | ("campaign" and "commune"), "answers", "comment"}
+POST /api/v1/responses {"uuid", "household_code" | ("campaign" and "commune"), "answers", "comment",
+"reasons"}
 -> 201 recorded; 200 the same when the same UUID is replayed with the same content (no new row);
 409 uuid_conflict | code_used; 403 campaign_closed | campaign_not_open | channel_closed;
 404 code_unknown | unknown_campaign | unknown_commune; 400 malformed JSON; 422 invalid (field errors).
@@ -51,6 +52,7 @@ def submit(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
         household_code=body["household_code"],
         commune_code=body["commune"],
         comment=body["comment"] or "",
+        reasons=body["reasons"],
     ))
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,
