@@ -125,6 +125,11 @@ class SurveySchema(Schema):
             raise ValidationError(
                 "overall_rule 'half_of_valid_items' takes no item marked 'overall'.", "items"
             )
+        asking = [item["id"] for item in data["items"] if item["reason"]]
+        if asking and "reason" not in data:
+            raise ValidationError(
+                f"Items {', '.join(asking)} ask for a reason: give the survey a 'reason' block "
+                "(max_length and label).", "reason")
 
     @post_load
     def _make_survey(self, data: dict[str, Any], **_: Any) -> Survey:

@@ -57,7 +57,8 @@ def upgrade():
     # The comments stored so far, so that the committees' comments page lists them.
     connection = op.get_bind()
     responses = sa.table('responses', sa.column('id'), sa.column('campaign_id'), sa.column('commune_id'),
-                         sa.column('channel'), sa.column('created_at'), sa.column('comment'))
+                         sa.column('channel'), sa.column('created_at', sa.DateTime()),
+                         sa.column('comment', sa.Text()))
     rows = connection.execute(sa.select(responses).where(responses.c.comment.is_not(None),
                                                          responses.c.comment != '')).all()
     batch = [{'response_id': r.id, 'campaign_id': r.campaign_id, 'commune_id': r.commune_id,
