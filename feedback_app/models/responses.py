@@ -63,6 +63,7 @@ class Remark(Model):
     __table_args__ = (
         Index("ix_remarks_campaign_created", "campaign_id", "created_at", "id"),
         Index("ix_remarks_campaign_item_created", "campaign_id", "item_id", "created_at"),
+        Index("ix_remarks_campaign_commune_created", "campaign_id", "commune_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

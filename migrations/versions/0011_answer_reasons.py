@@ -53,6 +53,7 @@ def upgrade():
     with op.batch_alter_table('remarks', schema=None) as batch_op:
         batch_op.create_index('ix_remarks_campaign_created', ['campaign_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_remarks_campaign_item_created', ['campaign_id', 'item_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_remarks_campaign_commune_created', ['campaign_id', 'commune_id', 'created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_remarks_response_id'), ['response_id'], unique=False)
     # The comments stored so far, so that the committees' comments page lists them.
     connection = op.get_bind()
@@ -71,6 +72,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('remarks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_remarks_response_id'))
+        batch_op.drop_index('ix_remarks_campaign_commune_created')
         batch_op.drop_index('ix_remarks_campaign_item_created')
         batch_op.drop_index('ix_remarks_campaign_created')
     op.drop_table('remarks')

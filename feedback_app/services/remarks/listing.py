@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 
 from ...clock import VIETNAM
 from ...domain.access import Principal
@@ -30,6 +30,9 @@ from ..indices.dashboard import communes_below
 from ..surveys import survey_of
 
 PER_PAGE = 25
+# A search reads every folded text of the campaign (no index helps '%word%'): its count stops here
+# and the page says "more than 1,000"; without words the count is exact (an index range).
+SEARCH_COUNT_LIMIT = 1000
 COMMENT = "comment"  # the item filter that keeps the closing comments ("Ý kiến khác")
 REASONS = "reasons"  # the item filter that keeps every reason
 CHANNELS = ("web", "sms", "assisted")
@@ -81,9 +84,14 @@ class Row:
 @dataclass(frozen=True)
 class Page:
     rows: list[Row]
-    total: int  # every remark the filters keep
+    total: int  # every remark the filters keep (a search: at most SEARCH_COUNT_LIMIT + 1)
     next_after: int | None  # the `after` of the next page (None: this is the last)
     first: bool
+
+    @property
+    def more_than(self) -> int | None:
+        """The limit a search's count stopped at (None: `total` is exact)."""
+        return SEARCH_COUNT_LIMIT if self.total > SEARCH_COUNT_LIMIT else None
 
 
 def remarks_scope(principal: Principal, campaign_key: str, unit_code: str) -> Scope:
@@ -161,8 +169,8 @@ def _rows(scope: Scope, where: list[ColumnElement[bool]], after: int | None, lim
         last = db.session.get(Remark, after)
         if last is None or last.campaign_id != scope.campaign.id:
             raise Refused("filter_invalid", status=422, field="after", value=str(after))
-        query = query.where(or_(Remark.created_at < last.created_at,
-                                and_(Remark.created_at == last.created_at, Remark.id < last.id)))
+        # a row-value comparison: SQLite and PostgreSQL seek the index to it (an OR does not)
+        query = query.where(tuple_(Remark.created_at, Remark.id) < tuple_(last.created_at, last.id))
     units = {u.id: u for u in scope.communes}
     return [Row(r.id, r.text, r.item_id, units[r.commune_id], r.channel, r.created_at)
             for r in db.session.scalars(_ordered(query).limit(limit))]
@@ -171,7 +179,10 @@ def _rows(scope: Scope, where: list[ColumnElement[bool]], after: int | None, lim
 def remarks_page(scope: Scope, filters: Filters, per_page: int = PER_PAGE) -> Page:
     """One page of remarks, newest first, after the remark `filters.after` (none: the first)."""
     where = _conditions(scope, filters)
-    total = db.session.scalar(select(func.count(Remark.id)).where(*where)) or 0
+    counted = select(Remark.id).where(*where)
+    if search_words(filters.words):
+        counted = counted.limit(SEARCH_COUNT_LIMIT + 1)
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     found = _rows(scope, where, filters.after, per_page + 1)
     rows = found[:per_page]
     more = len(found) > per_page
