@@ -52,6 +52,13 @@ class Item:
     overall: bool = False
     criterion: int | None = None
     reason: bool = False  # asks for a short reason when the answer is "not satisfied"
+    sms_en: str | None = None  # the SMS question in English (older files have none)
+
+    def sms_in(self, language: str) -> str:
+        """The SMS question in `language` (Vietnamese when the file has no English one)."""
+        if language == "en" and self.sms_en:
+            return self.sms_en
+        return self.sms
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,12 @@ class Survey:
     reason_max_length: int = 0  # 0: the survey asks no reasons
     reason_label: Text = field(default_factory=dict)
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    sms_name_en: str | None = None
+
+    def sms_name_in(self, language: str) -> str:
+        if language == "en" and self.sms_name_en:
+            return self.sms_name_en
+        return self.sms_name
 
     @property
     def key(self) -> str:

@@ -1,4 +1,4 @@
-"""Migration 0011 adds answers.reason and the remarks table, and copies the comments stored before
+"""Migration 0013 adds answers.reason and the remarks table, and copies the comments stored before
 into it (folded for search), so the committees' comments page lists them. Run on a database of its
 own (a temporary SQLite file, or a scratch schema of TEST_DATABASE_URL's PostgreSQL database)."""
 
@@ -32,7 +32,7 @@ def test_comments_stored_before_become_remarks(database_url):  # noqa: F811
             closes_on=date(2026, 3, 30), household_codes=True))
         campaign_id, commune_id = campaign.id, campaign.communes[0].unit_id
         db.session.commit()
-        downgrade(revision="0010_account_full_name")
+        downgrade(revision="0012_sms_consent")
         with db.engine.begin() as conn:
             for n, comment in enumerate(("Đường làng hư hỏng", None, "")):
                 conn.execute(text(
@@ -45,7 +45,7 @@ def test_comments_stored_before_become_remarks(database_url):  # noqa: F811
         with db.engine.connect() as conn:
             remarks = conn.execute(text("SELECT * FROM remarks")).mappings().all()
             reasons = conn.execute(text("SELECT reason FROM answers")).all()
-        downgrade(revision="0010_account_full_name")  # and back down cleanly
+        downgrade(revision="0012_sms_consent")  # and back down cleanly
         upgrade()
         db.session.remove()
         db.engine.dispose()

@@ -4,8 +4,8 @@ A household's short reason under an item answered "not satisfied" (answers.reaso
 remarks table the committees' pages read: one row per closing comment ("Ý kiến khác") or reason,
 with the text folded for search. Existing comments are copied into it.
 
-Revision ID: 0011_answer_reasons
-Revises: 0010_account_full_name
+Revision ID: 0013_answer_reasons
+Revises: 0012_sms_consent
 Create Date: 2026-12-02 17:10:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_answer_reasons'
-down_revision = '0010_account_full_name'
+revision = '0013_answer_reasons'
+down_revision = '0012_sms_consent'
 branch_labels = None
 depends_on = None
 
