@@ -51,6 +51,7 @@ class Item:
     sms: str
     overall: bool = False
     criterion: int | None = None
+    reason: bool = False  # asks for a short reason when the answer is "not satisfied"
     sms_en: str | None = None  # the SMS question in English (older files have none)
 
     def sms_in(self, language: str) -> str:
@@ -75,6 +76,8 @@ class Survey:
     items: tuple[Item, ...]
     comment_max_length: int
     comment_label: Text
+    reason_max_length: int = 0  # 0: the survey asks no reasons
+    reason_label: Text = field(default_factory=dict)
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     sms_name_en: str | None = None
 
@@ -107,6 +110,14 @@ class Survey:
                 return option
         raise KeyError(value)
 
+    @property
+    def asks_reasons(self) -> bool:
+        return any(item.reason for item in self.items)
+
+    def not_satisfied_values(self) -> frozenset[int]:
+        """The answer values after which an item that asks for a reason shows its field."""
+        return frozenset(v for v in self.option_values if self.is_satisfied(v) is False)
+
     def is_satisfied(self, value: int) -> bool | None:
         """True/False for a valid answer, None for 'no opinion' (not counted in rates)."""
         if value == NO_OPINION:
@@ -129,17 +140,21 @@ class Survey:
 class AnswerProblem:
     """One thing wrong with submitted answers; `item` is None for problems with the whole set."""
 
-    code: str  # missing | invalid_value | unknown_item | comment_too_long
+    # missing | invalid_value | unknown_item | comment_too_long | reason_too_long | reason_not_asked
+    code: str
     item: str | None = None
 
 
 def check_answers(
-    survey: Survey, answers: Mapping[str, object], comment: str = ""
+    survey: Survey, answers: Mapping[str, object], comment: str = "",
+    reasons: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, int], list[AnswerProblem]]:
     """Validate raw answers (item id -> value as submitted) against a survey.
 
     Returns the cleaned answers (every item, as an int) and the list of problems; the answers
     are usable only when the list is empty. Values may arrive as ints or digit strings.
+    `reasons` (item id -> text, already stripped) are checked too: each for an item that asks for
+    one and no longer than the survey's limit (see clean_reasons for which are kept).
     """
     problems: list[AnswerProblem] = []
     cleaned: dict[str, int] = {}
@@ -160,7 +175,22 @@ def check_answers(
         cleaned[item.id] = value
     if len(comment) > survey.comment_max_length:
         problems.append(AnswerProblem("comment_too_long"))
+    for item_id, reason in (reasons or {}).items():
+        if item_id not in known or not survey.item(item_id).reason:
+            problems.append(AnswerProblem("reason_not_asked", item_id))
+        elif len(reason) > survey.reason_max_length:
+            problems.append(AnswerProblem("reason_too_long", item_id))
     return cleaned, problems
+
+
+def clean_reasons(survey: Survey, answers: Mapping[str, int], reasons: Mapping[str, str]
+                  ) -> dict[str, str]:
+    """The reasons kept with checked answers: non-empty ones given with a "not satisfied"
+    answer. A reason left with another answer is dropped, not refused: the page without
+    JavaScript hides a field it cannot empty, so a household that typed a reason and then chose
+    "satisfied" still sends it."""
+    return {item_id: text for item_id, text in sorted(reasons.items())
+            if text and survey.is_satisfied(answers.get(item_id, NO_OPINION)) is False}
 
 
 def _as_int(raw: object) -> int | None:

@@ -108,10 +108,18 @@ class ItemSchema(Schema):
     sms = SmsTexts(90)
     overall = fields.Boolean(load_default=False)
     criterion = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
+    reason = fields.Boolean(load_default=False)
 
 
 class CommentSchema(Schema):
     max_length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2000))
+    label = fields.Nested(TextSchema, required=True)
+
+
+class ReasonSchema(Schema):
+    """The short reason asked under an item answered "not satisfied" (items say `reason: true`)."""
+
+    max_length = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=500))
     label = fields.Nested(TextSchema, required=True)
 
 
@@ -129,6 +137,7 @@ class SurveySchema(Schema):
         fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1, max=40)
     )
     comment = fields.Nested(CommentSchema, required=True)
+    reason = fields.Nested(ReasonSchema)
 
     @validates_schema
     def _items_consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -147,6 +156,11 @@ class SurveySchema(Schema):
             raise ValidationError(
                 "overall_rule 'half_of_valid_items' takes no item marked 'overall'.", "items"
             )
+        asking = [item["id"] for item in data["items"] if item["reason"]]
+        if asking and "reason" not in data:
+            raise ValidationError(
+                f"Items {', '.join(asking)} ask for a reason: give the survey a 'reason' block "
+                "(max_length and label).", "reason")
 
     @post_load
     def _make_survey(self, data: dict[str, Any], **_: Any) -> Survey:
@@ -164,6 +178,8 @@ class SurveySchema(Schema):
                         for item in data["items"]),
             comment_max_length=data["comment"]["max_length"],
             comment_label=data["comment"]["label"],
+            reason_max_length=data["reason"]["max_length"] if "reason" in data else 0,
+            reason_label=data["reason"]["label"] if "reason" in data else {},
         )
 
 

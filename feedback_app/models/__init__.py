@@ -4,7 +4,7 @@ from .accounts import Account, AccountEvent
 from .campaigns import Campaign, CampaignCommune, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter
 from .reports import Report, ReportEvent
-from .responses import Answer, Response
+from .responses import Answer, Remark, Response
 from .sms import (
     SmsConversation,
     SmsInbound,
@@ -29,6 +29,7 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "Remark",
     "Report",
     "ReportEvent",
     "Response",

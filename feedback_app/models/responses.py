@@ -10,6 +10,8 @@ from ..extensions import Model
 from .campaigns import Campaign, HouseholdCode
 from .units import Unit
 
+REASON_CEILING = 500  # the longest reason a survey may allow (domain.survey_schema)
+
 
 class Response(Model):
     """One household's answers. `uuid` is the client's idempotency key."""
@@ -43,5 +45,33 @@ class Answer(Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(SmallInteger)
+    # The household's short reason when the answer is "not satisfied" and the item asks for one.
+    reason: Mapped[str | None] = mapped_column(String(REASON_CEILING))
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Remark(Model):
+    """What a household wrote, for the committees' pages: its closing comment ("Ý kiến khác",
+    item_id NULL) or its reason under an item answered "not satisfied". A copy of
+    responses.comment and answers.reason written with them, carrying what the pages filter and
+    sort on (campaign, commune, channel, time) and the text folded for search (lower case, no
+    diacritics), so a page of 100,000 comments is an index range, not a scan of the answers.
+    Counted nowhere in the index; never on a public page."""
+
+    __tablename__ = "remarks"
+    __table_args__ = (
+        Index("ix_remarks_campaign_created", "campaign_id", "created_at", "id"),
+        Index("ix_remarks_campaign_item_created", "campaign_id", "item_id", "created_at"),
+        Index("ix_remarks_campaign_commune_created", "campaign_id", "commune_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[str | None] = mapped_column(String(32))  # None: the closing comment
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str] = mapped_column(Text)

@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
         national,
         passwords,
         privacy,
+        remarks,
         reports,
         sso,
     )
@@ -54,6 +55,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
+    app.register_blueprint(remarks.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(passwords.bp)

@@ -155,15 +155,22 @@
     }).catch(function () {});
   }
 
+  /* The chosen answers, the questions still unanswered, and the reasons typed under a question
+   * answered "not satisfied" (a reason left under another answer is not sent). */
   function answersOf(form) {
     var answers = {};
+    var reasons = {};
     var missing = [];
     form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
       var item = fieldset.id.replace(/^q_/, "");
       var chosen = fieldset.querySelector("input[type=radio]:checked");
       if (chosen) { answers[item] = parseInt(chosen.value, 10); } else { missing.push(fieldset); }
+      var reason = fieldset.querySelector("textarea[name='r_" + item + "']");
+      if (reason && chosen && chosen.classList.contains("unsatisfied") && reason.value.trim()) {
+        reasons[item] = reason.value.trim();
+      }
     });
-    return { answers: answers, missing: missing };
+    return { answers: answers, reasons: reasons, missing: missing };
   }
 
   function show(status, message, kind, quiet) {
@@ -368,6 +375,10 @@
         if (input) { input.checked = true; }
       });
       form.querySelector("[name=comment]").value = record.body.comment || "";
+      Object.keys(record.body.reasons || {}).forEach(function (item) {
+        var box = form.querySelector("textarea[name='r_" + item + "']");
+        if (box) { box.value = record.body.reasons[item]; }
+      });
       replacing = record.uuid;
       codeProblem(fill(T.collect_fixing, { code: Codes.group(record.body.household_code || ""),
                                            reason: record.message || record.reason }));
@@ -386,7 +397,7 @@
         });
         if (earlier) { codeProblem(fill(T.collect_already, { code: grouped })); return null; }
         var body = { uuid: crypto.randomUUID(), household_code: code, answers: read.answers,
-                     comment: form.querySelector("[name=comment]").value };
+                     reasons: read.reasons, comment: form.querySelector("[name=comment]").value };
         var old = replacing;
         return Q.add({ endpoint: form.dataset.endpoint, body: body, label: form.dataset.label + " · " + grouped })
           .then(function (record) { return old ? Q.remove(old).then(function () { return record; }) : record; })
@@ -418,7 +429,7 @@
       var read = answersOf(form);
       event.preventDefault();
       if (!checkAnswers(form, read)) { return; }  // also offline, where the server cannot say it
-      var body = { uuid: crypto.randomUUID(), answers: read.answers,
+      var body = { uuid: crypto.randomUUID(), answers: read.answers, reasons: read.reasons,
                    comment: form.querySelector("[name=comment]").value };
       var d = form.dataset;
       if (d.householdCode) { body.household_code = d.householdCode; } else {

@@ -2,7 +2,7 @@
  *
  * One IndexedDB record per answer: {uuid, endpoint, body, label, state, reason, message, created,
  * updated}. `body` is exactly the JSON sent to the endpoint (POST /api/v1/responses: uuid,
- * household_code or campaign+commune, answers, comment); `state` is waiting | sent | refused.
+ * household_code or campaign+commune, answers, reasons, comment); `state` is waiting | sent | refused.
  * A record is marked sent or refused only after the server answered, so a sync cut off half-way
  * leaves it waiting and the next sync sends it again: the server records a UUID once (a replay
  * answers 200), so nothing is lost and nothing is counted twice. Another page (e.g. a collect page

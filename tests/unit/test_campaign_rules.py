@@ -87,6 +87,18 @@ def test_an_item_without_valid_answers_does_not_reach_an_each_threshold():
     assert [(r.rule, r.item, r.value) for r in figures.reasons] == [(Rule.ITEM, "c02", None)]
 
 
+def test_the_average_is_over_the_items_that_have_a_rate():
+    """Decided (docs/indices-and-api.md): an item where every household said "no opinion" has no
+    rate; it is left out of the mean, as "no opinion" is left out of every rate, not counted as 0 %."""
+    unit = counts(10, 10, (10, 10), {"c01": (9, 10), "c02": (0, 0), "c03": (10, 10)})
+    figures = evaluate(unit, rules("average", "0.95"))
+    assert figures.verdict is Verdict.MEETS  # (90 % + 100 %) / 2 = 95 %
+    assert figures.reasons[-1] == Reason(Rule.ITEMS_AVERAGE, Fraction(19, 20), Fraction(19, 20), valid=10)
+    nothing = evaluate(counts(10, 10, (10, 10), {i: (0, 0) for i in ITEMS}), rules("average", "0.5"))
+    assert nothing.verdict is Verdict.DOES_NOT_MEET  # no item has a rate: the mean cannot reach it
+    assert [(r.rule, r.value) for r in nothing.reasons] == [(Rule.ITEMS_AVERAGE, None)]
+
+
 def test_campaigns_of_before_the_rules_judge_the_overall_question_only():
     old = Rules.of("0.6", "0.9")
     assert (old.item_rule, old.item_threshold, old.commune_floor) == (None, None, None)

@@ -121,7 +121,7 @@ def test_commune_dashboard_has_no_children_table(client, answered):  # type: ign
 
 
 def test_comments_newest_first_paginated_and_only_in_scope(client, campaign):  # type: ignore[no-untyped-def]
-    for n in range(25):
+    for n in range(30):
         comment(campaign, "03390", f"comment number {n}")
         db.session.commit()
     comment(campaign, "03430", "from the other commune")
@@ -130,13 +130,17 @@ def test_comments_newest_first_paginated_and_only_in_scope(client, campaign):  #
     logged_in(client, "xa-binh-lu")
     first = client.get("/committee/campaigns/test-campaign/units/03390/comments?lang=en").text
     shown = re.findall(r"comment number (\d+)", first)
-    assert shown == [str(n) for n in range(24, 4, -1)]
-    second = client.get("/committee/campaigns/test-campaign/units/03390/comments?page=2&lang=en").text
+    assert shown == [str(n) for n in range(29, 4, -1)]  # 25 a page
+    older = re.search(r'<a rel="next" href="([^"]+)"', first)
+    assert older and "after=" in older.group(1)
+    second = client.get(older.group(1).replace("&amp;", "&")).text
     assert re.findall(r"comment number (\d+)", second) == ["4", "3", "2", "1", "0"]
+    assert 'rel="next"' not in second
     assert "from the other commune" not in first + second
     dashboard = client.get("/committee/campaigns/test-campaign/units/03390?lang=en").text
-    assert re.findall(r"comment number (\d+)", dashboard) == ["24", "23", "22", "21", "20"]
-    assert client.get("/committee/campaigns/test-campaign/units/03390/comments?page=x").status_code == 400
+    assert re.findall(r"comment number (\d+)", dashboard) == ["29", "28", "27", "26", "25"]
+    refused = client.get("/committee/campaigns/test-campaign/units/03390/comments?after=x&lang=en")
+    assert refused.status_code == 422 and "This filter cannot be used: Page" in refused.text
 
 
 def test_dashboard_in_vietnamese_by_default(client, answered):  # type: ignore[no-untyped-def]

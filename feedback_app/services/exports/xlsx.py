@@ -143,12 +143,31 @@ def _units(book: Workbook, source: Source, lang: str) -> None:
              {3: COUNT, 4: COUNT, 5: PERCENT, 6: COUNT, 7: COUNT, 8: PERCENT, 10: COUNT, 11: COUNT})
 
 
+def _reasons(book: Workbook, source: Source, lang: str) -> None:
+    """Residents' reasons for not being satisfied: per question, the count and the newest ones
+    (the comments page downloads them all)."""
+    groups = source.content.get("resident_reasons")
+    if not groups:  # a report frozen before reasons existed, or none given
+        return
+    sheet = book.create_sheet(_("Reasons"))
+    _header(sheet, [_("Question"), _("Reasons"), _("Time (Vietnam)"), _("Commune"), _("Text")],
+                   [28, 10, 17, 30, 80])
+    labels = {item["id"]: item for item in source.content["items"]}
+    for group in groups:
+        label = item_short_label(labels[group["item"]], lang) if group["item"] in labels else group["item"]
+        for reason in group["latest"]:
+            commune = reason["commune_name"] if lang == "vi" else reason["commune_name_en"]
+            _row(sheet, [label, group["count"], _local(reason["created_at"]), commune, reason["text"]],
+                 {1: COUNT, 2: MOMENT})
+
+
 def xlsx_bytes(source: Source, lang: str = "vi") -> bytes:
     book = Workbook(write_only=True)
     with force_locale(lang):
         _summary(book, source, lang)
         _criteria(book, source, lang)
         _units(book, source, lang)
+        _reasons(book, source, lang)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -18,11 +18,14 @@ from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
 from ..campaigns.setup import campaign_title
 from ..errors import Refused
+from ..indices.dashboard import communes_below
 from ..indices.document import index_document, unit_ref
 from ..indices.index import ancestry, campaign_index
+from ..remarks.reasons import reasons_by_item, reasons_document
 from ..surveys import survey_of
 
 FORMAT = 1
+REPORT_REASONS_PER_ITEM = 10  # the newest reasons per question a report quotes (the page lists all)
 
 
 def timestamp(moment: datetime) -> str:
@@ -69,7 +72,9 @@ def check_in_campaign(campaign: Campaign, unit: Unit) -> None:
 def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool = True) -> dict[str, Any]:
     """A unit's results for a campaign, as of now: campaign, unit, questions, committee index with
     `depth` levels of children, and (unless `public` is False) the public variant of the same
-    figures, which a report needs for the public page and an export does not."""
+    figures, which a report needs for the public page and an export does not. `resident_reasons`
+    quotes the newest reasons for not being satisfied per question, with their count: for the
+    committees that read the report, never shown on the public page (which reads `public`)."""
     report = campaign_index(campaign.key, unit.code, campaign.unit.scheme, depth)
     content = {
         "format": FORMAT,
@@ -77,6 +82,9 @@ def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool
         "unit": unit_ref(unit),
         "items": item_labels(campaign),
         "index": index_document(report),
+        # Committees only: what households wrote when not satisfied (never in `public`)
+        "resident_reasons": reasons_document(reasons_by_item(
+            campaign, communes_below(campaign, unit), report.survey, REPORT_REASONS_PER_ITEM)),
     }
     if public:
         content["public"] = index_document(report, public=True)

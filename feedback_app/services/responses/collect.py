@@ -55,6 +55,7 @@ def record_assisted(
     answers: Mapping[str, object],
     client_uuid: str | None,
     comment: str = "",
+    reasons: Mapping[str, str] | None = None,
 ) -> Recorded:
     """Record one household's answers given to a cadre; flushes, never commits."""
     place = collect_place(principal, campaign_key, commune_code)
@@ -68,4 +69,5 @@ def record_assisted(
         client_uuid=client_uuid,
         household_code=household_code,
         comment=comment,
+        reasons=reasons or {},
     ))

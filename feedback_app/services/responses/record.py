@@ -6,7 +6,7 @@ import hashlib
 import json
 import uuid as uuidlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
@@ -21,9 +21,10 @@ from ...database import DIALECTS, dialect_insert, writing
 from ...domain.campaign import Window, window
 from ...domain.canonical import content_hash
 from ...domain.codes import normalise_code
-from ...domain.survey import check_answers
+from ...domain.sms.fold import fold
+from ...domain.survey import Survey, check_answers, clean_reasons
 from ...extensions import db
-from ...models import Answer, Campaign, HouseholdCode, Response, Unit
+from ...models import Answer, Campaign, HouseholdCode, Remark, Response, Unit
 from ..errors import Refused
 from ..indices import counters
 from ..surveys import survey_of
@@ -34,6 +35,7 @@ __all__ = ["Channel", "Entry", "Recorded", "Submission", "check_may_answer", "op
 
 RESPONSES = Response.__table__
 ANSWERS = Answer.__table__
+REMARKS = Remark.__table__
 
 
 class Channel(StrEnum):
@@ -56,6 +58,7 @@ class Submission:
     # An open-link answer from a device that already answered this campaign's open link, without
     # the person confirming it is for another household (web/device.py reads the marker).
     device_answered_before: bool = False
+    reasons: Mapping[str, str] = field(default_factory=dict)  # item id -> why not satisfied
 
 
 @dataclass(frozen=True)
@@ -145,15 +148,18 @@ def check_may_answer(
         raise Refused("code_used", status=409, code=code.code, campaign=campaign)
 
 
-def submission_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str) -> str:
+def submission_hash(entry: Entry, channel: Channel, answers: Mapping[str, int], comment: str,
+                    reasons: Mapping[str, str] | None = None) -> str:
     """What a replay must repeat to count as the same submission."""
     return content_hash(_submission(entry.campaign.key, entry.commune.unit_id,
-                                    entry.code.code if entry.code else None, channel, answers, comment))
+                                    entry.code.code if entry.code else None, channel, answers, comment,
+                                    reasons))
 
 
 def _submission(campaign_key: str, commune_id: int, code: str | None, channel: Channel,
-                answers: Mapping[str, int], comment: str) -> dict[str, Any]:
-    return {
+                answers: Mapping[str, int], comment: str,
+                reasons: Mapping[str, str] | None = None) -> dict[str, Any]:
+    submission = {
         "campaign": campaign_key,
         "commune": commune_id,
         "code": code,
@@ -161,6 +167,13 @@ def _submission(campaign_key: str, commune_id: int, code: str | None, channel: C
         "answers": dict(sorted(answers.items())),
         "comment": comment,
     }
+    if reasons:  # only then: a response stored before reasons existed keeps its hash
+        submission["reasons"] = dict(sorted(reasons.items()))
+    return submission
+
+
+def _reasons_of(sub: Submission) -> dict[str, str]:
+    return {str(item): (text or "").strip() for item, text in sub.reasons.items()}
 
 
 def _same_submission(stored_hash: str, submission: dict[str, Any]) -> bool:
@@ -197,6 +210,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     """
     client_uuid = parse_client_uuid(sub.client_uuid)
     comment = (sub.comment or "").strip()
+    reasons = _reasons_of(sub)
     writing(db.session)  # SQLite: take the write lock before the first read (database.py says why)
     try:
         entry = open_entry(sub.campaign_key, sub.household_code, sub.commune_code, today)
@@ -205,7 +219,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         if previous is not None:
             return _replayed(previous, sub, comment)
         raise
-    answers, problems = check_answers(entry.survey, sub.answers, comment)
+    answers, problems = check_answers(entry.survey, sub.answers, comment, reasons)
     if problems:
         previous = _replay(client_uuid)
         if previous is not None:
@@ -213,6 +227,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         raise Refused("answers_invalid", status=422, problems=problems, survey=entry.survey)
     if entry.code is None and sub.device_answered_before:
         return replay_on_device(entry, client_uuid, sub, comment)
+    reasons = clean_reasons(entry.survey, answers, reasons)
     now = utcnow()
     response_id = _insert_unless_taken({
         "uuid": client_uuid,
@@ -221,7 +236,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         "household_code_id": entry.code.id if entry.code else None,
         "channel": sub.channel.value,
         "comment": comment or None,
-        "content_hash": submission_hash(entry, sub.channel, answers, comment),
+        "content_hash": submission_hash(entry, sub.channel, answers, comment, reasons),
         "created_at": now,
     })
     if response_id is None:
@@ -231,7 +246,11 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
             return _replayed(previous, sub, comment)
         raise Refused("code_used", status=409, code=entry.code.code if entry.code else None,
                       campaign=entry.campaign)
-    _insert_answers(db.session.connection(), response_id, answers)
+    _insert_answers(db.session.connection(), response_id, answers, reasons)
+    _insert_remarks(db.session.connection(), {
+        "response_id": response_id, "campaign_id": entry.campaign.id,
+        "commune_id": entry.commune.unit_id, "channel": sub.channel.value, "created_at": now,
+    }, comment, reasons)
     # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
     counters.count_response(
         counters.Counted(entry.campaign.id, entry.commune.unit_id, sub.channel.value, now),
@@ -251,20 +270,36 @@ def _answers_from_arrays() -> Insert:
     answer, and its parameter handling costs three times as much."""
     rows = select(bindparam("response_id", type_=Integer),
                   func.unnest(bindparam("items", type_=postgresql.ARRAY(String))),
-                  func.unnest(bindparam("values", type_=postgresql.ARRAY(SmallInteger))))
-    return insert(ANSWERS).from_select(["response_id", "item_id", "value"], rows)
+                  func.unnest(bindparam("values", type_=postgresql.ARRAY(SmallInteger))),
+                  func.unnest(bindparam("reasons", type_=postgresql.ARRAY(String))))
+    return insert(ANSWERS).from_select(["response_id", "item_id", "value", "reason"], rows)
 
 
 ANSWERS_FROM_ARRAYS = _answers_from_arrays()
 
 
-def _insert_answers(connection: Connection, response_id: int, answers: Mapping[str, int]) -> None:
+def _insert_answers(connection: Connection, response_id: int, answers: Mapping[str, int],
+                    reasons: Mapping[str, str]) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(ANSWERS_FROM_ARRAYS, {"response_id": response_id, "items": list(answers),
-                                                 "values": list(answers.values())})
+                                                 "values": list(answers.values()),
+                                                 "reasons": [reasons.get(k) for k in answers]})
     else:  # SQLite runs in-process: an executemany costs no round trips
-        connection.execute(insert(ANSWERS), [{"response_id": response_id, "item_id": k, "value": v}
+        connection.execute(insert(ANSWERS), [{"response_id": response_id, "item_id": k, "value": v,
+                                              "reason": reasons.get(k)}
                                              for k, v in answers.items()])
+
+
+def _insert_remarks(connection: Connection, where: dict[str, Any], comment: str,
+                    reasons: Mapping[str, str]) -> None:
+    """The comment and reasons as rows of the committees' remarks table (no statement when the
+    household wrote nothing, as most do)."""
+    texts: list[tuple[str | None, str]] = [(item, text) for item, text in reasons.items()]
+    if comment:
+        texts.append((None, comment))
+    if texts:
+        connection.execute(insert(REMARKS), [{**where, "item_id": item, "text": text,
+                                              "folded": fold(text)} for item, text in texts])
 
 
 def _insert_unless_taken(values: dict[str, Any]) -> int | None:
@@ -288,14 +323,16 @@ def replay_on_device(entry: Entry, client_uuid: str, sub: Submission, comment: s
 
 def _replayed(previous: Response, sub: Submission, comment: str) -> Recorded:
     """A submission whose UUID is stored: the original when it says the same, else 409."""
-    answers, problems = check_answers(survey_of(previous.campaign.survey_version), sub.answers,
-                                      comment)
+    survey: Survey = survey_of(previous.campaign.survey_version)
+    reasons = _reasons_of(sub)
+    answers, problems = check_answers(survey, sub.answers, comment, reasons)
     code = previous.household_code.code if previous.household_code else None
     if (
         problems
         or not _same_who(previous, sub)
         or not _same_submission(previous.content_hash, _submission(
-            previous.campaign.key, previous.commune_id, code, sub.channel, answers, comment))
+            previous.campaign.key, previous.commune_id, code, sub.channel, answers, comment,
+            clean_reasons(survey, answers, reasons)))
     ):
         raise Refused("uuid_conflict", status=409, uuid=previous.uuid)
     return Recorded(previous.id, previous.uuid, created=False)

@@ -123,6 +123,7 @@ ANSWER_MESSAGES = {
     "missing": _l("Please choose an answer."),
     "invalid_value": _l("This is not one of the answers this question offers."),
     "unknown_item": _l("This question is not part of the survey."),
+    "reason_not_asked": _l("This question asks for no reason."),
 }
 
 API_REFUSALS = {
@@ -137,12 +138,19 @@ API_REFUSALS = {
 }
 
 
-def answer_errors(problems: list[AnswerProblem], comment_max: int) -> dict[str, list[str]]:
+def answer_errors(problems: list[AnswerProblem], comment_max: int, reason_max: int = 0
+                  ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in problems:
         if problem.code == "comment_too_long":
             text = gettext("The comment is too long: at most %(max)s characters.", max=comment_max)
             errors.setdefault("comment", []).append(text)
+        elif problem.code == "reason_too_long":
+            text = gettext("The reason is too long: at most %(max)s characters.", max=reason_max)
+            errors.setdefault(f"reasons.{problem.item}", []).append(text)
+        elif problem.code == "reason_not_asked":
+            errors.setdefault(f"reasons.{problem.item}", []).append(
+                str(ANSWER_MESSAGES[problem.code]))
         else:
             field = f"answers.{problem.item}" if problem.item else "answers"
             errors.setdefault(field, []).append(str(ANSWER_MESSAGES.get(problem.code, problem.code)))
@@ -155,7 +163,8 @@ def refused(refusal: Refused) -> tuple[Response, int]:
     g.refusal = reason  # read by the failed-lookup throttle (web/limits.py)
     if reason == "answers_invalid":
         survey = refusal.data["survey"]
-        return invalid(answer_errors(refusal.data["problems"], survey.comment_max_length))
+        return invalid(answer_errors(refusal.data["problems"], survey.comment_max_length,
+                                     survey.reason_max_length))
     if reason == "code_mistyped":
         return invalid({"household_code": [refusal_message(refusal).body]})
     message = str(API_REFUSALS[reason]) if reason in API_REFUSALS else refusal_message(refusal).body

@@ -1,6 +1,7 @@
 """Response submission: the contract the offline PWA relies on (keep it exactly).
 
-POST /api/v1/responses {"uuid", "household_code" | ("campaign" and "commune"), "answers", "comment"}
+POST /api/v1/responses {"uuid", "household_code" | ("campaign" and "commune"), "answers", "comment",
+"reasons"}
 -> 201 recorded; 200 the same when the same UUID is replayed with the same content (no new row);
 409 uuid_conflict | code_used | device_answered (an open link answered before from this browser,
 without "another_household": true); 403 campaign_closed | campaign_not_open | channel_closed;
@@ -57,6 +58,7 @@ def submit(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
         commune_code=body["commune"],
         comment=body["comment"] or "",
         device_answered_before=marked and not body["another_household"],
+        reasons=body["reasons"],
     ))
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,

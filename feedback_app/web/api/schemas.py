@@ -228,11 +228,22 @@ class SubmissionSchema(Schema):
     another_household = fields.Boolean(load_default=False, metadata={
         "description": "open link only: the person confirmed that this answer is for another "
                        "household than the one that answered before from this browser"})
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.And(validate.Length(
+            max=32, error=_l("Not a question id.")), Printable)),
+        values=fields.String(validate=validate.Length(max=2_000, error=_l("The reason is too long."))),
+        load_default=None, allow_none=True, validate=validate.Length(
+            max=40, error=_l("At most one reason per question.")),
+        metadata={"description": "item id -> the household's short reason, kept only with a "
+                                 "'not satisfied' answer to an item whose survey asks for one "
+                                 "(its length limit is the survey's)"})
 
     @post_load
     def _printable_comment(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if data.get("comment"):
             data["comment"] = without_control_characters(data["comment"])
+        data["reasons"] = {item: without_control_characters(text)
+                           for item, text in (data.get("reasons") or {}).items()}
         return data
 
     @validates_schema

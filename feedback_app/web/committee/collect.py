@@ -62,7 +62,8 @@ api.before_request(_writing_first)
 def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, int]:
     survey = survey_of(place.campaign.survey_version)
     context: dict[str, Any] = {"rid": str(uuid.uuid4()), "chosen": {}, "comment": "", "missing": set(),
-                               "comment_too_long": False, "household_code": "", "code_problem": None}
+                               "comment_too_long": False, "household_code": "", "code_problem": None,
+                               "reasons": {}, "reasons_too_long": set()}
     context.update(extra)
     state = window(place.campaign.opens_on, place.campaign.closes_on, local_today())
     return render_template("committee/collect.html", place=place, survey=survey, window=state.value,
@@ -78,18 +79,21 @@ def page(campaign: str, commune: str) -> ResponseReturnValue:
     form = read_response_form(request.form)
     code = request.form.get("household_code", "").strip()[:40]
     keep = {"rid": form["rid"], "chosen": form["answers"], "comment": form["comment"],
-            "household_code": code}
+            "reasons": form["reasons"], "household_code": code}
     if not code:
         return _render(place, 422, code_problem=gettext("Enter the household's code."), **keep)
     try:
         recorded = record_assisted(g.principal, campaign, commune, code, form["answers"], form["rid"],
-                                   form["comment"])
+                                   form["comment"], form["reasons"])
     except Refused as refused:
         if refused.reason == "answers_invalid":
             problems = refused.data["problems"]
+            if any(p.code in ("unknown_item", "reason_not_asked") for p in problems):
+                raise Refused("form_tampered", status=400) from None
             return _render(place, 422, **keep,
                            missing={p.item for p in problems if p.code in ("missing", "invalid_value")},
-                           comment_too_long=any(p.code == "comment_too_long" for p in problems))
+                           comment_too_long=any(p.code == "comment_too_long" for p in problems),
+                           reasons_too_long={p.item for p in problems if p.code == "reason_too_long"})
         worded = cadre_message(refused)
         if worded is not None:
             return _render(place, refused.status if refused.status != 400 else 422,
@@ -128,7 +132,7 @@ def answers(campaign: str, commune: str) -> ResponseReturnValue:
     except ValidationError as exc:
         return errors.invalid(errors.flatten(exc.messages))
     recorded = record_assisted(principal, campaign, commune, data["household_code"], data["answers"],
-                               str(data["uuid"]), data["comment"] or "")
+                               str(data["uuid"]), data["comment"] or "", data["reasons"] or {})
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,
               "commune": response.commune.code}

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, render_template
 from flask_babel import gettext
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ...adapters.charts import TICKS, Bar, CriteriaWords, criteria_figure, timeline_figure
 from ...clock import local_today
@@ -18,32 +17,17 @@ from ...models import Unit
 from ...services.accounts.access import can_see, unit_of
 from ...services.campaigns.manage import visible_campaigns
 from ...services.campaigns.setup import campaign_title
-from ...services.errors import Refused
 from ...services.indices import dashboard
 from ...services.indices.answer_kinds import answer_kinds
 from ...services.indices.document import rules_document, verdict_reasons
 from ...services.indices.index import IndexReport
 from ...services.indices.wording import item_numbers, reason_lines, rule_lines, rules_of
+from ...services.remarks.reasons import reasons_by_item
 from .auth import login_required
 from .reports import report_panel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/committee")
 LATEST_COMMENTS = 5
-
-
-class PageArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-
-
-def _page() -> int:
-    try:
-        page: int = PageArgs().load(request.args)["page"]
-    except ValidationError:
-        raise Refused("page_invalid", status=400) from None
-    return page
 
 
 @bp.get("/")
@@ -62,6 +46,7 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     communes = dashboard.communes_below(report.campaign, unit)
     days = dashboard.timeline(report.campaign, communes)
     latest = dashboard.comments(report.campaign, communes, per_page=LATEST_COMMENTS)
+    reasons_per_item = reasons_by_item(report.campaign, communes, report.survey)
     charts = {"criteria": _criteria_chart(report), "timeline": _timeline_chart(days)}
     numbers = item_numbers([{"id": i.id, "criterion": i.criterion} for i in report.survey.items])
     reasons = reason_lines(verdict_reasons(report, report.root), report.root.figures.verdict.value, numbers)
@@ -69,16 +54,8 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
                            charts=charts, item_label=_item_label, reporting=report_panel(report),
                            reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)),
-                           kinds=answer_kinds(report.campaign, report.survey, communes))
-
-
-@bp.get("/campaigns/<key>/units/<code>/comments")
-@login_required()
-def unit_comments(key: str, code: str) -> str:
-    report = dashboard.unit_index(g.principal, key, code)
-    unit = report.unit(report.root)
-    page = dashboard.comments(report.campaign, dashboard.communes_below(report.campaign, unit), _page())
-    return render_template("committee/comments.html", report=report, unit=unit, page=page)
+                           kinds=answer_kinds(report.campaign, report.survey, communes),
+                           resident_reasons=reasons_per_item)
 
 
 def _breadcrumb(report: IndexReport) -> list[Unit]:

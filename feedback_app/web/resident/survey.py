@@ -85,6 +85,7 @@ def _survey_page(entry_of: Callable[[], Entry], **who: str) -> ResponseReturnVal
         commune_code=who.get("commune_code"),
         comment=form["comment"],
         device_answered_before=marked and not form["another_household"],
+        reasons=form["reasons"],
     )
     try:
         recorded = record_response(submission)
@@ -94,7 +95,7 @@ def _survey_page(entry_of: Callable[[], Entry], **who: str) -> ResponseReturnVal
         if refused.reason != "answers_invalid":
             raise
         problems = refused.data["problems"]
-        if any(p.code == "unknown_item" for p in problems):
+        if any(p.code in ("unknown_item", "reason_not_asked") for p in problems):
             raise Refused("form_tampered", status=400) from None
         return _render_form(entry_of(), rid=form["rid"], form=form, problems=problems,
                             another=form["another_household"]), 422
@@ -119,10 +120,12 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
         rid=rid,
         chosen=(form or {}).get("answers", {}),
         comment=(form or {}).get("comment", ""),
+        reasons=(form or {}).get("reasons", {}),
         missing={p.item for p in problems if p.code in ("missing", "invalid_value")},
         comment_too_long=any(p.code == "comment_too_long" for p in problems),
         device_answered=device_answered,
         another_household=another,
+        reasons_too_long={p.item for p in problems if p.code == "reason_too_long"},
     )
 
 
