@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
-    from .committee import auth, campaigns, collect, dashboard, exports, reports
+    from .committee import auth, campaigns, collect, dashboard, exports, reports, villages
     from .resident import qr, results, survey
     from .sms import twilio
 
@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
+    app.register_blueprint(villages.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

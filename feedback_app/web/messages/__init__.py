@@ -10,6 +10,7 @@ from .committee import committee_message
 from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
+from .villages import village_message
 
 __all__ = ["Message", "refusal_message"]
 
@@ -19,7 +20,7 @@ def refusal_message(refused: Refused) -> Message:
     reporting = report_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
-    for wording in (resident_message, committee_message):
+    for wording in (resident_message, committee_message, village_message):
         message = wording(refused)
         if message is not None:
             return message
