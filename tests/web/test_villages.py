@@ -124,7 +124,8 @@ def test_scope_and_role_are_enforced_on_the_server(client, units):  # type: igno
     _officer(client, "03430", name="xa-ta-leng")
     assert client.get(VILLAGES).status_code == 403
     token = csrf_token(client.get("/committee/").text)
-    assert client.post(VILLAGES, data={"csrf_token": token, "name": "X", "households": "3"}).status_code == 403
+    refused = client.post(VILLAGES, data={"csrf_token": token, "name": "X", "households": "3"})
+    assert refused.status_code == 403
     assert db.session.scalars(select(Unit).filter_by(level="village")).all() == []
 
 
@@ -132,7 +133,8 @@ def test_a_viewer_reads_the_villages_and_changes_nothing(client, units):  # type
     client2 = _officer(client, role="viewer", name="viewer")
     assert client2.get(VILLAGES).status_code == 200
     token = csrf_token(client2.get(VILLAGES).text)
-    assert client2.post(VILLAGES, data={"csrf_token": token, "name": "X", "households": "3"}).status_code == 403
+    refused = client2.post(VILLAGES, data={"csrf_token": token, "name": "X", "households": "3"})
+    assert refused.status_code == 403
     assert db.session.scalars(select(Unit).filter_by(level="village")).all() == []
 
 
@@ -166,8 +168,9 @@ def test_codes_from_the_register_slips_per_village_and_the_snapshot(client, unit
     empty = client.get(SLIPS + "?lang=en")
     assert empty.status_code == 200 and 'id="no-slips"' in empty.text
     assert "No household code has been issued here yet" in empty.text and "/manage#codes-03390" in empty.text
-    assert "No household code yet. Next: issue one code per registered household (5 households in 2 villages)" in (
-        client.get(MANAGE + "?lang=en").text)
+    next_step = ("No household code yet. Next: issue one code per registered household "
+                 "(5 households in 2 villages)")
+    assert next_step in client.get(MANAGE + "?lang=en").text
 
     assert _issue(client, how="register").status_code == 303
     na_sai, hoang_ho = _village("Thôn Nà Sài"), _village("Bản Hoàng Hồ")
@@ -245,3 +248,26 @@ def test_collect_page_per_village_takes_only_its_codes(app, client, units):  # t
     assert cadre.get(url).status_code == 200
     assert cadre.get(f"/committee/collect/xa-binh-lu-2026/03390?village={hoang_ho.code}").status_code == 403
     assert cadre.get("/committee/collect/xa-binh-lu-2026/03390").status_code == 403
+
+
+def test_the_commune_dashboard_drills_down_to_its_villages(client, units):  # type: ignore[no-untyped-def]
+    _officer(client)
+    _add(client, "Thôn Nà Sài", 3)
+    _add(client, "Bản Hoàng Hồ", 2, "ban")
+    _campaign(client)
+    dashboard = "/committee/campaigns/xa-binh-lu-2026/units/03390?lang=en"
+    assert 'id="villages-drilldown"' not in client.get(dashboard).text  # no register before codes
+    _issue(client, how="register")
+    na_sai = _village("Thôn Nà Sài")
+    for code in db.session.scalars(select(HouseholdCode.code).filter_by(village_id=na_sai.id)).all():
+        submit(get_campaign("xa-binh-lu-2026"), code=code)
+    db.session.commit()
+    page = client.get(dashboard).text
+    row = re.search(rf'<tr data-code="{na_sai.code}">(.*?)</tr>', page, re.S)
+    assert row, page
+    cells = re.findall(r'<td data-label="[^"]+">(.*?)</td>', row.group(1), re.S)
+    assert cells[0] == "3 / 3" and cells[1] == "100.0%" and cells[2].startswith("100.0%")
+    assert "meets the threshold" in cells[3]
+    hoang_ho = re.search(r'<tr data-code="03390002">(.*?)</tr>', page, re.S)
+    assert hoang_ho and "0 / 2" in hoang_ho.group(1) and "not enough answers" in hoang_ho.group(1)
+    assert "Fewer than 5 valid answers: not shown publicly." in page

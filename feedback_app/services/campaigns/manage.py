@@ -17,8 +17,8 @@ from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import can_see, check_can_act, unit_of
 from ..errors import Refused
 from ..indices.document import rules_document
-from .catalogue import list_campaigns
 from ..units.villages import village_of
+from .catalogue import list_campaigns
 from .register import CommuneCodes, code_counts
 from .setup import (
     MAX_CODES_PER_CALL,

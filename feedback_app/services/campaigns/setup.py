@@ -20,8 +20,8 @@ from ...extensions import db
 from ...models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
 from ..errors import Refused
 from ..indices import counters
-from .register import campaign_villages, take_register
 from ..surveys import freeze, survey_of
+from .register import campaign_villages, take_register
 
 # The whole key (fullmatch: with match and $, "key\n" passed and every page of it was a 404).
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")

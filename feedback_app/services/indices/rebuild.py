@@ -143,7 +143,8 @@ def _rebuild_villages(campaign: Campaign, survey: Any) -> None:
         select(Response.village_id, func.count(Response.id)).where(*in_village)
         .group_by(Response.village_id)
     ):
-        village_rows.setdefault(village, _zero_village(campaign.id, village))["respondents"] = n
+        if village is not None:
+            village_rows.setdefault(village, _zero_village(campaign.id, village))["respondents"] = n
     satisfied = case((Answer.value.in_(sorted(survey.scale_type.satisfied_values)), 1), else_=0)
     valid = case((Answer.value != NO_OPINION, 1), else_=0)
     for village, item_id, s, v, none in db.session.execute(

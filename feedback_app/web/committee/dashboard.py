@@ -22,6 +22,7 @@ from ...services.errors import Refused
 from ...services.indices import dashboard
 from ...services.indices.document import rules_document, verdict_reasons
 from ...services.indices.index import IndexReport
+from ...services.indices.villages import VillageRow, village_rows
 from ...services.indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .auth import login_required
 from .reports import report_panel
@@ -65,6 +66,7 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     numbers = item_numbers([{"id": i.id, "criterion": i.criterion} for i in report.survey.items])
     reasons = reason_lines(verdict_reasons(report, report.root), report.root.figures.verdict.value, numbers)
     return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
+                           villages=_villages(report),
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
                            charts=charts, item_label=_item_label, reporting=report_panel(report),
                            reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)))
@@ -77,6 +79,14 @@ def unit_comments(key: str, code: str) -> str:
     unit = report.unit(report.root)
     page = dashboard.comments(report.campaign, dashboard.communes_below(report.campaign, unit), _page())
     return render_template("committee/comments.html", report=report, unit=unit, page=page)
+
+
+def _villages(report: IndexReport) -> list[VillageRow]:
+    """A commune's villages in the campaign's register, for the drilldown (committee/_villages.html)."""
+    unit = report.unit(report.root)
+    if unit.level != "commune":
+        return []
+    return village_rows(report.campaign, unit.id, report.rules, report.survey.item_ids)
 
 
 def _breadcrumb(report: IndexReport) -> list[Unit]:

@@ -9,10 +9,9 @@ import io
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.wrappers import Response
-
-from flask.typing import ResponseReturnValue
 
 from ...domain.access import Role
 from ...domain.units import VILLAGE_TYPES
@@ -79,8 +78,8 @@ def _fields() -> dict[str, str]:
 def add(code: str) -> ResponseReturnValue:
     def action() -> str:
         village = service.add_village(g.principal, code, _fields())
-        return gettext("Village %(name)s added with %(n)s households.", name=village.name,
-                       n=village.households)
+        return str(gettext("Village %(name)s added with %(n)s households.", name=village.name,
+                       n=village.households))
     return _acting(code, action)
 
 
@@ -89,7 +88,7 @@ def add(code: str) -> ResponseReturnValue:
 def update(code: str, village: str) -> ResponseReturnValue:
     def action() -> str:
         changed = service.update_village(g.principal, code, village, _fields())
-        return gettext("Village %(name)s saved.", name=changed.name)
+        return str(gettext("Village %(name)s saved.", name=changed.name))
     return _acting(code, action)
 
 
@@ -98,8 +97,8 @@ def update(code: str, village: str) -> ResponseReturnValue:
 def merge(code: str, village: str) -> ResponseReturnValue:
     def action() -> str:
         target = service.merge_villages(g.principal, code, village, request.form.get("into", "")[:16])
-        return gettext("Merged into %(name)s, which now has %(n)s households.", name=target.name,
-                       n=target.households)
+        return str(gettext("Merged into %(name)s, which now has %(n)s households.", name=target.name,
+                       n=target.households))
     return _acting(code, action)
 
 
@@ -108,7 +107,7 @@ def merge(code: str, village: str) -> ResponseReturnValue:
 def retire(code: str, village: str) -> ResponseReturnValue:
     def action() -> str:
         retired = service.retire_village(g.principal, code, village)
-        return gettext("Village %(name)s retired: it is no longer in the register.", name=retired.name)
+        return str(gettext("Village %(name)s retired: it is no longer in the register.", name=retired.name))
     return _acting(code, action)
 
 
@@ -127,7 +126,7 @@ def import_csv(code: str) -> ResponseReturnValue:
         except UnicodeDecodeError:
             raise Refused("villages_file", status=422, problem="encoding") from None
         report = service.import_villages(g.principal, code, io.StringIO(content, newline=""))
-        return gettext("Imported %(rows)s lines: %(created)s villages added, %(updated)s changed, "
+        return str(gettext("Imported %(rows)s lines: %(created)s villages added, %(updated)s changed, "
                        "%(unchanged)s unchanged.", rows=report.rows, created=report.created,
-                       updated=report.updated, unchanged=report.unchanged)
+                       updated=report.updated, unchanged=report.unchanged))
     return _acting(code, action)

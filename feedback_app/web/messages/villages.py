@@ -19,7 +19,7 @@ def _field(column: str) -> str:
         "code": gettext("a village code has only letters and digits"),
         "synthetic": gettext("synthetic is yes or no"),
     }
-    return words.get(column, column)
+    return str(words.get(column, column))
 
 
 def _line(problem: LineProblem) -> str:
@@ -33,7 +33,7 @@ def _line(problem: LineProblem) -> str:
     else:
         what = gettext("the name %(name)s is already village %(code)s's", name=data["name"],
                        code=data["code"])
-    return gettext("Line %(line)s: %(problem)s", line=problem.line, problem=what)
+    return str(gettext("Line %(line)s: %(problem)s", line=problem.line, problem=what))
 
 
 def village_problem(refused: Refused) -> list[str] | None:
