@@ -71,10 +71,9 @@ class CodeCounts:
 class CommuneCodes:
     commune: CampaignCommune
     total: CodeCounts
-    villages: list[CodeCounts]  # empty for a commune without villages in the campaign's register
+    villages: list[CodeCounts]  # empty for a commune without villages (in the campaign's register)
     unassigned: CodeCounts | None  # codes of the commune given to no village, when there are any
-    registered: bool  # whether the register was taken (codes issued at least once)
-    villages_now: int  # current villages of the commune in the register today
+    registered: bool  # whether the register was taken (before: `villages` previews the register)
 
 
 def code_counts(campaign: Campaign, communes: list[CampaignCommune]) -> list[CommuneCodes]:
@@ -95,14 +94,20 @@ def code_counts(campaign: Campaign, communes: list[CampaignCommune]) -> list[Com
             used[(commune_id, village_id)] = u
     tables = []
     for commune in communes:
-        rows = [CodeCounts(v.village, v.households, issued.get((commune.unit_id, v.village_id), 0),
-                           used.get((commune.unit_id, v.village_id), 0))
-                for v in campaign_villages(campaign, commune.unit_id)]
+        now = register_of(commune.unit)
+        if commune.registered_at is None:  # what the register will be when the codes are issued
+            rows = [CodeCounts(v, v.households, 0, 0) for v in now.villages]
+            registered = now.households
+        else:
+            rows = [CodeCounts(v.village, v.households, issued.get((commune.unit_id, v.village_id), 0),
+                               used.get((commune.unit_id, v.village_id), 0))
+                    for v in campaign_villages(campaign, commune.unit_id)]
+            registered = commune.households
         loose = (issued.get((commune.unit_id, None), 0), used.get((commune.unit_id, None), 0))
         unassigned = CodeCounts(None, None, *loose) if rows and loose[0] else None
         total_issued = sum(n for (c, _), n in issued.items() if c == commune.unit_id)
         total_used = sum(n for (c, _), n in used.items() if c == commune.unit_id)
         tables.append(CommuneCodes(
-            commune, CodeCounts(commune.unit, commune.households, total_issued, total_used), rows,
-            unassigned, commune.registered_at is not None, len(register_of(commune.unit).villages)))
+            commune, CodeCounts(commune.unit, registered, total_issued, total_used), rows,
+            unassigned, commune.registered_at is not None))
     return tables
