@@ -173,7 +173,11 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     info = json.loads(result.output)
     accounts = info["accounts"]
     assert accounts[0]["unit"]["code"] == info["campaign"]["unit"]["code"]
-    assert {a["unit"]["code"] for a in accounts[1:]} == {c["code"] for c in info["communes"]}
+    assert {a["unit"]["code"] for a in accounts[1:] if a["unit"]["level"] == "commune"} == {
+        c["code"] for c in info["communes"]}
+    # and a village cadre for each village of the demo's believable communes
+    assert {a["unit"]["code"] for a in accounts if a["unit"]["level"] == "village"} == {
+        v["code"] for c in info["communes"] for v in c["villages"]}
     assert all(a["role"] == "officer" for a in accounts)
     province = accounts[0]
     assert province["dashboard_url"] == (

@@ -1,4 +1,5 @@
-"""Demo committee accounts: an officer for the demo province and one for each demo commune.
+"""Demo committee accounts: an officer for the demo province, one for each demo commune and one
+(a village cadre, who collects answers) for each village of the demo's believable communes.
 
 Their passwords are deterministic and printed by `flask demo`: this is a demo, never a real site.
 """
@@ -11,6 +12,8 @@ from ...domain.access import Role
 from ...links import public_url
 from ...models import Campaign, Unit
 from ..accounts.users import create_account, find_account
+from ..units.villages import register_of
+from .villages import DEMO_VILLAGES
 
 
 def demo_username(unit: Unit) -> str:
@@ -28,7 +31,9 @@ def demo_full_name(unit: Unit) -> str:
 
 def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
     """Create the accounts that are missing; describe all of them (the `accounts` of `demo --json`)."""
-    units = [campaign.unit, *(commune.unit for commune in campaign.communes)]
+    communes = [commune.unit for commune in campaign.communes]
+    villages = [v for c in communes if c.code in DEMO_VILLAGES for v in register_of(c).villages]
+    units = [campaign.unit, *communes, *villages]
     described = []
     for unit in units:
         username = demo_username(unit)
@@ -43,6 +48,8 @@ def ensure_demo_accounts(campaign: Campaign) -> list[dict[str, Any]]:
                      "level": unit.level},
             "role": account.role,
             "full_name": account.full_name,
-            "dashboard_url": public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code),
+            # A village cadre has no dashboard of its own: its home lists the collect page.
+            "dashboard_url": (public_url("dashboard.home") if unit.level == "village" else
+                              public_url("dashboard.unit_dashboard", key=campaign.key, code=unit.code)),
         })
     return described
