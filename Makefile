@@ -42,7 +42,7 @@ run: translations
 # The suite runs on embedded SQLite; when TEST_DATABASE_URL is set it runs a second time on that database.
 # With CI=true a skipped test fails, except a PostgreSQL-only one in the SQLite pass when the
 # PostgreSQL pass follows (TEST_POSTGRESQL_PASS_FOLLOWS tells the SQLite pass so; tests/skips.py).
-test: translations chromium
+test: translations chromium document-tools
 	$(BIN)/ruff check feedback_app tests bench scripts
 	$(BIN)/mypy feedback_app
 	env -u TEST_DATABASE_URL TEST_POSTGRESQL_PASS_FOLLOWS=$${TEST_DATABASE_URL:+1} $(BIN)/pytest -q
@@ -55,6 +55,15 @@ test: translations chromium
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; } \
 		|| echo "chromium could not be installed: the browser tests will be skipped (and fail with CI=true)"
+
+# The report's PDF (WeasyPrint) needs the system's Pango and a font with every Vietnamese letter
+# (DejaVu Serif); its tests read the PDF back with poppler's pdftotext. Installed when missing.
+.PHONY: document-tools
+document-tools:
+	@{ command -v pdftotext >/dev/null 2>&1 && ldconfig -p | grep -q libpangoft2-1.0 \
+		&& fc-list | grep -q DejaVuSerif; } \
+		|| { apt-get update && apt-get install -y poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; } \
+		|| echo "poppler-utils or Pango could not be installed: the PDF tests will be skipped (and fail with CI=true)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check feedback_app tests bench scripts

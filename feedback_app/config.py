@@ -9,6 +9,7 @@ from typing import Any
 
 from . import deployment
 from .clock import VIETNAM_TZ_NAME
+from .domain.sms.sending import SendWindow
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     return config
 
 
+def _send_window(text: str) -> str:
+    try:
+        SendWindow.parse(text)
+    except ValueError as exc:
+        raise RuntimeError(f"SMS_SEND_WINDOW: {exc}") from None
+    return text
+
+
 def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     """The SMS channel: provider (twilio | console | fake), Twilio credentials, invitations queue.
 
@@ -82,6 +91,19 @@ def _sms_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_FROM": env.get("TWILIO_FROM") or None,
+        # Invitations from a registered brand name: an alphanumeric sender ID, or a Messaging
+        # Service (whose sender pool holds it); replies to households still go back in TwiML.
+        "TWILIO_SENDER_ID": env.get("TWILIO_SENDER_ID") or None,
+        "TWILIO_MESSAGING_SERVICE_SID": env.get("TWILIO_MESSAGING_SERVICE_SID") or None,
+        # The brand name the carriers registered, first in every invitation (their template).
+        "SMS_BRAND_NAME": env.get("SMS_BRAND_NAME") or None,
+        # Decree 91/2020/ND-CP: invitations only in this daily window of Vietnam time ('' or
+        # 'always': none), and at most this many per number in 24 hours (0: no limit).
+        "SMS_SEND_WINDOW": _send_window(env.get("SMS_SEND_WINDOW", "07:00-22:00")),
+        "SMS_MAX_PER_NUMBER": int(env.get("SMS_MAX_PER_NUMBER", "3")),
+        # Law 91/2025/QH15: days after a campaign closes at which its SMS rows are deleted (a
+        # campaign may set its own), and after which other SMS rows are.
+        "SMS_RETENTION_DAYS": int(env.get("SMS_RETENTION_DAYS", "90")),
         "SMS_NUMBER_KEY": env.get("SMS_NUMBER_KEY") or None,
         "SMS_QUEUE": env.get("SMS_QUEUE", "feedback_app-sms"),
         "SMS_INVITE_RATE": float(env.get("SMS_INVITE_RATE", "1")),

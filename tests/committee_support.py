@@ -13,8 +13,9 @@ from feedback_app.services.accounts.users import create_account
 PASSWORD = "correct horse battery"
 
 
-def make_account(username: str, unit: str, role: str = "officer", scheme: str = "vn-2025") -> None:
-    create_account(username, PASSWORD, scheme, unit, role)
+def make_account(username: str, unit: str, role: str = "officer", scheme: str = "vn-2025",
+                 full_name: str = "") -> None:
+    create_account(username, PASSWORD, scheme, unit, role, full_name=full_name)
     db.session.commit()
 
 

@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask, current_app, has_app_context
@@ -43,6 +44,12 @@ class TaskQueue(Protocol):
     def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
         """Queue func(*args); `description` is what logs show (never the arguments, which may
         hold phone numbers)."""
+        ...
+
+    def enqueue_at(self, when: datetime, func: Callable[..., Any], *args: Any,
+                   description: str) -> None:
+        """Run the job at `when` (an aware time), not before: an invitation that must wait for
+        the sending window or for a number's daily allowance."""
         ...
 
     def rate_limiter(self, rate: float) -> RateLimiter: ...
@@ -108,6 +115,16 @@ class InProcessQueue:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="sms-jobs", daemon=True)
                 self._thread.start()
+
+    def enqueue_at(self, when: datetime, func: Callable[..., Any], *args: Any,
+                   description: str) -> None:
+        """A timer thread queues it at `when`: this process must still be running then (the
+        `sms invite` command waits for its invitations, deferred ones too)."""
+        delay = max((when - datetime.now(UTC)).total_seconds(), 0.0)
+        timer = threading.Timer(delay, self.enqueue, args=(func, *args),
+                                kwargs={"description": description})
+        timer.daemon = True
+        timer.start()
 
     def _work(self) -> None:
         while True:
@@ -200,6 +217,13 @@ class RQQueue:
     def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
         self.queue.enqueue(func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
                            failure_ttl=FAILED_JOB_TTL, description=description)
+
+    def enqueue_at(self, when: datetime, func: Callable[..., Any], *args: Any,
+                   description: str) -> None:
+        """RQ's scheduled jobs: the worker's scheduler (`flask --app wsgi worker` starts it)
+        moves the job to the queue at `when`."""
+        self.queue.enqueue_at(when, func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
+                              failure_ttl=FAILED_JOB_TTL, description=description)
 
     def rate_limiter(self, rate: float) -> RateLimiter:
         return RedisRateLimiter(self.redis, f"{self.name}:rate", rate)

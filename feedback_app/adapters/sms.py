@@ -11,6 +11,7 @@ Replies to inbound messages are not sent through here: they go back in the webho
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from ..domain.phones import mask_number
 log = logging.getLogger(__name__)
 BACKENDS = ("twilio", "console", "fake")
 OPTED_OUT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
+# Twilio's alphanumeric sender ID: up to 11 of A-Z, a-z, 0-9 and space, not only digits.
+ALPHANUMERIC_SENDER = re.compile(r"(?=[ 0-9]*[A-Za-z])[A-Za-z0-9 ]{1,11}\Z")
 
 
 class SmsError(Exception):
@@ -52,15 +55,21 @@ class TwilioSender:
     name = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, from_: str,
-                 status_callback: str | None = None) -> None:
+                 status_callback: str | None = None, messaging_service_sid: str | None = None
+                 ) -> None:
         from twilio.rest import Client
 
         self._client = Client(account_sid, auth_token)
-        self._from = from_
+        self._from = from_  # a number, or an alphanumeric sender ID (a registered brand name)
         self._status_callback = status_callback
+        self._service = messaging_service_sid
 
     def send(self, to: str, body: str) -> str:
-        options: dict[str, Any] = {"to": to, "from_": self._from, "body": body}
+        options: dict[str, Any] = {"to": to, "body": body}
+        if self._service:
+            options["messaging_service_sid"] = self._service  # its sender pool picks the sender
+        else:
+            options["from_"] = self._from
         if self._status_callback:
             options["status_callback"] = self._status_callback
         try:
@@ -125,8 +134,14 @@ def build_sender(config: Mapping[str, Any]) -> SmsSender:
                    if not config.get(k)]
         if missing:
             raise RuntimeError(f"SMS_BACKEND=twilio needs {', '.join(missing)}")
+        sender_id = config.get("TWILIO_SENDER_ID")
+        if sender_id and not ALPHANUMERIC_SENDER.match(sender_id):
+            raise RuntimeError("TWILIO_SENDER_ID must be 1 to 11 letters, digits or spaces, with at "
+                               f"least one letter (a registered brand name), not {sender_id!r}")
         return TwilioSender(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
-                            config["TWILIO_FROM"], config["PUBLIC_BASE_URL"] + "/sms/twilio/status")
+                            sender_id or config["TWILIO_FROM"],
+                            config["PUBLIC_BASE_URL"] + "/sms/twilio/status",
+                            config.get("TWILIO_MESSAGING_SERVICE_SID"))
     if backend == "console":
         return ConsoleSender()
     if backend == "fake":

@@ -14,6 +14,7 @@ import click
 
 from ..domain.access import Principal, Role
 from ..services import exports
+from ..services.accounts.users import find_account
 from ..services.indices.index import MAX_DEPTH
 from ..services.reports import workflow as service
 from .common import unit_of_work
@@ -32,7 +33,12 @@ def actor_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _actor(username: str, role: str, actor_unit: str, actor_scheme: str) -> Principal:
-    return Principal(username, Role(role), unit_scheme=actor_scheme, unit_code=actor_unit)
+    """The operator's principal; when `--as` names a committee account, its full name is recorded
+    with the step (the documents name the person who acted)."""
+    account = find_account(username)
+    full_name = account.full_name if account is not None else ""
+    return Principal(username, Role(role), unit_scheme=actor_scheme, unit_code=actor_unit,
+                     full_name=full_name)
 
 
 def _said(report: Any) -> str:

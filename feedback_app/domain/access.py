@@ -71,3 +71,24 @@ class Principal:
     @property
     def unit_label(self) -> str:
         return f"{self.unit_scheme}:{self.unit_code}"
+
+    @property
+    def label(self) -> str:
+        """The person as documents name them: "Nguyễn Văn An (mttq-03390)", or the username."""
+        return person_label(self.full_name, self.name)
+
+
+def person_label(full_name: str | None, username: str) -> str:
+    """"Nguyễn Văn An (mttq-03390)": the full name with the username; the username alone when the
+    account records no name (accounts and audit entries from before names were recorded)."""
+    full_name = " ".join((full_name or "").split())
+    return f"{full_name} ({username})" if full_name else username
+
+
+def actor_parts(recorded: str) -> tuple[str, str, str]:
+    """(username, role, unit) from who-acted as a report records it: "mttq-12 (officer, vn:12)"."""
+    name, _, rest = recorded.rpartition(" (")
+    if not name or not rest.endswith(")"):
+        return recorded, "", ""
+    role, _, unit = rest[:-1].partition(", ")
+    return name, role, unit

@@ -51,6 +51,13 @@ class Item:
     sms: str
     overall: bool = False
     criterion: int | None = None
+    sms_en: str | None = None  # the SMS question in English (older files have none)
+
+    def sms_in(self, language: str) -> str:
+        """The SMS question in `language` (Vietnamese when the file has no English one)."""
+        if language == "en" and self.sms_en:
+            return self.sms_en
+        return self.sms
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,12 @@ class Survey:
     comment_max_length: int
     comment_label: Text
     source: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    sms_name_en: str | None = None
+
+    def sms_name_in(self, language: str) -> str:
+        if language == "en" and self.sms_name_en:
+            return self.sms_name_en
+        return self.sms_name
 
     @property
     def key(self) -> str:

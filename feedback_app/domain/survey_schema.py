@@ -32,6 +32,36 @@ def _sms_text(max_length: int) -> fields.String:
     )
 
 
+class SmsTexts(fields.Field[dict[str, str]]):
+    """An SMS text in plain ASCII: one string (Vietnamese; English mode then falls back to the
+    web text when it is plain enough), or a mapping {vi: ..., en: ...}. Loads as such a mapping."""
+
+    def __init__(self, max_length: int) -> None:
+        super().__init__(required=True)
+        self._text = _sms_text(max_length)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, str]:
+        if isinstance(value, str):
+            return {"vi": str(self._text.deserialize(value))}
+        if not isinstance(value, dict):
+            raise ValidationError("Give a text, or a mapping with vi and en texts.")
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise ValidationError(f"Unknown languages: {', '.join(map(str, unknown))}.")
+        if "vi" not in value:
+            raise ValidationError("The Vietnamese text (vi) is required.")
+        loaded: dict[str, str] = {}
+        errors: dict[str, Any] = {}
+        for language, text in value.items():
+            try:
+                loaded[language] = str(self._text.deserialize(text))
+            except ValidationError as exc:
+                errors[language] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return loaded
+
+
 class TextSchema(Schema):
     """A text in every language of the product."""
 
@@ -74,7 +104,8 @@ class ScaleSchema(Schema):
 class ItemSchema(Schema):
     id = fields.String(required=True, validate=_ITEM_ID)
     text = fields.Nested(TextSchema, required=True)
-    sms = _sms_text(60)
+    # A real question in plain words, no abbreviations: the SMS shows it with the reply options.
+    sms = SmsTexts(90)
     overall = fields.Boolean(load_default=False)
     criterion = fields.Integer(strict=True, validate=validate.Range(min=1, max=99))
 
@@ -91,7 +122,7 @@ class SurveySchema(Schema):
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     title = fields.Nested(TextSchema, required=True)
     description = fields.Nested(TextSchema, required=True)
-    sms_name = _sms_text(40)
+    sms_name = SmsTexts(50)
     scale = fields.Nested(ScaleSchema, required=True)
     overall_rule = fields.Enum(OverallRule, by_value=True, required=True)
     items = fields.List(
@@ -124,11 +155,13 @@ class SurveySchema(Schema):
             version=data["version"],
             title=data["title"],
             description=data["description"],
-            sms_name=data["sms_name"],
+            sms_name=data["sms_name"]["vi"],
+            sms_name_en=data["sms_name"].get("en"),
             scale_type=data["scale"]["type"],
             options=tuple(Option(**option) for option in data["scale"]["options"]),
             overall_rule=data["overall_rule"],
-            items=tuple(Item(**item) for item in data["items"]),
+            items=tuple(Item(**{**item, "sms": item["sms"]["vi"], "sms_en": item["sms"].get("en")})
+                        for item in data["items"]),
             comment_max_length=data["comment"]["max_length"],
             comment_label=data["comment"]["label"],
         )

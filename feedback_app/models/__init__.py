@@ -5,7 +5,14 @@ from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
 from .reports import Report, ReportEvent
 from .responses import Answer, Response
-from .sms import SmsConversation, SmsInbound, SmsInvitationRun, SmsNumber, SmsOpenAnswer
+from .sms import (
+    SmsConversation,
+    SmsInbound,
+    SmsInvitationRun,
+    SmsNumber,
+    SmsNumberSend,
+    SmsOpenAnswer,
+)
 from .succession import UnitSuccession
 from .surveys import SurveyVersion
 from .tokens import ApiToken
@@ -29,6 +36,7 @@ __all__ = [
     "SmsInbound",
     "SmsInvitationRun",
     "SmsNumber",
+    "SmsNumberSend",
     "SmsOpenAnswer",
     "SurveyVersion",
     "Unit",

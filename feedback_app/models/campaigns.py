@@ -37,6 +37,8 @@ class Campaign(Model):
     posting_days: Mapped[int] = mapped_column(default=10, server_default="10")
     household_codes: Mapped[bool] = mapped_column(default=True)
     open_link: Mapped[bool] = mapped_column(default=False)
+    # Days after closing at which its SMS rows are deleted (None: SMS_RETENTION_DAYS).
+    sms_retention_days: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey_version: Mapped[SurveyVersion] = relationship()

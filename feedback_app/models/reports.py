@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from ..clock import utcnow
+from ..domain.access import actor_parts, person_label
 from ..domain.reports import Status
 from ..extensions import Model
 from .campaigns import Campaign
@@ -34,20 +35,40 @@ class Report(Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     remarks: Mapped[str] = mapped_column(Text, default="")
     prepared_by: Mapped[str] = mapped_column(String(128))  # username, role and unit as text
+    prepared_by_name: Mapped[str] = mapped_column(String(120), default="", server_default="")  # full name
     prepared_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_by_name: Mapped[str] = mapped_column(String(120), default="", server_default="")  # full name
     decided_at: Mapped[datetime | None]
     return_reason: Mapped[str | None] = mapped_column(Text)
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[Unit] = relationship()
 
+    @property
+    def preparer(self) -> str:
+        """Who prepared it: "Nguyễn Văn An (mttq-03390)", or the username when no name is recorded."""
+        return person_label(self.prepared_by_name, actor_parts(self.prepared_by)[0])
+
+    @property
+    def preparer_role(self) -> str:
+        return actor_parts(self.prepared_by)[1]
+
+    @property
+    def decider_role(self) -> str:
+        return actor_parts(self.decided_by)[1] if self.decided_by else ""
+
+    @property
+    def decider(self) -> str:
+        """Who accepted or returned it, named like `preparer` ("" while undecided)."""
+        return person_label(self.decided_by_name, actor_parts(self.decided_by)[0]) if self.decided_by else ""
+
 
 class ReportEvent(Model):
     """One step of upward reporting, appended and never changed or deleted (the audit log).
 
-    Who acted is stored as text (username, role, unit) so that the entry keeps who it was even if
+    Who acted is stored as text (username, full name, role, unit) so that the entry keeps who it was even if
     the account is later renamed, moved or deleted.
     """
 
@@ -63,12 +84,19 @@ class ReportEvent(Model):
     actor_username: Mapped[str] = mapped_column(String(64))
     actor_role: Mapped[str] = mapped_column(String(16))
     actor_unit: Mapped[str] = mapped_column(String(64))  # scheme:code
+    # the person's full name as the account recorded it (empty: none recorded, or before 0011)
+    actor_full_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")  # remarks on submission, reason on return
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[Unit] = relationship()
+
+    @property
+    def actor(self) -> str:
+        """Who acted: "Nguyễn Văn An (mttq-03390)", or the username for entries without a name."""
+        return person_label(self.actor_full_name, self.actor_username)
 
 
 class ImmutableRecord(RuntimeError):

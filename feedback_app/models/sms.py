@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import local_today, utcnow
@@ -32,6 +32,8 @@ class SmsNumber(Model):
     opted_out: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(8))
     last_finished: Mapped[bool] = mapped_column(default=False)
+    # The last Vietnam day a conversation started from it (retention: services.sms.privacy).
+    last_seen_on: Mapped[date | None] = mapped_column(default=local_today)
 
 
 class SmsConversation(Model):
@@ -76,6 +78,9 @@ class SmsInbound(Model):
     message_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     received_on: Mapped[date] = mapped_column(default=local_today)
+    # The campaign the message was part of (none for help, STOP...): deleted with its SMS rows
+    # once the campaign's retention period is over.
+    campaign_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class SmsOpenAnswer(Model):
@@ -100,5 +105,22 @@ class SmsInvitationRun(Model):
     skipped_opted_out: Mapped[int]
     rate: Mapped[float]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Law 91/2025/QH15: the lawful basis the committee confirmed for sending (consent, ...) and
+    # the statement it confirmed, shown when the run was started.
+    lawful_basis: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    consent_statement: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     campaign: Mapped[Campaign] = relationship()
+
+
+class SmsNumberSend(Model):
+    """One invitation sent to a number, for Decree 91's "at most N a number in 24 hours". The only
+    exact time kept next to a number hash: the time the product sent an invitation (never one a
+    household wrote), deleted once it is 24 hours old (services.sms.sending)."""
+
+    __tablename__ = "sms_number_sends"
+    __table_args__ = (Index("ix_sms_number_sends_number_hash_sent_at", "number_hash", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
-    from .committee import auth, campaigns, collect, dashboard, exports, reports, villages
+    from .committee import auth, campaigns, collect, dashboard, exports, privacy, reports, villages
     from .resident import qr, results, survey
     from .sms import twilio
 
@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)
     app.register_blueprint(collect.api)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(villages.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
@@ -72,14 +73,25 @@ def _commit_request(response: Response) -> Response:
     return response
 
 
-def message_page(message: Message, status: int) -> tuple[str, int]:
+def committee_request() -> bool:
+    """A committee page (/committee/...): its errors speak to a committee and lead back to its pages."""
+    return request.path.startswith("/committee/")
+
+
+def message_page(message: Message, status: int, load_account: bool = True) -> tuple[str, int]:
+    if committee_request():
+        from .committee.auth import current_principal
+
+        if load_account and g.get("account") is None:
+            current_principal()  # the page's header and button for the signed-in member (sets g.account)
+        return render_template("committee/message.html", message=message, status=status), status
     return render_template("message.html", message=message, status=status), status
 
 
 def _refused(refused: Refused) -> tuple[str, int]:
     db.session.rollback()
     g.refusal = refused.reason  # read by the failed-lookup throttle (web/limits.py)
-    return message_page(refusal_message(refused), refused.status)
+    return message_page(refusal_message(refused, committee_request()), refused.status)
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
@@ -96,30 +108,60 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     if api_errors.is_api_request():  # unknown /api/ URLs, wrong methods: JSON, not the HTML page
         return api_errors.http_error(error)
     status = error.code or 500
-    if status == 404:
-        message = Message(gettext("Page not found"),
-                          gettext("Please check the address, or scan the QR code again."))
-    elif status == 405:
-        message = Message(gettext("Not allowed"), gettext("This page cannot be used this way."))
-    elif status == 413:
-        message = Message(gettext("Too much data"),
-                          gettext("What was sent is too large. Please shorten your comment."))
-    elif status < 500:
-        message = Message(gettext("Your request could not be handled"),
-                          gettext("Please go back and try again."))
-    else:
-        message = Message(gettext("Something went wrong"),
-                          gettext("Please try again in a few minutes."))
+    message = _committee_error(status) if committee_request() else _resident_error(status)
     response = message_page(message, status)
     if request.method == "HEAD":
         return "", status
     return response
 
 
+def _resident_error(status: int) -> Message:
+    if status == 404:
+        return Message(gettext("Page not found"),
+                       gettext("Please check the address, or scan the QR code again."))
+    if status == 405:
+        return Message(gettext("Not allowed"), gettext("This page cannot be used this way."))
+    if status == 413:
+        return Message(gettext("Too much data"),
+                       gettext("What was sent is too large. Please shorten your comment."))
+    if status < 500:
+        return Message(gettext("Your request could not be handled"), gettext("Please go back and try again."))
+    return Message(gettext("Something went wrong"), gettext("Please try again in a few minutes."))
+
+
+def _committee_error(status: int) -> Message:
+    """The same errors worded for a committee member (no QR code, no household's comment)."""
+    if status == 404:
+        return Message(gettext("Page not found"),
+                       gettext("This committee page does not exist (any more). Go back to your campaigns "
+                               "and open the unit or report from there."))
+    if status == 403:
+        return Message(gettext("Not allowed for your account"),
+                       gettext("Your account may not open this page. Go back to your campaigns, or ask "
+                               "your committee's officer."))
+    if status == 405:
+        return Message(gettext("Not allowed"), gettext("This page cannot be used this way."))
+    if status == 413:
+        return Message(gettext("Too much data"),
+                       gettext("What was sent is too large. Please shorten the text and send it again."))
+    if status < 500:
+        return Message(gettext("Your request could not be handled"),
+                       gettext("Please go back to your campaigns and try again."))
+    return Message(gettext("Something went wrong"),
+                   gettext("Nothing was changed. Please try again in a few minutes; if it happens again, "
+                           "tell the province's administrator."))
+
+
 def _database_unavailable(error: object) -> ResponseReturnValue:
     db.session.rollback()
     if api_errors.is_api_request():
         return api_errors.unavailable()
+    if committee_request():
+        page, status = message_page(Message(
+            gettext("The service is busy"),
+            gettext("Nothing was changed just now. Please wait a minute and try again.")), 503,
+            load_account=False)  # the database that just failed is not asked again
+        return page, status, {"Retry-After": "30"}
     message = Message(
         gettext("The service is busy"),
         gettext("Your answer could not be saved just now. Nothing was lost on your side: please "

@@ -9,7 +9,7 @@ Communes of campaigns that issued codes before this revision count as registered
 code was issued (their households were snapshot at set-up and must not follow later edits).
 
 Revision ID: 0014_villages
-Revises: 0010_account_full_name
+Revises: 0012_sms_consent
 Create Date: 2026-12-02 17:10:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_villages'
-down_revision = '0010_account_full_name'
+down_revision = '0012_sms_consent'
 branch_labels = None
 depends_on = None
 

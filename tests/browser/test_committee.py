@@ -210,7 +210,7 @@ WIDE = """() => {
 def committee_pages(campaign) -> list[str]:  # type: ignore[no-untyped-def]
     return ["/committee/", f"{DASH}/{PROVINCE}", f"{DASH}/03390", f"{DASH}/03390/comments",
             f"{DASH}/03390/log", f"{DASH}/03390/report", "/committee/campaigns/new",
-            "/committee/campaigns/test-campaign/manage"]
+            "/committee/campaigns/test-campaign/manage", "/committee/sms/erase"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -64,13 +64,13 @@ def test_index_under_each_item_rule_equals_the_counts(make_campaign):
         lines = reason_lines(document["verdict_reasons"], document["verdict"],
                              item_numbers([{"id": i.id, "criterion": i.criterion}
                                            for i in report.survey.items]))
-    assert lines == ["nội dung 4 (85,7 %) thấp hơn 90 %", "1 xã dưới mức sàn 80 %"]
+    assert lines == ["nội dung 4 (85,7\u00a0%) thấp hơn 90\u00a0%", "1 xã dưới mức sàn 80\u00a0%"]
     public = index_document(report, public=True)
     assert public["verdict_reasons"][1]["value"] is None  # Tả Lèng's 4 answers: a small cell
 
     printed = exports.render(exports.results_source(None, campaign.key, "12"), "html", "vi")
     page = b"".join(printed).decode()
-    assert "nội dung 4 (85,7 %) thấp hơn 90 %" in page and "Quy định của cuộc khảo sát" in page
+    assert "nội dung 4 (85,7\u00a0%) thấp hơn 90\u00a0%" in page and "Quy định của cuộc khảo sát" in page
     assert campaign.title in page
 
 
@@ -82,7 +82,7 @@ def test_coverage_below_the_minimum_is_worded(make_campaign):
     assert document["verdict"] == "insufficient"
     with force_locale("en"):
         assert reason_lines(document["verdict_reasons"], "insufficient", {}) == [
-            "household coverage 2.5 % is below the minimum 70 %"]
+            "household coverage 2.5% is below the minimum 70%"]
 
 
 @pytest.mark.parametrize(("overrides", "reason"), [

@@ -40,7 +40,8 @@ def test_submit_return_resubmit_accept(campaign):
     live = index_document(campaign_index(campaign.key, COMMUNE))
     assert content["index"] == live  # the snapshot is the index of services/indices/index.py
     assert content["remarks"] == "Đã tổng hợp đủ phiếu."
-    assert content["prepared_by"] == {"username": "officer-03390", "role": "officer", "unit": "vn-2025:03390"}
+    assert content["prepared_by"] == {"username": "officer-03390", "full_name": "", "role": "officer",
+                                      "unit": "vn-2025:03390"}
 
     assert refused(reports.return_report, officer(PROVINCE), campaign.key, COMMUNE, "  ").reason \
         == "reason_required"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from feedback_app.adapters.queue import RQQueue
 from feedback_app.adapters.sms import SmsError
+from feedback_app.domain.gsm import fits_one_segment
 from feedback_app.extensions import db
 from feedback_app.models import SmsInvitationRun, SmsNumber
 from feedback_app.services.sms.invites import read_invite_file
@@ -43,7 +44,12 @@ def numbers_file(tmp_path):  # type: ignore[no-untyped-def]
 
 def _invite(runner, path: str, *extra: str):  # type: ignore[no-untyped-def]
     return runner.invoke(args=["sms", "invite", "--campaign", "test-campaign", "--file", path,
-                               "--rate", "100", *extra])
+                               "--rate", "100", "--lawful-basis", "consent",
+                               "--consent-statement", STATEMENT, "--yes", *extra])
+
+
+STATEMENT = ("These households gave their numbers at the village meeting to receive the survey "
+             "by SMS, and were told how to refuse.")
 
 
 def _dump_database() -> str:
@@ -71,7 +77,9 @@ def test_in_process_invitations_are_sent_with_progress_and_not_stored(runner, ca
     assert "3 sent, 0 skipped, 0 failed" in result.output
     sent = {message.to: message.body for message in outbox.sent}
     assert set(sent) == {"+84912345678", "+84323456789", "+84987654321"}
-    assert "HL 03390" in sent["+84912345678"] and "Xa Binh Lu" in sent["+84912345678"]
+    assert sent["+84912345678"].startswith("Mat tran To quoc xa Binh Lu moi ong/ba gop y ve nong "
+                                           "thon moi den ")
+    assert sent["+84912345678"].endswith(": gui HL 03390 toi so nay (22 tin). Tu choi: gui HUY.")
     assert "HL 03430" in sent["+84323456789"]
     run = db.session.scalar(select(SmsInvitationRun))
     assert (run.numbers, run.skipped_opted_out, run.language) == (3, 0, "vi")
@@ -80,12 +88,14 @@ def test_in_process_invitations_are_sent_with_progress_and_not_stored(runner, ca
 
 
 def test_household_code_invitation_without_commune(runner, make_campaign, outbox, numbers_file):
-    make_campaign(open_link=False)
+    campaign = make_campaign(open_link=False)
     result = _invite(runner, numbers_file("0912345678\n"), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert outbox.sent[0].body.endswith(
-        "please answer by SMS. Send HL and the 15-digit household code on your slip to this "
-        "number. Send STOP to opt out.")
+    closes = campaign.closes_on
+    assert outbox.sent[0].body == (
+        f"Fatherland Front of Lai Chau Province: answer our new rural survey by "
+        f"{closes.day} {closes.strftime('%b')} {closes.year}. Send HL and the code on your slip "
+        f"here (22 messages). STOP to refuse.")
 
 
 def test_opted_out_numbers_are_skipped(runner, campaign, outbox, numbers_file):
@@ -241,3 +251,38 @@ def test_redis_down_for_good_names_the_lines_to_send_again(
     assert "send them again: 2-4" in result.output  # the file's lines (line 1 is the header)
     assert waits == [1.0, 2.0]  # deadline 0 + 20 s; tries at 8, 16, then 24: gave up
     assert rq_queue.queue.count == 0 and outbox.sent == []
+
+
+def test_invitations_start_with_the_registered_brand_name(runner, campaign, outbox, numbers_file,
+                                                          app, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_BRAND_NAME", "MTTQLAICHAU")
+    result = _invite(runner, numbers_file("0912345678,03390\n"))
+    assert result.exit_code == 0, result.output
+    (sent,) = outbox.sent
+    assert sent.body.startswith("MTTQLAICHAU: Mat tran To quoc xa Binh Lu moi ong/ba gop y ve")
+    assert sent.body.endswith("Tu choi: gui HUY.") and fits_one_segment(sent.body)
+
+
+def test_the_run_records_the_lawful_basis_and_the_statement_shown(runner, campaign, outbox,
+                                                                  numbers_file):
+    result = _invite(runner, numbers_file("0912345678,03390\n"))
+    assert result.exit_code == 0, result.output
+    assert f"Lawful basis: consent. The committee confirms: {STATEMENT}" in result.output
+    run = db.session.scalar(select(SmsInvitationRun))
+    assert (run.lawful_basis, run.consent_statement) == ("consent", STATEMENT)
+
+
+def test_without_a_confirmed_statement_nothing_is_sent(runner, campaign, outbox, numbers_file):
+    path = numbers_file("0912345678,03390\n")
+    base = ["sms", "invite", "--campaign", "test-campaign", "--file", path, "--rate", "100"]
+    from feedback_app.cli.sms import invite
+
+    required = {p.name for p in invite.params if p.required}
+    assert {"lawful_basis", "consent_statement"} <= required  # click refuses the run without them
+    short = runner.invoke(args=[*base, "--lawful-basis", "consent", "--consent-statement", "ok",
+                                "--yes"])
+    assert short.exit_code == 1 and "consent statement" in short.output
+    refused = runner.invoke(args=[*base, "--lawful-basis", "consent", "--consent-statement",
+                                  STATEMENT], input="n\n")
+    assert refused.exit_code == 1 and "not confirmed; nothing was sent" in refused.output
+    assert outbox.sent == [] and db.session.scalar(select(func.count(SmsInvitationRun.id))) == 0

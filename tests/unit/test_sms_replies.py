@@ -6,11 +6,14 @@ import pytest
 
 from feedback_app.domain.sms.fold import ascii_text, fold
 from feedback_app.domain.sms.replies import (
+    ChangeRequest,
     Command,
     CompactProblem,
     ReplyProblem,
     parse_answer,
+    parse_change,
     parse_command,
+    parse_comment,
     parse_compact,
     parse_start,
 )
@@ -127,3 +130,32 @@ def test_both_negative_labels_mean_the_second_choice_whichever_the_survey_shows(
     from .surveys import _load
 
     assert parse_answer(body, _load(file)).value == value
+
+
+@pytest.mark.parametrize("body", ["?", " ? ", "??", "？", "HELP", "huong dan", "Hướng dẫn"])
+def test_a_question_mark_or_help_asks_for_help(body):
+    assert parse_command(body) is Command.HELP
+
+
+@pytest.mark.parametrize(
+    ("body", "number", "rest"),
+    [("SUA 3", 3, None), ("sửa câu 3", 3, None), ("Sua3", 3, None), ("SUA 12 2", 12, "2"),
+     ("sua 3: khong hai long", 3, "khong hai long"), ("CHANGE 4", 4, None), ("edit 20 1", 20, "1"),
+     ("đổi câu 5", 5, None)],
+)
+def test_change_requests(body, number, rest):
+    assert parse_change(body) == ChangeRequest(number, rest)
+
+
+@pytest.mark.parametrize("body", ["sua", "1", "sua nha", "khong sua 3", "SUA 1234"])
+def test_not_change_requests(body):
+    assert parse_change(body) is None
+
+
+@pytest.mark.parametrize("body", ["K", "khong", "Không có", "không ý kiến", "no", "0", "1", "  "])
+def test_no_comment(body):
+    assert parse_comment(body) == ""
+
+
+def test_a_comment_keeps_its_words_and_diacritics():
+    assert parse_comment("  Đường  thôn 3\n còn lầy lội ") == "Đường thôn 3 còn lầy lội"

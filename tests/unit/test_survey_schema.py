@@ -126,3 +126,21 @@ def test_a_file_that_is_not_a_mapping():
     assert problems(["id", "version"]) == [
         ("(file)", "The file must hold a mapping (id, version, items...).")
     ]
+
+
+def test_sms_texts_in_both_languages_each_checked():
+    data = copy.deepcopy(BINARY)
+    data["items"][1]["sms"] = {"vi": "Ong/ba co hai long khong?", "en": "Are you satisfied?"}
+    data["sms_name"] = {"vi": "Khao sat", "en": "Survey"}
+    data["items"][0]["sms"] = "Nhin chung?"  # an older file: one text, Vietnamese
+    survey = parse_survey(data)
+    assert survey.items[1].sms_in("en") == "Are you satisfied?"
+    assert survey.items[1].sms_in("vi") == "Ong/ba co hai long khong?"
+    assert survey.sms_name_in("en") == "Survey" and survey.items[0].sms_in("en") == "Nhin chung?"
+    data["items"][1]["sms"] = {"vi": "Quy hoạch", "en": "x" * 91, "fr": "x"}
+    found = problems(data)
+    assert any(f == "items.1.sms" and "fr" in p for f, p in found), found
+    data["items"][1]["sms"] = {"vi": "Quy hoạch", "en": "x" * 91}
+    found = problems(data)
+    assert any(f == "items.1.sms.vi" and "diacritics" in p for f, p in found), found
+    assert any(f == "items.1.sms.en" for f, _ in found), found

@@ -62,7 +62,7 @@ def test_figures_match_the_index_service(client, answered):  # type: ignore[no-u
     assert figures.counts.respondents == 10
     assert cell_text(page.text, "rate") == f"{float(figures.rate) * 100:.1f}%"  # 8/10
     assert cell_text(page.text, "coverage") == f"{float(figures.coverage) * 100:.1f}%"  # 10/65
-    assert "not enough answers" in cell_text(page.text, "verdict")
+    assert "Not enough households answered" in cell_text(page.text, "verdict")
     low, high = figures.interval
     assert f"{low * 100:.1f}% – {high * 100:.1f}%" in page.text
     for child in report.root.children:

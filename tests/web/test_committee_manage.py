@@ -57,10 +57,10 @@ def test_the_form_sets_the_rules_and_the_title_and_the_page_shows_them(client, u
         Decimal("0.98"), "each", Decimal("0.95"), 12)
     page = client.get(response.headers["Location"] + "?lang=vi").text
     assert "<h1>Lấy ý kiến sự hài lòng về xây dựng nông thôn mới xã Bình Lư năm 2026</h1>" in page
-    assert "mỗi nội dung tối thiểu 95 %" in page and "12 ngày" in page
+    assert "mỗi nội dung tối thiểu 95\u00a0%" in page and "12 ngày" in page
     assert "nhiều hơn 20 ngày" in page  # the field window warning: 60 days
     dashboard = client.get(f"/committee/campaigns/{campaign.key}/units/03390?lang=vi").text
-    assert "tỷ lệ hộ tham gia 0,0 % thấp hơn mức tối thiểu 70 %" in dashboard
+    assert "tỷ lệ hộ tham gia 0,0\u00a0% thấp hơn mức tối thiểu 70\u00a0%" in dashboard
 
 
 def test_an_item_rule_without_its_threshold_is_refused_on_the_form(client, units):  # type: ignore[no-untyped-def]

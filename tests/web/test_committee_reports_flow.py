@@ -190,7 +190,7 @@ def test_report_downloads_carry_the_frozen_snapshot(commune_client, campaign):  
     assert book.status_code == 200
     openpyxl.load_workbook(io.BytesIO(book.data))
     assert report.content_hash in commune_client.get(f"{DASH}/{COMMUNE}/export/report.html").text
-    assert commune_client.get(f"{DASH}/{COMMUNE}/export/report.pdf").status_code == 404
+    assert commune_client.get(f"{DASH}/{COMMUNE}/export/report.odt").status_code == 404
     assert commune_client.get(f"{DASH}/{COMMUNE}/export/results.csv?depth=x").status_code == 400
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -34,41 +35,137 @@ def phone(client):  # type: ignore[no-untyped-def]
     return Phone(client)
 
 
+COMMENT_ASKED = "Da tra loi du 20 cau. Ong/ba co y kien khac khong?"
+BINARY_OPTIONS = "Tra loi 1 hai long, 2 khong hai long, 0 khong y kien"
+POSTED = "Ket qua se niem yet tai nha van hoa thon va tru so xa Binh Lu."
+
+
 def test_whole_conversation_records_one_sms_response(phone, campaign):
-    code = codes_of(campaign, "03390")[0]
+    code = codes_of(campaign)[0]
     first = phone.send(f"HL {_spaced(code)}")
     assert first.status == 200
-    assert "Cau 1/20" in first.text and "Xa Binh Lu" in first.text
-    assert "1 hai long, 2 khong hai long, 0 khong y kien" in first.text
+    assert first.text.startswith("Xa Binh Lu. Cau 1/20: Nhin chung, ong/ba co hai long voi ket "
+                                 "qua xay dung nong thon moi")
+    assert first.text.endswith("cua xa khong? " + BINARY_OPTIONS)
     replies = ["1", " 2. ", "hai long", "Không hài lòng", "KHONG Y KIEN", "１", "co", "khong",
                "Hài lòng ạ", "1", "1", "0", "1", "1", "1", "2", "1", "1", "1", "1"]
     texts = [phone.send(body).text for body in replies]
     for number, text in enumerate(texts[:-1], start=2):
-        assert text.startswith(f"Cau {number}/20: ")
+        assert text.startswith(f"Cau {number}/20: Ong/ba co hai long voi ")
+        assert text.endswith(" khong? " + BINARY_OPTIONS), text  # a question, its options
         assert fits_one_segment(text)
-    last = texts[-1]
-    assert last.startswith("Cam on Ong/Ba! Da ghi nhan phieu ho " + _spaced(code))
-    assert last.endswith("1 2 1 2 0 1 1 2 1 1 1 0 1 1 1 2 1 1 1 1")
+    assert texts[-1].startswith(COMMENT_ASKED) and "SUA 3" in texts[-1]
+    assert _count(Response) == 0  # recorded once the comment (or K) comes
+    done = phone.send("Đường ra đồng thôn 3 còn lầy lội").text
+    assert done == ("Cam on ong/ba! 20 cau va y kien da ghi nhan: 14 hai long, 4 khong hai long, "
+                    "2 khong y kien. " + POSTED)
     response = db.session.scalar(select(Response))
     assert response.channel == Channel.SMS.value
     assert response.household_code.code == code
     assert response.commune.code == "03390"
+    assert response.comment == "Đường ra đồng thôn 3 còn lầy lội"
     answers = _answers()
     assert answers["overall"] == 1 and answers["c01"] == 2 and answers["c04"] == 0
     assert answers["c06"] == 1 and answers["c07"] == 2 and answers["c15"] == 2
+    assert _count(SmsConversation) == 0
     assert phone.send("1").text.startswith("Phieu da duoc ghi nhan")
+
+
+def _answer_all(phone, campaign, answers: str = "1" * 20) -> None:  # type: ignore[no-untyped-def]
+    phone.send(codes_of(campaign)[0])
+    for digit in answers:
+        reply = phone.send(digit)
+    assert reply.text.startswith(COMMENT_ASKED)
+
+
+def test_sua_changes_an_earlier_answer_before_the_end(phone, campaign):
+    phone.send(codes_of(campaign)[0])
+    for digit in "1111":
+        phone.send(digit)
+    asked = phone.send("SỬA 2").text
+    assert asked.startswith("Sua lai cau 2. Cau 2/20: Ong/ba co hai long voi quy hoach xa")
+    assert asked.endswith(BINARY_OPTIONS)
+    back = phone.send("2").text
+    assert back.startswith("Da sua cau 2. Cau 5/20: ")  # back to the first unanswered question
+    assert db.session.scalar(select(SmsConversation)).answers == [1, 2, 1, 1]
+    in_one = phone.send("sua 4 khong y kien").text  # change and answer in one message
+    assert in_one.startswith("Da sua cau 4. Cau 5/20: ")
+    refused = phone.send("SUA 7").text
+    assert refused.startswith("Cau 7 chua co tra loi de sua. Cau 5/20: ")
+    assert refused.endswith(BINARY_OPTIONS)
+    for digit in "1" * 16:
+        reply = phone.send(digit)
+    assert reply.text.startswith(COMMENT_ASKED)
+    assert phone.send("sua 20").text.startswith("Sua lai cau 20. Cau 20/20: ")
+    assert phone.send("2").text.startswith("Da sua cau 20. " + COMMENT_ASKED)
+    done = phone.send("K").text
+    assert done.startswith("Cam on ong/ba! 20 cau da ghi nhan: 17 hai long, 2 khong hai long, 1 "
+                           "khong y kien. " + POSTED)
+    answers = _answers()
+    assert answers["c01"] == 2 and answers["c03"] == 0 and answers["c19"] == 2
+    assert db.session.scalar(select(Response)).comment in (None, "")
+
+
+@pytest.mark.parametrize("none", ["K", "khong", "Không có", "0", "no"])
+def test_no_comment_records_without_one(phone, campaign, none):
+    _answer_all(phone, campaign)
+    done = phone.send(none).text
+    assert done.startswith("Cam on ong/ba! 20 cau da ghi nhan: 20 hai long. " + POSTED)
+    assert "va y kien" not in done
+    assert _count(Response) == 1 and not db.session.scalar(select(Response)).comment
+
+
+def test_a_comment_too_long_is_asked_again_and_nothing_is_lost(phone, campaign):
+    _answer_all(phone, campaign)
+    reply = phone.send("x " * 600).text
+    assert reply.startswith("Y kien xin viet it hon 1000 ky tu.") and fits_one_segment(reply)
+    assert _count(Response) == 0
+    assert phone.send("Nen lam them duong").text.startswith("Cam on ong/ba! 20 cau va y kien da")
+    assert db.session.scalar(select(Response)).comment == "Nen lam them duong"
+
+
+def test_a_new_code_after_the_last_answer_records_the_first_household_first(phone, campaign):
+    _answer_all(phone, campaign)
+    second = codes_of(campaign)[1]
+    replies = phone.send(f"HL {second}").messages
+    assert len(replies) == 2
+    assert replies[0].startswith("Cam on ong/ba! 20 cau da ghi nhan: 20 hai long.")
+    assert replies[1].startswith("Xa Binh Lu. Cau 1/20")
+    assert _count(Response) == 1 and _count(SmsConversation) == 1
+
+
+@pytest.mark.parametrize("word", ["?", "HELP", "huong dan"])
+def test_help_is_answered_at_any_time_and_after_a_pause(phone, campaign, word):
+    phone.send(codes_of(campaign)[0])
+    phone.send("1")
+    helped = phone.send(word).messages
+    assert len(helped) == 2 and helped[0].startswith("Huong dan: ") and "SUA 3" in helped[0]
+    assert helped[1].startswith("Cau 2/20: ") and helped[1].endswith(BINARY_OPTIONS)
+    for body in ("abc", "def", "ghi"):
+        phone.send(body)
+    assert phone.send("zzz").messages == []  # paused
+    after_pause = phone.send(word).messages
+    assert after_pause[0].startswith("Huong dan: ") and after_pause[1].startswith("Cau 2/20: ")
+    assert phone.send("nope").text.startswith("Chua hieu tra loi. Cau 2/20")  # resumed
+    for digit in "1" * 19:
+        phone.send(digit)
+    at_the_comment = phone.send(word).messages
+    assert at_the_comment[0].startswith("Huong dan: ")
+    assert at_the_comment[1].startswith(COMMENT_ASKED)
+    assert all(fits_one_segment(m) for m in helped + after_pause + at_the_comment)
 
 
 def test_five_point_survey_prompts_name_every_digit(phone, make_campaign):
     campaign = make_campaign(survey_id="ntm-commune-5")
     code = codes_of(campaign)[0]
     first = phone.send(code).text
-    assert "Cau 1/20" in first and fits_one_segment(first)
-    for digit in "123450":
-        assert digit in first.split("Tra loi", 1)[1]
+    assert "Cau 1/20: Nhin chung, ong/ba hai long the nao" in first and fits_one_segment(first)
+    assert first.endswith("Tra loi 1-5 (1 rat khong hai long, 5 rat hai long), 0 khong y kien")
     for body in ["5", "rất hài lòng", "binh thuong", "4"] + ["4"] * 16:
         reply = phone.send(body)
-    assert reply.text.startswith("Cam on Ong/Ba!")
+    assert reply.text.startswith(COMMENT_ASKED)
+    done = phone.send("K").text
+    assert done.startswith("Cam on ong/ba! 20 cau da ghi nhan: 19 hai long, 1 khong hai long. ")
     answers = _answers()
     assert answers["overall"] == 5 and answers["c01"] == 5 and answers["c02"] == 3
 
@@ -76,7 +173,8 @@ def test_five_point_survey_prompts_name_every_digit(phone, make_campaign):
 def test_compact_reply_records_in_one_go(phone, campaign):
     code = codes_of(campaign)[0]
     reply = phone.send(f"hl {_spaced(code)} 1 1 2 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 0")
-    assert reply.text.startswith("Cam on Ong/Ba! Da ghi nhan phieu ho")
+    assert reply.text == ("Cam on ong/ba! 20 cau da ghi nhan: 18 hai long, 1 khong hai long, 1 "
+                          "khong y kien. " + POSTED)
     assert _count(Response) == 1
     assert _answers()["c02"] == 2 and _answers()["c19"] == 0
 
@@ -128,8 +226,9 @@ def test_three_invalid_replies_pause_until_tiep_or_a_valid_answer(phone, campaig
     assert phone.send("y y").text.startswith("Chua hieu")
     paused = phone.send("z").text
     assert paused.startswith("Tam dung") and "cau 1/20" in paused and "TIEP" in paused
+    assert "?" in paused
     assert phone.send("zzz").messages == []  # no endless loop
-    assert phone.send("???").messages == []
+    assert phone.send("x x").messages == []
     resumed = phone.send("tiếp tục").text
     assert resumed.startswith("Cau 1/20")
     assert phone.send("x").text.startswith("Chua hieu")  # a fresh allowance after TIEP
@@ -166,7 +265,7 @@ def test_opt_out_ends_the_conversation_and_blocks_until_start(phone, campaign, w
     assert phone.send(code).messages == []
     assert phone.send("Start").text.startswith("Ong/Ba da nhan tin lai")
     restarted = phone.send(code).text
-    assert restarted.startswith("Khao sat") and "Cau 1/20" in restarted  # from the first question
+    assert restarted.startswith("Xa Binh Lu. Cau 1/20")  # from the first question
     assert _count(Response) == 0
 
 
@@ -220,7 +319,8 @@ def test_open_commune_keyword_takes_one_response_per_number(client, campaign):
     phone = Phone(client, "+84987654321")
     assert "Xa Ta Leng" in phone.send("HL 03430").text
     done = phone.send("HL 03430 " + "1" * 20).text
-    assert done.startswith("Cam on Ong/Ba! Da ghi nhan phieu Xa Ta Leng")
+    assert done.startswith("Cam on ong/ba! 20 cau da ghi nhan: 20 hai long. Ket qua se niem yet")
+    assert done.endswith("tru so xa Ta Leng.")
     again = phone.send("HL 03430").text
     assert again.startswith("So dien thoai nay da tra loi khao sat cua Xa Ta Leng")
     other = Phone(client, "+84987654322")
@@ -235,12 +335,29 @@ def test_commune_keyword_is_refused_where_the_campaign_takes_only_codes(phone, m
     assert phone.send("HL 03390").text.startswith("Khao sat nay chi nhan tra loi bang ma ho")
 
 
-def test_english_on_request(phone, campaign):
+def test_english_on_request_is_english_to_the_end(phone, campaign):
     phone.send("EN")
     first = phone.send(codes_of(campaign)[0]).text
-    assert "Q1/20" in first and "Reply 1 satisfied, 2 not satisfied, 0 no opinion" in first
-    assert "Binh Lu Commune" in first
+    assert first.startswith("Binh Lu Commune. Q1/20: Overall, are you satisfied with the results "
+                            "of new rural construction in your commune?")
+    assert first.endswith("Reply 1 satisfied, 2 not satisfied, 0 no opinion")
     assert phone.send("nope").text.startswith("Answer not understood. Q1/20")
+    sent = [phone.send("1").text for _ in range(4)]
+    assert sent[0].startswith("Q2/20: Are you satisfied with the commune plan")
+    assert phone.send("CHANGE 2").text.startswith("Changing answer 2. Q2/20: Are you satisfied")
+    assert phone.send("no opinion").text.startswith("Answer 2 changed. Q5/20: ")
+    helped = phone.send("?").messages
+    assert helped[0].startswith("Help: ") and helped[1].startswith("Q5/20: ")
+    for _ in range(16):
+        last = phone.send("2").text
+    assert last.startswith("All 20 questions answered. Any other comment?")
+    done = phone.send("More street lights please").text
+    assert done == ("Thank you! 20 answers and your comment recorded: 3 satisfied, 16 not "
+                    "satisfied, 1 no opinion. Results go up at the village hall and Binh Lu "
+                    "Commune office.")
+    everything = [first, *sent, last, done, *helped]
+    assert all(fits_one_segment(t) and not re.search(r"\b(Cau|Tra loi|hai long)\b", t)
+               for t in everything)
 
 
 def test_unknown_sender_gets_help(phone, app):

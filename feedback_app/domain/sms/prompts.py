@@ -83,6 +83,12 @@ def choice_legends(texts: PromptTexts, labels: Sequence[tuple[int, str]]) -> lis
     return legends
 
 
+def sentence(text: str) -> str:
+    """A question or statement as a sentence: a full stop added unless it ends with ? ! or ."""
+    text = text.strip()
+    return text if not text or text[-1] in "?!." else text + "."
+
+
 def question_prompt(
     texts: PromptTexts,
     question: str,
@@ -92,23 +98,68 @@ def question_prompt(
     header: tuple[str, str] | None = None,
     problem: ReplyProblem | None = None,
     out_of_range: str | None = None,
+    note: str | None = None,
 ) -> str:
-    """'Cau 3/20: <question>. Tra loi 1 hai long, ...', with a re-prompt reason in front and a
-    (survey, place) header on the first question when there is room for them."""
-    lead = texts.problems[problem] % {"number": out_of_range or ""} if problem else None
-    asked = texts.question % {"number": number, "total": total, "question": gsm_safe(question)}
+    """'Cau 3/20: <question>? Tra loi 1 hai long, ...', with a re-prompt reason or a note ("Sua
+    cau 3.") in front and a (survey, place) header on the first question when there is room.
+
+    The reply options always come whole (every digit named with its words, or the scale's ends);
+    the question is never cut on a first asking. A re-prompt, whose question the household has
+    just read, cuts the question before it drops the options."""
+    lead = _join(texts.problems[problem] % {"number": out_of_range or ""} if problem else None,
+                 gsm_safe(note) if note else None) or None
+    safe_question = sentence(gsm_safe(question))
+
+    def asked(text: str) -> str:
+        return texts.question % {"number": number, "total": total, "question": text}
+
     heads: list[str | None] = [None]
     if header:
         survey, place = gsm_safe(header[0]), gsm_safe(header[1])
         heads = [texts.header % {"survey": survey, "place": place},
-                 texts.header % {"survey": survey, "place": shorten(place, 24)}, None]
-    candidates = [_join(lead, head, asked, legend)
-                  for legend in choice_legends(texts, labels) for head in heads]
+                 texts.header % {"survey": survey, "place": shorten(place, 24)},
+                 sentence(place), sentence(shorten(place, 24)), None]
+    legends = choice_legends(texts, labels)
+    naming, digits_only = legends[:-1], legends[-1]
+    candidates = [_join(lead, head, asked(safe_question), legend)
+                  for legend in naming for head in heads]
+    if lead:
+        for length in (60, 40, 20):
+            candidates += [_join(lead, asked(shorten(safe_question, length)), legend)
+                           for legend in naming]
+    candidates += [_join(lead, head, asked(safe_question), digits_only) for head in heads]
     return first_fitting(candidates)
 
 
-def answers_text(answers: Sequence[int], spaced: bool = True) -> str:
-    return (" " if spaced else "").join(str(value) for value in answers)
+@dataclass(frozen=True)
+class Tally:
+    """How many answers fell in one group (satisfied, not satisfied, no opinion), with its words."""
+
+    count: int
+    label: str
+
+
+def summary(template: str, total: int, tallies: Sequence[Tally], place: str) -> str:
+    """The last message: '20 cau da ghi nhan: 17 hai long, 2 khong hai long, 1 khong y kien.' and
+    where results will be posted, the place's name shortened until it fits."""
+    shown = ", ".join(f"{t.count} {gsm_safe(t.label)}" for t in tallies if t.count) or "0"
+    safe = gsm_safe(place)
+    forms = [safe, shorten(safe, 30), shorten(safe, 16)]
+    return first_fitting([template % {"total": total, "counts": shown, "place": form}
+                          for form in forms])
+
+
+# Unit kinds that start a unit's name ("Xa Binh Lu"), written in lower case inside a sentence.
+_UNIT_KINDS = ("Xa ", "Phuong ", "Thi tran ", "Dac khu ", "Tinh ", "Thanh pho ", "Thon ", "Ban ")
+
+
+def in_sentence(place: str) -> str:
+    """'Xã Bình Lư' -> 'xa Binh Lu': a unit's name as it reads inside a sentence."""
+    safe = gsm_safe(place)
+    for kind in _UNIT_KINDS:
+        if safe.startswith(kind):
+            return kind.lower() + safe[len(kind):]
+    return safe
 
 
 def with_place(template: str, place: str, **values: object) -> str:
@@ -116,15 +167,3 @@ def with_place(template: str, place: str, **values: object) -> str:
     safe = gsm_safe(place)
     forms = [safe, shorten(safe, 40), shorten(safe, 24), shorten(safe, 12)]
     return first_fitting([template % {**values, "place": form} for form in forms])
-
-
-def confirmation(template: str, who: str, answers: Sequence[int]) -> str:
-    """The last message: what was recorded, every answer in survey order (without spaces before
-    the household code or place is shortened)."""
-    safe = gsm_safe(who)
-    candidates = [
-        template % {"who": who_form, "answers": answers_text(answers, spaced)}
-        for who_form in (safe, shorten(safe, 30), shorten(safe, 16))
-        for spaced in (True, False)
-    ]
-    return first_fitting(candidates)

@@ -27,6 +27,7 @@ class Command(StrEnum):
     HELP = "help"
     ENGLISH = "english"
     VIETNAMESE = "vietnamese"
+    ERASE = "erase"  # delete what is kept about this number (Law 91/2025/QH15)
 
 
 COMMAND_WORDS: Mapping[str, Command] = {
@@ -41,12 +42,57 @@ COMMAND_WORDS: Mapping[str, Command] = {
     **dict.fromkeys(("help", "info", "huong dan", "hd", "hl", "ks", "tro giup"), Command.HELP),
     **dict.fromkeys(("en", "english", "tieng anh"), Command.ENGLISH),
     **dict.fromkeys(("vi", "vn", "tieng viet", "viet"), Command.VIETNAMESE),
+    **dict.fromkeys(("xoa", "xoa du lieu", "xoa so", "xoa so dien thoai", "delete", "erase",
+                     "delete my data", "forget me"), Command.ERASE),
 }
 
 
+_QUESTION_MARKS = frozenset("?？¿")
+
+
 def parse_command(body: str) -> Command | None:
-    """The command a whole message is, if any (a command is never part of a longer message)."""
+    """The command a whole message is, if any (a command is never part of a longer message).
+    A message of only question marks ("?", "??") asks for help."""
+    stripped = "".join(body.split())
+    if stripped and set(stripped) <= _QUESTION_MARKS:
+        return Command.HELP
     return COMMAND_WORDS.get(fold(body))
+
+
+# "SUA 3", "sửa câu 3", "SUA3 2" (change answer 3 to 2 at once); English "CHANGE 3", "EDIT 3".
+CHANGE_WORDS = ("sua", "sua cau", "doi", "doi cau", "change", "edit", "fix", "correct")
+_CHANGE = re.compile(r"^(?:" + "|".join(sorted(CHANGE_WORDS, key=len, reverse=True))
+                     + r") ?(?P<number>\d{1,3})(?: (?P<rest>.+))?$")
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """Change the answer to question `number` (1-based); `rest` answers it in the same message."""
+
+    number: int
+    rest: str | None = None
+
+
+def parse_change(body: str) -> ChangeRequest | None:
+    match = _CHANGE.match(fold(body))
+    if match is None:
+        return None
+    return ChangeRequest(int(match.group("number")), match.group("rest"))
+
+
+# Replies to "any other comment?" that mean "no comment".
+NO_COMMENT_WORDS = frozenset((
+    "k", "ko", "kg", "khong", "khong co", "khong co y kien", "khong y kien", "kyk", "het",
+    "0", "no", "none", "nothing", "n", "skip", "bo qua", "xong", "done", "ok", "khong a",
+))
+
+
+def parse_comment(body: str) -> str:
+    """The comment a household sends at the end ('' for none: K, KHONG, NO, 0, digits only)."""
+    text = fold(body)
+    if not text or text in NO_COMMENT_WORDS or text.replace(" ", "").isdigit():
+        return ""
+    return " ".join(body.split())
 
 
 @dataclass(frozen=True)
@@ -99,6 +145,8 @@ class ReplyProblem(StrEnum):
     SEVERAL = "several"  # more than one number in a message that answers one question
     OUT_OF_RANGE = "out_of_range"  # a number that is not one of the choices
     NOT_UNDERSTOOD = "not_understood"  # words that are not one of the choices
+    NO_SUCH_ANSWER = "no_such_answer"  # SUA n for a question not answered yet (or none)
+    COMMENT_TOO_LONG = "comment_too_long"  # a comment longer than the survey allows
 
 
 @dataclass(frozen=True)

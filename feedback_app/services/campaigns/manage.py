@@ -36,7 +36,8 @@ class Listed:
     campaign: Campaign
     state: Window
     unit: Unit  # where the committee's dashboard of this campaign starts
-    manageable: bool  # officer or above: slips and posters of its communes (and dates, when its own)
+    manageable: bool  # officer or above: slips and posters of its communes
+    may_open_close: bool = False  # manageable, and the campaign is its own unit's (or below): dates
 
 
 def visible_campaigns(principal: Principal, today: date) -> list[Listed]:
@@ -47,7 +48,8 @@ def visible_campaigns(principal: Principal, today: date) -> list[Listed]:
     for info in list_campaigns(today):
         campaign = info.campaign
         if can_see(principal, campaign.unit):
-            listed.append(Listed(campaign, info.state, campaign.unit, principal.role >= Role.OFFICER))
+            officer = principal.role >= Role.OFFICER
+            listed.append(Listed(campaign, info.state, campaign.unit, officer, officer))
         elif can_see(Principal("campaign", unit_id=campaign.unit_id), own):
             listed.append(Listed(campaign, info.state, own, principal.role >= Role.OFFICER))
     return listed

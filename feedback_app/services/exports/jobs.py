@@ -31,7 +31,8 @@ from ..errors import Refused
 from . import Source, render, report_source, results_source
 
 log = logging.getLogger(__name__)
-QUEUED_FORMATS = ("csv", "xlsx")  # files; the print page (html) stays a page served in the request
+# Files; the print page (html) stays a page served in the request.
+QUEUED_FORMATS = ("csv", "xlsx", "docx", "pdf")
 JOB_ID = re.compile(r"[0-9a-f]{32}")  # the whole id: fullmatch
 
 

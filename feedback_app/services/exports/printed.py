@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from ...i18n import fmt_date
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
-from .labels import item_label, percent, status_label, unit_name, verdict_label
+from .labels import item_label, percent, role_label, status_label, unit_name, verdict_label
 from .source import Source
 
 
@@ -27,7 +27,7 @@ def print_page(source: Source, lang: str = "vi", standalone: bool = False) -> st
             "reports/print.html", content=content, index=content["index"], source=source, lang=lang,
             standalone=standalone,
             labels=labels, child_status={c["unit"]: c["status"] for c in content.get("children_reports", [])},
-            percent=percent, verdict_label=verdict_label, status_label=status_label,
+            percent=percent, verdict_label=verdict_label, status_label=status_label, role_label=role_label,
             unit_name=unit_name, item_label=item_label, long_date=long_date,
             rules=rule_lines(rules_of(content["index"])),
             reasons=reason_lines(content["index"].get("verdict_reasons", []), content["index"]["verdict"],

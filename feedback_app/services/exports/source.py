@@ -7,14 +7,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ...domain.access import Principal
+from flask_babel import lazy_gettext as _l
+
+from ...domain.access import Principal, actor_parts, person_label
 from ...domain.reports import Action
+from ...models import Campaign, Unit
 from ..campaigns.setup import get_campaign, get_unit
 from ..reports.content import check_in_campaign, results_content
 from ..reports.workflow import authorize, get_report
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person named on a document: "Nguyễn Văn An (mttq-03390)" and their role's code."""
+
+    person: str
+    role: str
 
 
 class Source:
@@ -36,6 +48,40 @@ class Source:
     def content(self) -> dict[str, Any]:
         return self._content() if callable(self._content) else self._content
 
+    @property
+    def preparer(self) -> Signatory | None:
+        """Who prepared the report (None: today's results, which nobody prepared)."""
+        who = self.content.get("prepared_by") if self.status != "live" else None
+        if not who:
+            return None
+        return Signatory(person_label(who.get("full_name"), who["username"]), who.get("role", ""))
+
+    @property
+    def approver(self) -> Signatory | None:
+        """Who accepted the report (None until it is accepted)."""
+        decided = self.meta.get("decided_by")
+        if self.status != "accepted" or not decided:
+            return None
+        username, role, _ = actor_parts(decided)
+        return Signatory(person_label(self.meta.get("decided_by_name"), username), role)
+
+
+METHODS = {
+    "household_codes": _l("a household code per household, answered on the web, by SMS or with a "
+                          "cadre's help"),
+    "open_link": _l("an open link per commune (anyone with the link answers once)"),
+}
+
+
+def document_meta(campaign: Campaign, unit: Unit) -> dict[str, Any]:
+    """What a filed document names besides the figures: the committee it is sent to (the unit's
+    parent) and the campaign's ways of answering (worded when the document is written)."""
+    parent = unit.parent
+    return {
+        "addressee": {"name": parent.full_name, "name_en": parent.full_name_en} if parent else None,
+        "method_keys": [key for key in METHODS if getattr(campaign, key)],
+    }
+
 
 def results_source(actor: Principal | None, campaign_key: str, unit_code: str, depth: int = 1) -> Source:
     """A unit's results as of now, with `depth` levels of units below it."""
@@ -52,7 +98,7 @@ def results_source(actor: Principal | None, campaign_key: str, unit_code: str, d
         # keys rather than touch instances of a closed session.
         return results_content(get_campaign(key), get_unit(scheme, code), depth, public=False)
 
-    return Source(content, f"{key}-{code}-results")
+    return Source(content, f"{key}-{code}-results", meta=document_meta(campaign, unit))
 
 
 def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:
@@ -63,8 +109,10 @@ def report_source(actor: Principal | None, campaign_key: str, unit_code: str) ->
         "content_hash": report.content_hash,
         "submitted_at": report.submitted_at,
         "decided_by": report.decided_by,
+        "decided_by_name": report.decided_by_name,
         "decided_at": report.decided_at,
         "return_reason": report.return_reason,
+        **document_meta(report.campaign, report.unit),
     })
 
 

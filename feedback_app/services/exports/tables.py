@@ -24,6 +24,7 @@ CSV_COLUMNS = (
     "kind", "code", "parent_code", "name", "level", "respondents", "households", "coverage",
     "satisfied", "valid", "no_opinion", "rate", "ci_low", "ci_high", "verdict",
     "communes_meeting", "communes_total", "verdict_reasons", "status", "content_hash",
+    "prepared_by", "approved_by",
 )
 CSV_HEADINGS = {
     "kind": _l("Row"), "code": _l("Code"), "parent_code": _l("Parent code"), "name": _l("Name"),
@@ -34,7 +35,8 @@ CSV_HEADINGS = {
     "ci_high": _l("Confidence interval (95 %), high"), "verdict": _l("Verdict"),
     "communes_meeting": _l("Communes meeting the threshold"), "communes_total": _l("Communes"),
     "verdict_reasons": _l("Reasons for the verdict"), "status": _l("Status"),
-    "content_hash": _l("Content hash (SHA-256)"),
+    "content_hash": _l("Content hash (SHA-256)"), "prepared_by": _l("Prepared by"),
+    "approved_by": _l("Approved by"),
 }
 # The row kinds (unit, criterion, child, rule) and unit levels stay codes: programs filter on them.
 CSV_BATCH = 200  # rows per streamed chunk
@@ -62,11 +64,12 @@ def _unit_row(kind: str, node: dict[str, Any], parent: str, lang: str, numbers: 
     return [kind, unit["code"], parent, unit_name(unit, lang), unit["level"], node["respondents"],
             node["households"], node["coverage"], node["satisfied"], node["valid"], node["no_opinion"],
             node["rate"], node["ci_low"], node["ci_high"], verdict, node["communes_meeting"],
-            node["communes_total"], reasons, "", ""]
+            node["communes_total"], reasons, "", "", "", ""]
 
 
 def csv_rows(source: Source, lang: str = "vi") -> Iterator[list[Any]]:
-    """The headings, the unit (with the export's status and, for a report, its content hash), then
+    """The headings, the unit (with the export's status and, for a report, its content hash, who
+    prepared it and who accepted it), then
     each question of the unit, then every unit below it (depth first), then the campaign (kind
     `rule`: its title, then each of its rules worded in `name`). Words are in `lang`; rates and
     coverage stay fractions 0–1 with a decimal point, for programs to read."""
@@ -80,12 +83,14 @@ def csv_rows(source: Source, lang: str = "vi") -> Iterator[list[Any]]:
     campaign = source.content["campaign"]
     with force_locale(lang):
         first = _unit_row("unit", index, "", lang, numbers)
-        first[-2:] = [status_label(source.status), source.meta.get("content_hash", "")]
+        preparer, approver = source.preparer, source.approver
+        first[-4:] = [status_label(source.status), source.meta.get("content_hash", ""),
+                      preparer.person if preparer else "", approver.person if approver else ""]
     yield first
     for item in index["items"]:
         yield ["criterion", item["id"], code, item_label(labels[item["id"]], lang), "", "", "", "",
                item["satisfied"], item["valid"], item["no_opinion"], item["rate"], item["ci_low"],
-               item["ci_high"], "", "", "", "", "", ""]
+               item["ci_high"], "", "", "", "", "", "", "", ""]
     for node, parent in walk(index, code):
         yield _unit_row("child", node, parent, lang, numbers)
     blank = [""] * (len(CSV_COLUMNS) - 4)

@@ -106,7 +106,9 @@ def _summary(book: Workbook, source: Source, lang: str) -> None:
         (_("Status"), status_label(source.status), None),
     ]
     if source.status != "live":
-        rows += [(_("Prepared by"), content["prepared_by"]["username"], None),
+        preparer, approver = source.preparer, source.approver
+        rows += [(_("Prepared by"), preparer.person if preparer else "", None),
+                 *(((_("Approved by"), approver.person, None),) if approver else ()),
                  (_("Prepared at (Vietnam time)"), _local(content["prepared_at"]), MOMENT),
                  (_("Remarks"), content.get("remarks", ""), None),
                  (_("Content hash (SHA-256)"), source.meta["content_hash"], None)]

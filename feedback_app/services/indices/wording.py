@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _gettext
 from flask_babel import ngettext as _ngettext
+
+from ...i18n import fmt_percent
 
 
 def gettext(message: str, **values: Any) -> str:
@@ -23,11 +24,13 @@ def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
 
 
 def percent(value: float | None, decimals: int = 1) -> str:
-    """86,0 % in Vietnamese, 86.0 % in English; a limit (decimals=0) keeps a needed decimal."""
+    """As every page writes it (feedback_app/i18n.py: "86,0 %" / "86.0%"); a limit (decimals=0)
+    keeps a needed decimal ("87,5 %")."""
     if value is None:
         return "–"
-    pattern = "#,##0." + ("0" * decimals if decimals else "#")
-    return f"{format_decimal(100 * value, pattern)} %"
+    if not decimals and round(100 * value, 1) != round(100 * value):
+        decimals = 1
+    return fmt_percent(value, decimals=decimals)
 
 
 def rules_of(document: Mapping[str, Any]) -> dict[str, Any]:

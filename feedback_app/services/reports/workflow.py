@@ -116,7 +116,8 @@ def _text(value: str, name: str, required: bool = False) -> str:
 def _log(report: Report, action: Action, actor: Principal, at: datetime, note: str = "") -> ReportEvent:
     entry = ReportEvent(
         campaign_id=report.campaign_id, unit_id=report.unit_id, report_id=report.id, action=action.value,
-        status_after=report.status, actor_username=actor.name, actor_role=actor.role.value,
+        status_after=report.status, actor_username=actor.name, actor_full_name=actor.full_name,
+        actor_role=actor.role.value,
         actor_unit=actor.unit_label, at=at, content_hash=report.content_hash, note=note,
     )
     db.session.add(entry)
@@ -151,7 +152,8 @@ def _snapshot(campaign: Campaign, unit: Unit, actor: Principal, remarks: str, at
     content["complete"] = not pending
     content.update({
         "remarks": remarks,
-        "prepared_by": {"username": actor.name, "role": actor.role.value, "unit": actor.unit_label},
+        "prepared_by": {"username": actor.name, "full_name": actor.full_name, "role": actor.role.value,
+                        "unit": actor.unit_label},
         "prepared_at": timestamp(at),
         "revision": revision,
     })
@@ -183,10 +185,12 @@ def _prepare(actor: Principal, campaign_key: str, remarks: str, action: Action,
     report.content_hash = content_hash(text)
     report.remarks = remarks
     report.prepared_by = f"{actor.name} ({actor.role.value}, {actor.unit_label})"
+    report.prepared_by_name = actor.full_name
     report.prepared_at = at
     if action is not Action.DRAFT:
         report.submitted_at = at
         report.decided_by = report.decided_at = None
+        report.decided_by_name = ""
     db.session.flush()
     _log(report, action, actor, at, remarks)
     db.session.flush()
@@ -223,6 +227,7 @@ def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action,
     at = utcnow()
     report.status = status.value
     report.decided_by = f"{actor.name} ({actor.role.value}, {actor.unit_label})"
+    report.decided_by_name = actor.full_name
     report.decided_at = at
     report.return_reason = reason or None
     db.session.flush()

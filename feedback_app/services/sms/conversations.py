@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
+from ...clock import local_today
 from ...database import DIALECTS, dialect_insert
 from ...domain.sms.dialogue import DialogueState
 from ...models import SmsConversation, SmsInbound, SmsNumber, Unit
@@ -111,9 +112,11 @@ END = delete(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("conversation"
 # recorded) and when it ends.
 MARK = {
     dialect: dialect_insert(NUMBERS, dialect).values(
-        number_hash=bindparam("hashed"), opted_out=False, last_finished=bindparam("finished"))
+        number_hash=bindparam("hashed"), opted_out=False, last_finished=bindparam("finished"),
+        last_seen_on=bindparam("today"))
     .on_conflict_do_update(index_elements=["number_hash"],
-                           set_={"last_finished": bindparam("finished")})
+                           set_={"last_finished": bindparam("finished"),
+                                 "last_seen_on": bindparam("today")})
     for dialect in DIALECTS
 }
 
@@ -154,7 +157,8 @@ def current_conversation(connection: Connection, hashed: str, message_sid: str) 
 
 def mark_started(connection: Connection, hashed: str) -> None:
     """A conversation starts: the number's row exists from now on, its last one is not finished."""
-    connection.execute(MARK[connection.dialect.name], {"hashed": hashed, "finished": False})
+    connection.execute(MARK[connection.dialect.name],
+                       {"hashed": hashed, "finished": False, "today": local_today()})
 
 
 def end_conversation(connection: Connection, conversation_id: int | None, status: str,
@@ -165,7 +169,7 @@ def end_conversation(connection: Connection, conversation_id: int | None, status
         return
     connection.execute(END, {"conversation": conversation_id})
     connection.execute(MARK[connection.dialect.name],
-                       {"hashed": hashed, "finished": status == "finished"})
+                       {"hashed": hashed, "finished": status == "finished", "today": local_today()})
 
 
 def state_of(conversation: Conversation) -> DialogueState:

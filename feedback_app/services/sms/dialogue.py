@@ -27,14 +27,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ...database import writing
 from ...domain.phones import canonical_sender, mask_number
-from ...domain.sms.dialogue import Outcome, resume, step
-from ...domain.sms.prompts import confirmation, question_prompt
+from ...domain.sms.dialogue import DialogueState, Outcome, Step, change, finish, resume, step
+from ...domain.sms.prompts import question_prompt, summary
 from ...domain.sms.replies import (
     Command,
     ReplyProblem,
     StartRequest,
     parse_answer,
+    parse_change,
     parse_command,
+    parse_comment,
     parse_compact,
     parse_start,
 )
@@ -56,6 +58,7 @@ from .conversations import (
     state_of,
 )
 from .numbers import hash_of, set_language, set_opted_out
+from .privacy import erase_number
 from .starting import claim_open_answer, resolve_start
 
 log = logging.getLogger(__name__)
@@ -77,8 +80,9 @@ def handle_inbound(message: Inbound, today: date | None = None) -> list[str]:
     key = replays.reply_key(message.message_sid, message.sender, message.body)
     if found.seen_sealed is not None:  # handled before: the same replies, nothing changes
         return replays.opened(key, found.seen_sealed)
-    replies = [texts.guard(r) for r in _Dialogue(connection, hashed, found, today).respond(message.body)]
-    if not replays.store(connection, message.message_sid, key, replies):
+    dialogue = _Dialogue(connection, hashed, found, today)
+    replies = [texts.guard(r) for r in dialogue.respond(message.body)]
+    if not replays.store(connection, message.message_sid, key, replies, dialogue.campaign_id):
         # Handled by another request at the same moment, which committed first: undo this step.
         db.session.rollback()
         return replays.opened(key, replays.stored(db.session.connection(), message.message_sid))
@@ -114,6 +118,8 @@ class _Dialogue:
         self.conversation, self.number = found.conversation, found.number
         default = current_app.config["BABEL_DEFAULT_LOCALE"]
         self.language = (self.number.language if self.number else None) or default
+        # The campaign this message belongs to, stored with it for the campaign's retention.
+        self.campaign_id = self.conversation.entry.campaign.id if self.conversation else None
 
     def respond(self, body: str) -> list[str]:
         command = parse_command(body)
@@ -123,6 +129,10 @@ class _Dialogue:
             end_conversation(self.connection, conversation.id if conversation else None, "stopped",
                              self.hashed)
             return self._say(texts.opted_out_text)
+        if command is Command.ERASE:  # at any time, opted out or not
+            erase_number(self.hashed)
+            self.campaign_id = None
+            return self._say(texts.erased_text)
         if self.number is not None and self.number.opted_out:
             if command is Command.OPT_IN:
                 set_opted_out(self.hashed, False)
@@ -135,7 +145,7 @@ class _Dialogue:
             set_language(self.hashed, self.language)
             if conversation is None:
                 return self._say(texts.help_text)
-            return self._continue(conversation, None, Command.HELP)
+            return self._continue(conversation, None, None)
         start = parse_start(body)
         if start is not None and (conversation is None or start.keyword or start.code):
             return self._start(start, conversation)
@@ -156,12 +166,14 @@ class _Dialogue:
             entry, compact = resolve_start(self.hashed, start, self.today)
         except Refused as refused:
             return self._refused(refused)
+        self.campaign_id = entry.campaign.id
         if compact:
             result = parse_compact(compact, entry.survey)
             if result.problem is not None:
                 digits = ", ".join(str(v) for v, _ in texts.choice_labels(entry.survey, "vi"))
                 return self._say(texts.compact_text, result.problem, result.position,
                                  len(entry.survey.items), digits)
+        pending = self._record_pending(conversation)
         end_conversation(self.connection, conversation.id if conversation else None, "abandoned",
                          self.hashed)
         mark_started(self.connection, self.hashed)
@@ -179,9 +191,24 @@ class _Dialogue:
         db.session.add(started)
         db.session.flush()
         if compact:
-            return self._record(started.id, started.uuid, entry,
-                                parse_compact(compact, entry.survey).answers)
-        return [self._prompt(entry, 0, header=True)]
+            return pending + self._record(started.id, started.uuid, entry,
+                                          parse_compact(compact, entry.survey).answers)
+        return [*pending, self._prompt(entry, 0, header=True)]
+
+    def _record_pending(self, conversation: Conversation | None) -> list[str]:
+        """A new household code while the last one was asked only for its comment: every answer
+        of the last one is recorded first, without a comment (nothing answered is lost)."""
+        if conversation is None:
+            return []
+        try:
+            entry = entry_of(conversation, self.today)
+        except Refused:
+            return []
+        state = state_of(conversation)
+        if not state.commenting(len(entry.survey.items)):
+            return []
+        answers = dict(zip(entry.survey.item_ids, state.answers, strict=True))
+        return self._record(conversation.id, conversation.uuid, entry, answers)
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -192,29 +219,58 @@ class _Dialogue:
         except Refused as refused:
             end_conversation(self.connection, conversation.id, "ended", self.hashed)
             return self._refused(refused)
+        survey = entry.survey
+        count = len(survey.items)
         state = state_of(conversation)
-        if command is Command.RESUME:
+        if command is Command.HELP:  # at any time, paused too: help, then the question again
             state = resume(state)
             save_state(self.connection, conversation, state)
-            return [self._prompt(entry, state.position)]
-        if command is Command.HELP or body is None:
-            return [self._prompt(entry, state.position)]
-        moved = step(state, len(entry.survey.items), parse_answer(body, entry.survey))
+            return [*self._say(texts.conversation_help_text), self._ask(entry, state)]
+        if command is Command.RESUME or body is None:
+            state = resume(state)
+            save_state(self.connection, conversation, state)
+            return [self._ask(entry, state)]
+        requested = parse_change(body)
+        if requested is not None:
+            moved = change(state, count, requested.number)
+            save_state(self.connection, conversation, moved.state)
+            if moved.problem is not None:
+                return [self._ask(entry, moved.state, moved.problem, moved.number)]
+            if requested.rest is None:
+                with texts.speaking(self.language):
+                    note = texts.changing_note(requested.number)
+                return [self._ask(entry, moved.state, note=note)]
+            state = moved.state  # "SUA 3 2": the new answer comes in the same message
+        elif state.commenting(count):
+            comment = parse_comment(body)
+            if len(comment) > survey.comment_max_length:
+                return [self._ask(entry, state, ReplyProblem.COMMENT_TOO_LONG,
+                                  str(survey.comment_max_length))]
+            finish(state, count)
+            answers = dict(zip(survey.item_ids, state.answers, strict=True))
+            return self._record(conversation.id, conversation.uuid, entry, answers, comment)
+        else:
+            requested = None
+        text = requested.rest if requested is not None and requested.rest else body
+        moved = step(state, count, parse_answer(text, survey))
         save_state(self.connection, conversation, moved.state)
-        if moved.outcome is Outcome.COMPLETE:
-            answers = dict(zip(entry.survey.item_ids, moved.state.answers, strict=True))
-            return self._record(conversation.id, conversation.uuid, entry, answers)
-        if moved.outcome is Outcome.ASK:
-            return [self._prompt(entry, moved.state.position)]
+        return self._after(entry, moved)
+
+    def _after(self, entry: Entry, moved: Step) -> list[str]:
+        if moved.outcome in (Outcome.ASK, Outcome.ASK_COMMENT):
+            note = None
+            if moved.changed is not None:
+                with texts.speaking(self.language):
+                    note = texts.changed_note(moved.changed)
+            return [self._ask(entry, moved.state, note=note)]
         if moved.outcome is Outcome.REASK:
-            return [self._prompt(entry, moved.state.position, problem=moved.problem,
-                                 number=moved.number)]
+            return [self._ask(entry, moved.state, moved.problem, moved.number)]
         if moved.outcome is Outcome.PAUSE:
             return self._say(texts.paused_text, moved.state.position + 1, len(entry.survey.items))
         return []  # paused and still no valid answer: stay silent
 
     def _record(self, conversation_id: int, response_uuid: str | None, entry: Entry,
-                answers: dict[str, int]) -> list[str]:
+                answers: dict[str, int], comment: str = "") -> list[str]:
         """Record through the one service every channel uses; refused as a whole or not at all."""
         try:
             with db.session.begin_nested():
@@ -233,6 +289,7 @@ class _Dialogue:
                         client_uuid=response_uuid,
                         household_code=entry.code.code if entry.code else None,
                         commune_code=None if entry.code else entry.commune.unit.code,
+                        comment=comment,
                     ),
                     self.today,
                 )
@@ -240,39 +297,50 @@ class _Dialogue:
             end_conversation(self.connection, conversation_id, "ended", self.hashed)
             return self._refused(refused)
         end_conversation(self.connection, conversation_id, "finished", self.hashed)
+        values = [answers[item_id] for item_id in entry.survey.item_ids]
+        place = place_name(entry.commune.unit, self.language)
         with texts.speaking(self.language):
-            if entry.code is not None:
-                who = texts.household_who(entry.code.code)
-            else:
-                who = place_name(entry.commune.unit, self.language)
-            values = [answers[item_id] for item_id in entry.survey.item_ids]
-            return [confirmation(texts.confirmation_template(), who, values)]
+            return [summary(texts.summary_template(bool(comment)), len(values),
+                            texts.tallies(entry.survey, values, self.language),
+                            texts.in_sentence(place))]
 
     # -- wording ------------------------------------------------------------------------------
 
+    def _ask(self, entry: Entry, state: DialogueState, problem: ReplyProblem | None = None,
+             number: str | None = None, note: str | None = None) -> str:
+        """The question at the state's position, or the comment's when every one is answered."""
+        if not state.commenting(len(entry.survey.items)):
+            return self._prompt(entry, state.position, problem=problem, number=number, note=note)
+        with texts.speaking(self.language):
+            lead = texts.prompt_texts().problems[problem] % {"number": number or ""} if problem else note
+            return texts.comment_again(lead, len(entry.survey.items))
+
     def _prompt(self, entry: Entry, position: int, header: bool = False,
-                problem: ReplyProblem | None = None, number: str | None = None) -> str:
+                problem: ReplyProblem | None = None, number: str | None = None,
+                note: str | None = None) -> str:
         place = place_name(entry.commune.unit, self.language) if header else None
         key = (entry.campaign.survey_version_id, entry.campaign.survey_sha256, self.language,
-               position, place, problem, number)
+               position, place, problem, number, note)
         cache = _prompt_cache()
         text = cache.get(key)
         if text is None:
-            text = self._compose_prompt(entry.survey, position, place, problem, number)
+            text = self._compose_prompt(entry.survey, position, place, problem, number, note)
             if len(cache) >= PROMPT_CACHE_SIZE:
                 cache.clear()
             cache[key] = text
         return text
 
     def _compose_prompt(self, survey: Survey, position: int, place: str | None,
-                        problem: ReplyProblem | None, number: str | None) -> str:
+                        problem: ReplyProblem | None, number: str | None,
+                        note: str | None) -> str:
         item = survey.items[position]
         with texts.speaking(self.language):
             return question_prompt(
-                texts.prompt_texts(), item.sms, position + 1, len(survey.items),
-                texts.choice_labels(survey, self.language),
-                header=(survey.sms_name, place) if place is not None else None,
-                problem=problem, out_of_range=number,
+                texts.prompt_texts(), texts.question_text(item, self.language), position + 1,
+                len(survey.items), texts.choice_labels(survey, self.language),
+                header=(texts.survey_name(survey, self.language), place)
+                if place is not None else None,
+                problem=problem, out_of_range=number, note=note,
             )
 
     def _refused(self, refused: Refused) -> list[str]:

@@ -18,20 +18,35 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_context, task_queue
 from ...adapters.sms import SmsError, sms_sender
+from ...clock import utcnow
 from ...domain.phones import mask_number, normalise_vn_mobile
 from ...domain.sms.fold import fold
+from ...domain.survey import Survey
 from ...extensions import db
-from ...models import Campaign, SmsInvitationRun
+from ...models import Campaign, SmsInvitationRun, Unit
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..effects import after_commit
 from ..errors import Refused
 from ..responses.record import check_window
 from ..surveys import survey_of
-from . import texts
+from . import sending, texts
 from .numbers import hash_of, is_opted_out, set_opted_out
 from .starting import open_commune_entry
 
 log = logging.getLogger(__name__)
+# Law 91/2025/QH15's lawful bases that fit an invitation run.
+LAWFUL_BASES = ("consent", "legal-obligation", "public-task")
+MIN_STATEMENT = 20
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the committee confirms before sending: the lawful basis and its statement."""
+
+    lawful_basis: str
+    statement: str
+
+
 NUMBER_HEADERS = ("number", "phone", "mobile", "so dien thoai", "sdt", "dien thoai")
 COMMUNE_HEADERS = ("commune", "commune code", "commune_code", "xa", "ma xa")
 
@@ -122,10 +137,14 @@ class InviteRun:
 
 
 def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
-           today: date | None = None) -> InviteRun:
-    """Plan one invitation per number (opted-out numbers skipped) and queue them after commit."""
+           today: date | None = None, consent: Consent | None = None) -> InviteRun:
+    """Plan one invitation per number (opted-out numbers skipped) and queue them after commit;
+    the run records the lawful basis and the statement the committee confirmed."""
     if not 0 < rate <= 100:
         raise Refused("invite_rate", rate=rate)
+    if consent is None or consent.lawful_basis not in LAWFUL_BASES or len(
+            consent.statement.strip()) < MIN_STATEMENT:
+        raise Refused("invite_consent", bases=", ".join(LAWFUL_BASES), minimum=MIN_STATEMENT)
     campaign = get_campaign(campaign_key)
     check_window(campaign, today)
     survey = survey_of(campaign.survey_version)
@@ -134,13 +153,14 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     bodies: dict[str | None, str] = {}
     for row in rows:
         if row.commune not in bodies:
-            bodies[row.commune] = _invitation_body(campaign, survey.sms_name, row, language, today)
+            bodies[row.commune] = _invitation_body(campaign, survey, row, language, today)
         if is_opted_out(hash_of(row.number)):
             skipped += 1
             continue
         messages.append((row, bodies[row.commune]))
     run = SmsInvitationRun(campaign_id=campaign.id, language=language, numbers=len(messages),
-                           skipped_opted_out=skipped, rate=rate)
+                           skipped_opted_out=skipped, rate=rate, lawful_basis=consent.lawful_basis,
+                           consent_statement=consent.statement.strip())
     db.session.add(run)
     db.session.flush()
     queue = task_queue()
@@ -166,21 +186,33 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
     return planned
 
 
-def _invitation_body(campaign: Campaign, survey_name: str, row: InviteRow, language: str,
+def _invitation_body(campaign: Campaign, survey: Survey, row: InviteRow, language: str,
                      today: date | None) -> str:
-    """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>'."""
+    """A household-code invitation, or in campaigns open to it the commune keyword 'HL <code>',
+    signed by the Front committee of the row's commune (or of the campaign's only commune, or of
+    the campaign's unit)."""
+    messages = len(survey.items) + 2  # the code, one answer per question, the comment
+    brand = current_app.config.get("SMS_BRAND_NAME")
     with texts.speaking(language):
         if row.commune is None:
             if not campaign.household_codes:
                 raise Refused("invite_commune_needed", line=row.line)
-            return texts.invitation_text(survey_name, None, None)
+            only = campaign.communes[0].unit if len(campaign.communes) == 1 else campaign.unit
+            return texts.invitation_text(_name(only, language), campaign.closes_on, messages, None,
+                                         language, brand)
         commune = campaign_commune(campaign, row.commune)
+        sender = _name(commune.unit, language)
         if not campaign.open_link:
-            return texts.invitation_text(survey_name, None, None)
+            return texts.invitation_text(sender, campaign.closes_on, messages, None, language,
+                                         brand)
         if open_commune_entry(row.commune, today).campaign.id != campaign.id:
             raise Refused("invite_keyword_ambiguous", commune=row.commune)
-        place = commune.unit.full_name if language == "vi" else commune.unit.full_name_en
-        return texts.invitation_text(survey_name, row.commune, place)
+        return texts.invitation_text(sender, campaign.closes_on, messages, row.commune, language,
+                                     brand)
+
+
+def _name(unit: Unit, language: str) -> str:
+    return unit.full_name if language == "vi" else unit.full_name_en
 
 
 def send_with_retry(send: Callable[[], str], attempts: int, base_delay: float,
@@ -211,6 +243,14 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
             if is_opted_out(hashed):
                 outcome = "skipped"
                 return outcome
+            due = sending.due_for(hashed)
+            if due > utcnow():  # Decree 91: outside the window, or over the number's allowance
+                queue.enqueue_at(due, send_invitation, number, body, rate, run_key,
+                                 description="sms invitation, deferred (Decree 91)")
+                outcome = "deferred"
+                log.info("invitation to %s deferred to %s (Vietnam time)", mask_number(number),
+                         due.strftime("%d/%m %H:%M"))
+                return outcome
             limiter = queue.rate_limiter(rate)
             sender = sms_sender()
 
@@ -221,6 +261,8 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
             config = current_app.config
             send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"], config["SMS_RETRY_BASE_SECONDS"])
             outcome = "sent"
+            sending.record_send(hashed)
+            db.session.commit()
         except SmsError as exc:
             if exc.opted_out:
                 set_opted_out(hash_of(number), True)

@@ -43,11 +43,14 @@ def opened(key: bytes, sealed: bytes | None) -> list[str]:
     return unseal(key, sealed) or []
 
 
-def store(connection: Connection, message_sid: str, key: bytes, replies: list[str]) -> bool:
+def store(connection: Connection, message_sid: str, key: bytes, replies: list[str],
+          campaign_id: int | None = None) -> bool:
     """Insert the message's row unless it exists (one statement, no savepoint); False when another
-    request stored it first (PostgreSQL waits for that request to end)."""
+    request stored it first (PostgreSQL waits for that request to end). `campaign_id`: the
+    campaign the message was part of, for its retention period."""
     inserted = connection.execute(STORE[connection.dialect.name], {
-        "message_sid": message_sid, "sealed": seal(key, replies), "received_on": local_today()})
+        "message_sid": message_sid, "sealed": seal(key, replies), "received_on": local_today(),
+        "campaign_id": campaign_id})
     return inserted.first() is not None
 
 

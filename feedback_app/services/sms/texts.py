@@ -15,9 +15,10 @@ from flask_babel import force_locale, pgettext
 
 from ...domain.codes import format_code
 from ...domain.gsm import fits_one_segment
-from ...domain.sms.prompts import PromptTexts, first_fitting, gsm_clip, gsm_safe, with_place
+from ...domain.sms.prompts import PromptTexts, Tally, first_fitting, gsm_clip, gsm_safe, with_place
+from ...domain.sms.prompts import in_sentence as in_sentence
 from ...domain.sms.replies import CompactProblem, ReplyProblem
-from ...domain.survey import Survey
+from ...domain.survey import Item, ScaleType, Survey
 from ..errors import Refused
 
 LANGUAGES = ("vi", "en")
@@ -36,18 +37,22 @@ def guard(text: str) -> str:
 
 def prompt_texts() -> PromptTexts:
     return PromptTexts(
-        question=pgettext("sms", "Q%(number)d/%(total)d: %(question)s."),
+        question=pgettext("sms", "Q%(number)d/%(total)d: %(question)s"),
         choices_all=pgettext("sms", "Reply %(choices)s"),
         choices_range=pgettext(
             "sms", "Reply %(low)d-%(high)d (%(low)d %(low_label)s, %(high)d %(high_label)s)"),
         choices_no_opinion=pgettext("sms", ", %(value)d %(label)s"),
         choices_digits=pgettext("sms", "Reply one digit: %(digits)s"),
-        header=pgettext("sms", "%(survey)s, %(place)s."),
+        header=pgettext("sms", "%(place)s: %(survey)s."),
         problems={
             ReplyProblem.EMPTY: pgettext("sms", "Your message was empty."),
             ReplyProblem.SEVERAL: pgettext("sms", "One answer per message please."),
             ReplyProblem.OUT_OF_RANGE: pgettext("sms", "%(number)s is not a choice."),
             ReplyProblem.NOT_UNDERSTOOD: pgettext("sms", "Answer not understood."),
+            ReplyProblem.NO_SUCH_ANSWER: pgettext(
+                "sms", "Question %(number)s has no answer to change yet."),
+            ReplyProblem.COMMENT_TOO_LONG: pgettext(
+                "sms", "Please keep your comment under %(number)s characters."),
         },
     )
 
@@ -61,6 +66,80 @@ def choice_labels(survey: Survey, language: str) -> list[tuple[int, str]]:
         use_english = language == "en" and english and gsm_safe(english) == english
         labels.append((option.value, english.lower() if use_english else option.sms))
     return labels
+
+
+def question_text(item: Item, language: str) -> str:
+    """The SMS question in the conversation's language. A survey file without English SMS texts
+    falls back, in English, to the web form's English text when it is plain ASCII and short."""
+    if language == "en" and not item.sms_en:
+        english = item.text.get("en", "")
+        if english and gsm_safe(english) == english and len(english) <= 90:
+            return english
+    return item.sms_in(language)
+
+
+def survey_name(survey: Survey, language: str) -> str:
+    return survey.sms_name_in(language)
+
+
+def tallies(survey: Survey, answers: list[int], language: str) -> list[Tally]:
+    """How the answers fall: each choice of a binary scale with its own words; on a 5-point scale
+    satisfied (4-5), not satisfied (1-3) and no opinion."""
+    if survey.scale_type is ScaleType.BINARY:
+        return [Tally(answers.count(value), label)
+                for value, label in choice_labels(survey, language)]
+    verdicts = [survey.is_satisfied(value) for value in answers]
+    return [Tally(verdicts.count(True), pgettext("sms", "satisfied")),
+            Tally(verdicts.count(False), pgettext("sms", "not satisfied")),
+            Tally(verdicts.count(None), pgettext("sms", "no opinion"))]
+
+
+def summary_template(commented: bool = False) -> str:
+    """The last message's wording (placeholders: total, counts, place)."""
+    template: str
+    if commented:
+        template = pgettext(
+            "sms", "Thank you! %(total)d answers and your comment recorded: %(counts)s. Results "
+                   "go up at the village hall and %(place)s office.")
+    else:
+        template = pgettext(
+            "sms", "Thank you! %(total)d answers recorded: %(counts)s. Results will be posted at "
+                   "the village hall and %(place)s office.")
+    return template
+
+
+def comment_prompt(total: int) -> str:
+    return guard(pgettext(
+        "sms", "All %(total)d questions answered. Any other comment? Send it in one message, or "
+               "NO for none. To change answer 3 first, send CHANGE 3 (any number works).",
+        total=total))
+
+
+def comment_again(lead: str | None, total: int) -> str:
+    """The comment asked for again after a note or a problem ("Answer 3 changed.", "Please keep
+    your comment under 1000 characters."), which must stay whole: a shorter ask when needed."""
+    if not lead:
+        return comment_prompt(total)
+    lead = gsm_safe(lead)
+    shorter = pgettext("sms", "Any other comment? Send it in one message, or NO for none. CHANGE 3 "
+                              "changes answer 3.")
+    return guard(first_fitting([f"{lead} {comment_prompt(total)}", f"{lead} {shorter}"]))
+
+
+def conversation_help_text() -> str:
+    return guard(pgettext(
+        "sms", "Help: answer each question with one digit. CHANGE 3 changes answer 3. RESUME asks "
+               "the question again. VI: Vietnamese. STOP ends the survey."))
+
+
+def changed_note(number: int) -> str:
+    note: str = pgettext("sms", "Answer %(number)d changed.", number=number)
+    return note
+
+
+def changing_note(number: int) -> str:
+    note: str = pgettext("sms", "Changing answer %(number)d.", number=number)
+    return note
 
 
 def help_text() -> str:
@@ -83,24 +162,20 @@ def opted_in_text() -> str:
 def paused_text(number: int, total: int) -> str:
     return guard(pgettext(
         "sms", "Paused after 3 replies we could not read. To go on with question %(number)d/"
-               "%(total)d, send TIEP or reply with one digit. Send STOP to quit.",
+               "%(total)d, send RESUME or one digit. Send ? for help, STOP to quit.",
         number=number, total=total))
+
+
+def erased_text() -> str:
+    return guard(pgettext(
+        "sms", "Everything kept about this number is deleted; answers already sent stay, without "
+               "the number. You get no more messages: send START to receive them again."))
 
 
 def finished_text() -> str:
     return guard(pgettext(
         "sms", "Your answers were recorded, thank you. To answer for another household, send HL "
                "and that household's code."))
-
-
-def confirmation_template() -> str:
-    template: str = pgettext("sms", "Thank you! Recorded for %(who)s: %(answers)s")
-    return template
-
-
-def household_who(code: str) -> str:
-    who: str = pgettext("sms", "household %(code)s", code=format_code(code))
-    return who
 
 
 def compact_text(problem: CompactProblem, position: int, total: int, digits: str) -> str:
@@ -123,15 +198,30 @@ def compact_text(problem: CompactProblem, position: int, total: int, digits: str
     return guard(text)
 
 
-def invitation_text(survey_name: str, keyword: str | None, place: str | None) -> str:
-    if keyword and place:
+def invitation_text(sender: str, closes_on: date, messages: int, keyword: str | None,
+                    language: str = "vi", brand: str | None = None) -> str:
+    """The invitation: who sends it (the Front committee of `sender`, a commune or the campaign's
+    unit), until when, how to answer and in how many messages, and how to refuse; after the
+    registered brand name (SMS_BRAND_NAME), as the carriers' template has it."""
+    closes = _day(closes_on) if language == "vi" else _english_day(closes_on)
+    if keyword:
         template = pgettext(
-            "sms", "%(survey)s, %(place)s: please answer by SMS. Send HL %(keyword)s to this "
-                   "number. Send STOP to opt out.")
-        return guard(with_place(template, place, survey=gsm_safe(survey_name), keyword=keyword))
-    return guard(pgettext(
-        "sms", "%(survey)s: please answer by SMS. Send HL and the 15-digit household code on "
-               "your slip to this number. Send STOP to opt out.", survey=gsm_safe(survey_name)))
+            "sms", "Fatherland Front of %(place)s: answer our new rural survey by "
+                   "%(closes)s. Send HL %(keyword)s to this number (%(messages)d messages). "
+                   "STOP to refuse.")
+    else:
+        template = pgettext(
+            "sms", "Fatherland Front of %(place)s: answer our new rural survey by "
+                   "%(closes)s. Send HL and the code on your slip here (%(messages)d messages). "
+                   "STOP to refuse.")
+    if brand:
+        template = gsm_safe(brand).replace("%", "") + ": " + template
+    return guard(with_place(template, in_sentence(sender), closes=closes, messages=messages,
+                            keyword=keyword or ""))
+
+
+def _english_day(value: date) -> str:
+    return f"{value.day} {value.strftime('%b')} {value.year}"  # "2 Jan 2027": C locale month
 
 
 def _day(value: date) -> str:

@@ -1,5 +1,5 @@
 """Committee downloads: /committee/campaigns/<key>/units/<code>/export/<kind>.<fmt> (a unit's
-results as of now, or its report, as CSV, XLSX or the printable page), and, with REDIS_URL, the
+results as of now, or its report, as CSV, XLSX, the printable page, or Word or PDF), and, with REDIS_URL, the
 page that waits for a file the worker prepares (/committee/exports/<job>) and its download.
 
 CSV is streamed chunk by chunk from the service's generator, so a large export starts at once and
@@ -49,7 +49,8 @@ class ExportArgs(Schema):
 @login_required()
 def export(key: str, code: str, kind: str, fmt: str) -> Response:
     """A download of the unit's results as of now (`results`, with `depth` levels of units below
-    it) or of its report (`report`): CSV (streamed), XLSX, or the printable page (`html`). With
+    it) or of its report (`report`): CSV (streamed), XLSX, the printable page (`html`), or the
+    filed document (`docx`, `pdf`). With
     Redis, CSV and XLSX are prepared by the worker: the member is sent to the page that waits."""
     if fmt not in FORMATS or kind not in ("results", "report"):
         abort(404)
@@ -69,8 +70,13 @@ def export(key: str, code: str, kind: str, fmt: str) -> Response:
 
 
 def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
+    """The download links of a unit's results or report; a report also as the document a Front
+    office files (Word and PDF)."""
+    formats = [("csv", "CSV"), ("xlsx", "XLSX"), ("html", gettext("Print"))]
+    if kind == "report":
+        formats += [("docx", "Word (DOCX)"), ("pdf", "PDF")]
     return [(label, url_for("committee_exports.export", key=key, code=code, kind=kind, fmt=fmt))
-            for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("html", gettext("Print")))]
+            for fmt, label in formats]
 
 
 @bp.app_context_processor

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,23 +31,81 @@ from wtforms.validators import (
 )
 
 from ...domain.campaign import DEFAULT_MIN_COVERAGE, DEFAULT_POSTING_DAYS, DEFAULT_THRESHOLD
+from ...domain.phones import normalise_vn_mobile
+
+# WTForms' own messages (a field it cannot read, a required field, a number out of range), listed
+# here so that pybabel extracts them into this project's catalogs: WTForms ships no Vietnamese.
+WTFORMS_MESSAGES = (
+    _l("This field is required."), _l("Invalid input."), _l("Not a valid choice."),
+    _l("Not a valid decimal value."), _l("Not a valid integer value."), _l("Not a valid date value."),
+    _l("Not a valid float value."), _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."), _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Invalid Choice: could not coerce."),
+)
 
 
-class LoginForm(FlaskForm):
+class BabelTranslations:
+    """WTForms' messages looked up in the project's catalogs in the page's language (Flask-WTF
+    would look them up in WTForms' catalogs, which have no Vietnamese). The placeholders are left
+    for WTForms to fill."""
+
+    def gettext(self, string: str) -> str:
+        return str(get_translations().ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(get_translations().ungettext(singular, plural, n))
+
+
+class Form(FlaskForm):
+    """A committee form: CSRF token, and every validation message in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> BabelTranslations:
+            return BabelTranslations()
+
+
+def _too_long(maximum: int) -> Length:
+    return Length(max=maximum, message=_l("At most %(max)d characters.", max=maximum))
+
+
+class NumberField(DecimalField):
+    """A number as a Vietnamese reader types it, with a decimal comma ("84,5") or a point."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata([value.strip().replace(",", ".") if isinstance(value, str) else value
+                                  for value in valuelist])
+
+
+class LoginForm(Form):
     # No control character (PostgreSQL refuses NUL in text: that was a 500); no username has one.
     username = StringField(_l("Username"), validators=[
-        DataRequired(), Length(max=64),
+        DataRequired(), _too_long(64),
         Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A username has no control characters.")),
     ])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _too_long(256)])
     next = HiddenField()
 
 
-class ActionForm(FlaskForm):
+def _vietnamese_mobile(form: FlaskForm, field: StringField) -> None:
+    if normalise_vn_mobile(field.data or "") is None:
+        raise ValidationError(_l("This is not a Vietnamese mobile number. Type its 10 digits, "
+                                 "e.g. 0912 345 678."))
+
+
+class EraseNumberForm(Form):
+    """A household asked the committee to delete what the SMS channel keeps about its number."""
+
+    number = StringField(_l("Phone number"), validators=[
+        DataRequired(), _too_long(32), _vietnamese_mobile])
+    submit = SubmitField(_l("Delete this number's data"))
+
+
+class ActionForm(Form):
     """A button that changes something (log out, open, close): only its CSRF token."""
 
 
-class SubmitReportForm(FlaskForm):
+class SubmitReportForm(Form):
     """The unit's officer submits (or drafts) its report with remarks; the length is checked by
     services.reports.workflow, which words the refusal."""
 
@@ -55,17 +115,17 @@ class SubmitReportForm(FlaskForm):
     submit = SubmitField(_l("Submit the report"))
 
 
-class AcceptReportForm(FlaskForm):
+class AcceptReportForm(Form):
     """Accept a child's report; one whose verdict is "insufficient" needs the box ticked."""
 
     confirm_insufficient = BooleanField(_l("Accept even though not enough households answered"))
 
 
-class ReturnReportForm(FlaskForm):
+class ReturnReportForm(Form):
     reason = TextAreaField(_l("Reason"))
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     key = StringField(
         _l("Campaign key"),
         description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
@@ -76,22 +136,22 @@ class CampaignForm(FlaskForm):
         _l("Title"),
         description=_l("What pages and reports show, e.g. “Lấy ý kiến sự hài lòng về xây dựng nông thôn mới "
                        "xã Bình Lư năm 2026”. Left empty: the survey's title, the unit and the year."),
-        validators=[Optional(), Length(max=300),
+        validators=[Optional(), _too_long(300),
                     Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A title has no control characters."))],
     )
     survey = SelectField(_l("Survey"), validators=[DataRequired()])
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
-    min_coverage = DecimalField(_l("Minimum household coverage (%)"), places=None,
+    min_coverage = NumberField(_l("Minimum household coverage (%)"), places=None,
                                 default=DEFAULT_MIN_COVERAGE * 100,
                                 validators=[InputRequired(), NumberRange(0, 100)])
-    threshold = DecimalField(_l("Overall threshold: the overall question (%)"), places=None,
+    threshold = NumberField(_l("Overall threshold: the overall question (%)"), places=None,
                              default=DEFAULT_THRESHOLD * 100,
                              validators=[InputRequired(), NumberRange(0, 100)])
     item_rule = SelectField(_l("Content items"), default="")  # choices: item_rule_choices()
-    item_threshold = DecimalField(_l("Item threshold (%)"), places=None,
+    item_threshold = NumberField(_l("Item threshold (%)"), places=None,
                                   validators=[Optional(), NumberRange(0, 100)])
-    commune_floor = DecimalField(
+    commune_floor = NumberField(
         _l("Per-commune floor (%)"), places=None, validators=[Optional(), NumberRange(0, 100)],
         description=_l("For a campaign over several communes: every commune must reach it on every item. "
                        "Leave empty for none."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ...services.errors import Refused
-from .committee import committee_message
+from .committee import committee_message, committee_page_message
 from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
@@ -15,12 +15,15 @@ from .villages import village_message
 __all__ = ["Message", "refusal_message"]
 
 
-def refusal_message(refused: Refused) -> Message:
-    """A title and a sentence the person who was refused can act on."""
+def refusal_message(refused: Refused, committee: bool = False) -> Message:
+    """A title and a sentence the person who was refused can act on; on a committee page
+    (`committee`) the committee's wording comes before the residents'."""
     reporting = report_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
-    for wording in (resident_message, committee_message, village_message):
+    order = ((committee_page_message, committee_message, village_message, resident_message) if committee
+             else (resident_message, committee_message, village_message))
+    for wording in order:
         message = wording(refused)
         if message is not None:
             return message

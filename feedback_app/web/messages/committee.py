@@ -42,3 +42,18 @@ def committee_message(refused: Refused) -> Message | None:
     if reason == "page_invalid":
         return Message(gettext("Page not found"), gettext("Please go back and try again."))
     return None
+
+
+def committee_page_message(refused: Refused) -> Message | None:
+    """Refusals that a resident's page words for a resident (a survey link, a QR code), worded for a
+    committee member on the committee's own pages."""
+    reason = refused.reason
+    if reason == "unknown_campaign":
+        return Message(gettext("Campaign not found"),
+                       gettext("No campaign has the key %(key)s. Go back to your campaigns and open it "
+                               "from the list.", key=refused.data.get("campaign", "")))
+    if reason in ("unknown_unit", "unknown_commune"):
+        return Message(gettext("Unit not found"),
+                       gettext("No unit has this code. Go back to your campaigns and open the unit from "
+                               "its campaign's page."))
+    return None
