@@ -97,7 +97,7 @@ def test_a_commune_officer_runs_the_survey_through_its_villages(browser, server,
     page.wait_for_selector("#villages-drilldown")
     cells = page.locator("#villages tr[data-code='03390001'] td").all_inner_texts()
     assert cells[0] == "1 / 4" and cells[1] == "25,0\xa0%"
-    assert cells[3] == "chưa đủ số phiếu"  # 1 of 4 households: below the 70 % minimum coverage
+    assert cells[3] == "Chưa đủ số hộ trả lời"  # 1 of 4 households: below the 70 % minimum coverage
     page.locator("#villages tr[data-code='03390001'] th").scroll_into_view_if_needed()
     assert_readable(page, "#villages tr[data-code='03390001'] th")
     _shoot(page, "dashboard")

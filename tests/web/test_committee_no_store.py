@@ -31,6 +31,7 @@ VALUES: dict[str, list[str]] = {
     "kind": ["results", "report"],
     "fmt": ["csv", "xlsx", "html"],
     "job_id": ["0" * 32],
+    "village": ["03390001"],
 }
 
 

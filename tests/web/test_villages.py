@@ -268,7 +268,7 @@ def test_the_commune_dashboard_drills_down_to_its_villages(client, units):  # ty
     cells = [re.sub(r"<[^>]+>", "", c).strip()
              for c in re.findall(r'<td data-label="[^"]+">(.*?)</td>', row.group(1), re.S)]
     assert cells[:3] == ["3 / 3", "100.0%", "100.0% *"]  # the rate of 3 valid answers is starred
-    assert "meets the threshold" in cells[3]
+    assert "Meets the threshold" in cells[3]
     hoang_ho = re.search(r'<tr data-code="03390002">(.*?)</tr>', page, re.S)
-    assert hoang_ho and "0 / 2" in hoang_ho.group(1) and "not enough answers" in hoang_ho.group(1)
+    assert hoang_ho and "0 / 2" in hoang_ho.group(1) and "Not enough households answered" in hoang_ho.group(1)
     assert "Fewer than 5 valid answers: not shown publicly." in page
