@@ -8,7 +8,14 @@ from io import StringIO
 from sqlalchemy import select
 
 from feedback_app.extensions import db
-from feedback_app.models import Campaign, CommuneCounter, DailyCounter, ItemCounter
+from feedback_app.models import (
+    Campaign,
+    CommuneCounter,
+    DailyCounter,
+    ItemCounter,
+    VillageCounter,
+    VillageItemCounter,
+)
 from feedback_app.services.responses.record import Channel, Submission, record_response
 from feedback_app.services.units.importing import import_units
 
@@ -64,7 +71,8 @@ def submit(campaign: Campaign, commune: str | None = None, answers: dict[str, in
 
 def counter_rows(campaign_id: int) -> dict[str, set[tuple]]:
     """Every counter row of a campaign, as plain tuples (to compare two states)."""
-    tables = {"communes": CommuneCounter, "items": ItemCounter, "daily": DailyCounter}
+    tables = {"communes": CommuneCounter, "items": ItemCounter, "daily": DailyCounter,
+              "villages": VillageCounter, "village_items": VillageItemCounter}
     rows = {}
     for name, model in tables.items():
         columns = [c for c in model.__table__.columns]

@@ -28,6 +28,7 @@ from ..models import Campaign
 from ..services.campaigns import setup as service
 from ..services.campaigns.slips import slip_sheet
 from ..services.surveys import find_survey
+from ..services.units.villages import village_of
 from .common import unit_of_work
 
 group = click.Group("campaigns", help="Survey rounds: create them, issue and print household codes.")
@@ -127,17 +128,26 @@ group.add_command(codes)
 @codes.command("issue")
 @click.option("--campaign", "campaign_key", required=True)
 @click.option("--commune", "commune_code", default=None, help="Only this commune (default: all).")
+@click.option("--village", "village_code", default=None,
+              help="Only this village of the commune (needs --commune).")
 @click.option("--count", type=click.IntRange(0), default=None,
-              help="Codes per commune (default: up to one per registered household).")
-def issue(campaign_key: str, commune_code: str | None, count: int | None) -> None:
-    """Issue household codes."""
+              help="Codes per commune or village (default: one per registered household not yet "
+                   "covered).")
+def issue(campaign_key: str, commune_code: str | None, village_code: str | None,
+          count: int | None) -> None:
+    """Issue household codes from the register (the first issue for a commune takes the campaign's
+    copy of its villages' households)."""
+    if village_code and not commune_code:
+        raise click.BadParameter("give --commune with --village", param_hint="--village")
     total = 0
     with unit_of_work():
         campaign = service.get_campaign(campaign_key)
         communes = ([service.campaign_commune(campaign, commune_code)] if commune_code
                     else campaign.communes)
         for commune in communes:
-            total += service.issue_codes(campaign, commune, count)
+            village = (village_of(commune.unit, village_code, current=False) if village_code
+                       else None)
+            total += service.issue_codes(campaign, commune, count, village)
     click.echo(f"{total} codes issued for {len(communes)} communes")
 
 

@@ -30,6 +30,7 @@ def command(as_json: bool) -> None:
                f"{campaign['unit']['name']}, {len(info['communes'])} communes, "
                f"open {campaign['opens_on']} to {campaign['closes_on']}.")
     click.echo(info["households_note"])
+    click.echo(info["answers_note"])
     click.echo(f"\nOpen {info['home_url']} on a phone or in a browser and type a household code,")
     click.echo("or open a household's own link (what its QR code encodes):")
     if first:

@@ -34,3 +34,31 @@ def parent_level_ok(level: str, parent_level: str | None) -> bool:
 def is_surveyed(unit_type: str, include_urban: bool) -> bool:
     """Whether a commune-level unit of this type is surveyed by a campaign."""
     return include_urban or unit_type in RURAL_UNIT_TYPES
+
+
+# The kinds of village under a commune: thôn and bản (rural; bản in the mountains), ấp (the south),
+# tổ dân phố (the residential groups of wards and towns).
+VILLAGE_TYPES: tuple[str, ...] = ("thon", "ban", "ap", "to_dan_pho")
+MAX_VILLAGES_PER_COMMUNE = 999  # village codes are the commune's code and three digits
+
+
+def village_code(commune_code: str, number: int) -> str:
+    """The code of a commune's village number `number` (1-999): the commune's code and three
+    digits, e.g. 03390 and 7 -> 03390007. Codes are never reused, so a retired village keeps its."""
+    if not 1 <= number <= MAX_VILLAGES_PER_COMMUNE:
+        raise ValueError(f"village number {number} outside 1-{MAX_VILLAGES_PER_COMMUNE}")
+    return f"{commune_code}{number:03d}"
+
+
+def next_village_number(commune_code: str, codes: list[str]) -> int:
+    """The number after the highest village number among `codes` (the commune's villages)."""
+    numbers = [int(c[len(commune_code):]) for c in codes
+               if c.startswith(commune_code) and len(c) == len(commune_code) + 3
+               and c[len(commune_code):].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def register_households(village_households: list[int], commune_households: int | None) -> int | None:
+    """A commune's registered households: the sum of its villages' when it has villages, else its
+    own figure (None when unknown)."""
+    return sum(village_households) if village_households else commune_households

@@ -1,8 +1,8 @@
 """Tables only: every model of the app, imported here so that migrations see them all."""
 
 from .accounts import Account, AccountEvent
-from .campaigns import Campaign, CampaignCommune, HouseholdCode
-from .counters import CommuneCounter, DailyCounter, ItemCounter
+from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
+from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
 from .sms import (
@@ -25,6 +25,7 @@ __all__ = [
     "ApiToken",
     "Campaign",
     "CampaignCommune",
+    "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",
     "HouseholdCode",
@@ -42,4 +43,6 @@ __all__ = [
     "SurveyVersion",
     "Unit",
     "UnitSuccession",
+    "VillageCounter",
+    "VillageItemCounter",
 ]

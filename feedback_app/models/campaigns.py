@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -58,9 +58,28 @@ class CampaignCommune(Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     households: Mapped[int | None]
+    # When the register was taken (the first codes issued for the commune): from then on
+    # `households` and the campaign's villages (CampaignVillage) no longer follow the register.
+    registered_at: Mapped[datetime | None]
 
     campaign: Mapped[Campaign] = relationship(back_populates="communes")
     unit: Mapped[Unit] = relationship()
+
+
+class CampaignVillage(Model):
+    """A village of a campaign's commune with its registered households, as the register stood
+    when the commune's codes were first issued: the village's coverage denominator."""
+
+    __tablename__ = "campaign_villages"
+    __table_args__ = (UniqueConstraint("campaign_id", "village_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    households: Mapped[int]
+
+    village: Mapped[Unit] = relationship(foreign_keys=[village_id])
 
 
 class HouseholdCode(Model):
@@ -68,12 +87,17 @@ class HouseholdCode(Model):
     It is used once a Response points at it (a unique key on responses.household_code_id)."""
 
     __tablename__ = "household_codes"
+    __table_args__ = (Index("ix_household_codes_campaign_village", "campaign_id", "village_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(15), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The village whose committee hands the slip out; None for codes issued for a whole commune
+    # (a commune without villages, or "N more" codes not given to a village).
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
-    commune: Mapped[Unit] = relationship()
+    commune: Mapped[Unit] = relationship(foreign_keys=[commune_id])
+    village: Mapped[Unit | None] = relationship(foreign_keys=[village_id])

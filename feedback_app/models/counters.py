@@ -50,3 +50,29 @@ class DailyCounter(Model):
     day: Mapped[date] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     responses: Mapped[int] = mapped_column(default=0)
+
+
+class VillageCounter(Model):
+    """Responses of one campaign in one village (through its household codes): created with the
+    campaign's register, like the commune rows, so that counting runs `n = n + 1`."""
+
+    __tablename__ = "counter_villages"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    respondents: Mapped[int] = mapped_column(default=0)
+    overall_satisfied: Mapped[int] = mapped_column(default=0)
+    overall_valid: Mapped[int] = mapped_column(default=0)
+
+
+class VillageItemCounter(Model):
+    """Answers to one question of a campaign's survey in one village."""
+
+    __tablename__ = "counter_village_items"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    satisfied: Mapped[int] = mapped_column(default=0)
+    valid: Mapped[int] = mapped_column(default=0)
+    no_opinion: Mapped[int] = mapped_column(default=0)

@@ -23,6 +23,8 @@ class Response(Model):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     commune_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    # The village of the household code (None: a commune link, or a code of no village).
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     household_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("household_codes.id"), unique=True
     )
@@ -32,7 +34,7 @@ class Response(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
-    commune: Mapped[Unit] = relationship()
+    commune: Mapped[Unit] = relationship(foreign_keys=[commune_id])
     household_code: Mapped[HouseholdCode | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

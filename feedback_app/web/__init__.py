@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
         remarks,
         reports,
         sso,
+        villages,
     )
     from .resident import qr, results, survey
     from .sms import kannel, twilio
@@ -60,6 +61,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(sso.bp)
+    app.register_blueprint(villages.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

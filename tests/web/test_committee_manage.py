@@ -173,7 +173,11 @@ def test_demo_lists_committee_accounts_that_can_log_in(runner, client):  # type:
     info = json.loads(result.output)
     accounts = info["accounts"]
     assert accounts[0]["unit"]["code"] == info["campaign"]["unit"]["code"]
-    assert {a["unit"]["code"] for a in accounts[1:-1]} == {c["code"] for c in info["communes"]}
+    assert {a["unit"]["code"] for a in accounts[1:] if a["unit"]["level"] == "commune"} == {
+        c["code"] for c in info["communes"]}
+    # a village cadre for each village of the demo's believable communes
+    assert {a["unit"]["code"] for a in accounts if a["unit"]["level"] == "village"} == {
+        v["code"] for c in info["communes"] for v in c["villages"]}
     country = accounts[-1]  # the central committee, whose page is the national view
     assert (country["unit"]["code"], country["unit"]["level"]) == ("VN", "country")
     assert country["dashboard_url"] == f"{PUBLIC_BASE_URL}/committee/national"

@@ -33,6 +33,7 @@ VALUES: dict[str, list[str]] = {
     "job_id": ["0" * 32],
     "username": ["tinh-officer"],
     "token": ["not-a-reset-token"],
+    "village": ["03390001"],
 }
 
 

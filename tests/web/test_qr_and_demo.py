@@ -40,7 +40,19 @@ def test_demo_json_lists_campaign_communes_and_working_codes(runner, client):
     assert set(first) >= {"code", "name", "households", "survey_url", "household_codes"}
     assert first["households_synthetic"] is True
     assert first["survey_url"] == f"{PUBLIC_BASE_URL}/c/demo-ntm-lai-chau/{first['code']}"
-    assert len(first["household_codes"]) == 20
+    # Bình Lư is a believable commune: synthetic villages, a code per registered household, and
+    # synthetic answers (40 of its 49 households); the communes without villages get 20 codes.
+    assert first["code"] == "03390" and first["households"] == 49
+    assert [v["households"] for v in first["villages"]] == [14, 11, 16, 8]
+    assert all(v["households_synthetic"] and v["name"].endswith("(demo)") for v in first["villages"])
+    assert len(first["household_codes"]) == 9 == sum(len(v["household_codes"]) for v in first["villages"])
+    assert first["villages"][3]["collect_url"].endswith("/committee/collect/demo-ntm-lai-chau/03390"
+                                                        "?village=03390004")
+    plain = next(c for c in communes if c["code"] == "03424")
+    assert plain["villages"] == [] and len(plain["household_codes"]) == 20
+    cadre = next(a for a in demo["accounts"] if a["unit"]["code"] == "03390001")
+    assert (cadre["unit"]["level"], cadre["role"]) == ("village", "officer")
+    assert "synthetic" in demo["answers_note"]
     page = client.get(first["survey_url"].removeprefix(PUBLIC_BASE_URL))
     assert page.status_code == 200
     assert client.get(f"/h/{first['household_codes'][0]}").status_code == 200

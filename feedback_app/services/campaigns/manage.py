@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from ...domain.access import Principal, Role
 from ...domain.campaign import Window, field_window_too_long, window, working_days
@@ -14,8 +17,18 @@ from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import can_see, check_can_act, unit_of
 from ..errors import Refused
 from ..indices.document import rules_document
+from ..units.villages import village_of
 from .catalogue import list_campaigns
-from .setup import NewCampaign, campaign_commune, campaign_rules, create_campaign, get_campaign
+from .register import CommuneCodes, code_counts
+from .setup import (
+    MAX_CODES_PER_CALL,
+    NewCampaign,
+    campaign_commune,
+    campaign_rules,
+    create_campaign,
+    get_campaign,
+    issue_codes,
+)
 
 
 @dataclass(frozen=True)
@@ -128,3 +141,39 @@ def commune_to_manage(principal: Principal, key: str, commune_code: str) -> tupl
     commune = campaign_commune(campaign, commune_code)
     check_can_act(principal, commune.unit, Role.OFFICER)
     return campaign, commune
+
+
+class IssueSchema(Schema):
+    """The codes form: a village of the commune (none: the whole commune) and either "one code per
+    registered household not yet covered" or a number of codes more."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    village = fields.String(load_default=None, validate=validate.Regexp(r"[0-9A-Za-z]{1,16}\Z"))
+    how = fields.String(load_default="register", validate=validate.OneOf(("register", "count")))
+    count = fields.Integer(load_default=None, strict=False,
+                           validate=validate.Range(min=1, max=MAX_CODES_PER_CALL))
+
+    @pre_load
+    def _blank_is_absent(self, data: Any, **_: Any) -> dict[str, Any]:
+        return {k: v.strip() for k, v in dict(data).items() if isinstance(v, str) and v.strip()}
+
+
+def issue_for(principal: Principal, key: str, commune_code: str, form: Mapping[str, str]) -> int:
+    """An officer issues household codes for a commune or one of its villages (the same
+    setup.issue_codes as `campaigns codes issue`); the number of codes issued."""
+    try:
+        data = IssueSchema().load(form)
+    except ValidationError as exc:
+        raise Refused("codes_form", status=422, problems=sorted(exc.messages_dict)) from None
+    if data["how"] == "count" and data["count"] is None:
+        raise Refused("codes_form", status=422, problems=["count"])
+    campaign, commune = commune_to_manage(principal, key, commune_code)
+    village = village_of(commune.unit, data["village"], current=False) if data["village"] else None
+    return issue_codes(campaign, commune, data["count"] if data["how"] == "count" else None, village)
+
+
+def codes_of_communes(campaign: Campaign, communes: list[CampaignCommune]) -> list[CommuneCodes]:
+    """Registered, issued, used and coverage per commune and village, for the management page."""
+    return code_counts(campaign, communes)

@@ -21,6 +21,7 @@ from ...models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
 from ..errors import Refused
 from ..indices import counters
 from ..surveys import freeze, survey_of
+from .register import campaign_villages, take_register
 
 # The whole key (fullmatch: with match and $, "key\n" passed and every page of it was a 404).
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
@@ -171,21 +172,55 @@ def campaign_commune(campaign: Campaign, scheme_code: str) -> CampaignCommune:
     return row
 
 
-def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None = None) -> int:
-    """Issue `count` more codes for a commune; by default, up to one per registered household."""
+def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None = None,
+                village: Unit | None = None) -> int:
+    """Issue household codes for a commune or one of its villages; the one service of the web's
+    codes form, `campaigns codes issue` and the demo. The first issue for a commune takes the
+    campaign's register (services.campaigns.register).
+
+    Without `count`: one code per registered household not yet covered, of the village, or of every
+    village of the commune (of the commune itself when it has none). With `count`: that many more,
+    for the village, or for the commune without a village."""
     if not campaign.household_codes:
         raise Refused("campaign_without_codes", campaign=campaign.key)
-    if count is None:
+    if count is not None and not 0 <= count <= MAX_CODES_PER_CALL:
+        raise Refused("code_count", count=count, maximum=MAX_CODES_PER_CALL)
+    take_register(campaign, commune)
+    villages = {v.village_id: v for v in campaign_villages(campaign, commune.unit_id)}
+    if village is not None and village.id not in villages:
+        raise Refused("village_not_registered", status=409, village=village.code,
+                      commune=commune.unit.code, registered_at=commune.registered_at)
+    issued = _issued(campaign, commune)
+    if count is not None:
+        plan = {village.id if village is not None else None: count}
+    elif village is not None:
+        plan = {village.id: max(villages[village.id].households - issued.get(village.id, 0), 0)}
+    elif villages:
+        plan = {v: max(row.households - issued.get(v, 0), 0) for v, row in villages.items()}
+    else:
         if commune.households is None:
             raise Refused("households_unknown", commune=commune.unit.code)
-        issued = db.session.execute(
-            select(func.count(HouseholdCode.id)).filter_by(
-                campaign_id=campaign.id, commune_id=commune.unit_id
-            )
-        ).scalar_one()
-        count = max(commune.households - issued, 0)
-    if not 0 <= count <= MAX_CODES_PER_CALL:
-        raise Refused("code_count", count=count, maximum=MAX_CODES_PER_CALL)
+        plan = {None: max(commune.households - sum(issued.values()), 0)}
+    total = sum(plan.values())
+    if total > MAX_CODES_PER_CALL:
+        raise Refused("code_count", count=total, maximum=MAX_CODES_PER_CALL)
+    for village_id, n in plan.items():
+        _insert_codes(campaign, commune, village_id, n)
+    db.session.flush()
+    return total
+
+
+def _issued(campaign: Campaign, commune: CampaignCommune) -> dict[int | None, int]:
+    """Codes issued so far for a commune, per village (None: given to no village)."""
+    return {village: n for village, n in db.session.execute(
+        select(HouseholdCode.village_id, func.count(HouseholdCode.id))
+        .where(HouseholdCode.campaign_id == campaign.id, HouseholdCode.commune_id == commune.unit_id)
+        .group_by(HouseholdCode.village_id)
+    )}
+
+
+def _insert_codes(campaign: Campaign, commune: CampaignCommune, village_id: int | None,
+                  count: int) -> None:
     remaining = count
     while remaining:
         batch = {generate_code() for _ in range(min(remaining, 5000))}
@@ -193,11 +228,10 @@ def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None 
         fresh = batch - taken
         db.session.execute(
             insert(HouseholdCode),
-            [{"code": c, "campaign_id": campaign.id, "commune_id": commune.unit_id} for c in fresh],
+            [{"code": c, "campaign_id": campaign.id, "commune_id": commune.unit_id,
+              "village_id": village_id} for c in fresh],
         )
         remaining -= len(fresh)
-    db.session.flush()
-    return count
 
 
 @dataclass(frozen=True)
@@ -206,21 +240,29 @@ class CodeRow:
     commune_name: str
     code: str
     used: bool
+    village_code: str | None = None  # None: a code given to no village
+    village_name: str | None = None
 
 
-def code_rows(campaign: Campaign, commune_code: str | None = None, unused_only: bool = False
-              ) -> Iterator[CodeRow]:
-    """Household codes of a campaign in print order (commune, then code issue order)."""
+def code_rows(campaign: Campaign, commune_code: str | None = None, unused_only: bool = False,
+              village_code: str | None = None) -> Iterator[CodeRow]:
+    """Household codes of a campaign in print order (commune, village, then code issue order:
+    one bundle per village committee); only one village's with `village_code`."""
+    village = aliased(Unit)
     query = (
-        select(Unit.code, Unit.full_name, HouseholdCode.code, Response.id)
+        select(Unit.code, Unit.full_name, HouseholdCode.code, Response.id, village.code,
+               village.full_name)
         .join(Unit, Unit.id == HouseholdCode.commune_id)
+        .outerjoin(village, village.id == HouseholdCode.village_id)
         .outerjoin(Response, Response.household_code_id == HouseholdCode.id)
         .where(HouseholdCode.campaign_id == campaign.id)
-        .order_by(Unit.code, HouseholdCode.id)
+        .order_by(Unit.code, village.code.is_(None), village.code, HouseholdCode.id)
     )
     if commune_code:
         query = query.where(Unit.code == commune_code)
+    if village_code:
+        query = query.where(village.code == village_code)
     if unused_only:
         query = query.where(Response.id.is_(None))
-    for commune, name, code, response_id in db.session.execute(query).yield_per(2000):
-        yield CodeRow(commune, name, code, response_id is not None)
+    for commune, name, code, response_id, v_code, v_name in db.session.execute(query).yield_per(2000):
+        yield CodeRow(commune, name, code, response_id is not None, v_code, v_name)

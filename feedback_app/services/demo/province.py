@@ -12,10 +12,19 @@ from typing import Any
 from ...domain.campaign import DEFAULT_SURVEY
 from ...links import commune_url, public_url
 from ...models import Campaign
-from ..campaigns.setup import NewCampaign, code_rows, create_campaign, get_campaign, issue_codes
+from ..campaigns.setup import (
+    NewCampaign,
+    code_rows,
+    create_campaign,
+    get_campaign,
+    get_unit,
+    issue_codes,
+)
 from ..errors import Refused
 from ..surveys import find_survey
 from ..units.importing import import_units
+from ..units.villages import register_of
+from .villages import DEMO_VILLAGES, add_demo_villages, answer_demo_villages
 
 DEMO_FILE = "lai-chau-2025.csv"
 DEMO_SCHEME, DEMO_PROVINCE = "vn-2025", "12"
@@ -39,6 +48,7 @@ def ensure_demo(surveys_dir: Path, today: date) -> Demo:
     try:
         campaign = get_campaign(DEMO_CAMPAIGN)
     except Refused:
+        add_demo_villages(get_unit(DEMO_SCHEME, DEMO_PROVINCE))
         campaign = create_campaign(
             NewCampaign(
                 key=DEMO_CAMPAIGN,
@@ -52,7 +62,9 @@ def ensure_demo(surveys_dir: Path, today: date) -> Demo:
             )
         )
         for commune in campaign.communes:
-            issue_codes(campaign, commune, CODES_PER_COMMUNE)
+            if commune.unit.code not in DEMO_VILLAGES:
+                issue_codes(campaign, commune, CODES_PER_COMMUNE)
+        answer_demo_villages(campaign)  # a code per household there, and synthetic answers
         return Demo(campaign, created=True)
     if campaign.closes_on < today:
         campaign.closes_on = today + timedelta(days=90)
@@ -63,11 +75,27 @@ def describe_demo(demo: Demo, codes_shown: int | None = None) -> dict[str, Any]:
     """The demo as one JSON-ready object (the `demo --json` interface)."""
     campaign = demo.campaign
     unused: dict[str, list[str]] = {}
+    by_village: dict[str | None, list[str]] = {}
     for row in code_rows(campaign, unused_only=True):
         unused.setdefault(row.commune_code, []).append(row.code)
+        by_village.setdefault(row.village_code, []).append(row.code)
     communes = []
     for commune in campaign.communes:
         codes = unused.get(commune.unit.code, [])
+        villages = []
+        for village in register_of(commune.unit).villages:
+            village_codes = by_village.get(village.code, [])
+            shown = village_codes[:codes_shown] if codes_shown else village_codes
+            villages.append({
+                "code": village.code, "name": village.full_name,
+                "households": village.households, "households_synthetic": village.households_synthetic,
+                "household_codes": shown,
+                "household_code_urls": [public_url("resident.household", code=c) for c in shown],
+                "collect_url": public_url("collect.page", campaign=campaign.key,
+                                          commune=commune.unit.code, village=village.code),
+                "slips_url": public_url("campaigns.slips", key=campaign.key, code=commune.unit.code,
+                                        village=village.code),
+            })
         communes.append(
             {
                 "code": commune.unit.code,
@@ -81,6 +109,7 @@ def describe_demo(demo: Demo, codes_shown: int | None = None) -> dict[str, Any]:
                     public_url("resident.household", code=c)
                     for c in (codes[:codes_shown] if codes_shown else codes)
                 ],
+                "villages": villages,
             }
         )
     return {
@@ -99,5 +128,10 @@ def describe_demo(demo: Demo, codes_shown: int | None = None) -> dict[str, Any]:
         },
         "home_url": public_url("resident.home"),
         "households_note": "Household counts are synthetic (demo data), not official figures.",
+        "answers_note": ("The villages marked (demo) and their answers are synthetic: "
+                         + ", ".join(sorted(DEMO_VILLAGES))
+                         + " have a code for every registered household and made-up answers, so "
+                         "that one commune meets the rules, one does not and one has too few "
+                         "answers."),
         "communes": communes,
     }

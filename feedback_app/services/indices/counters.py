@@ -21,12 +21,22 @@ from ...clock import local_day
 from ...database import DIALECTS, dialect_insert
 from ...domain.survey import Survey
 from ...extensions import db
-from ...models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, ItemCounter
+from ...models import (
+    Campaign,
+    CampaignCommune,
+    CommuneCounter,
+    DailyCounter,
+    ItemCounter,
+    VillageCounter,
+    VillageItemCounter,
+)
 from ..surveys import survey_of
 
 COMMUNES = CommuneCounter.__table__
 ITEMS = ItemCounter.__table__
 DAILY = DailyCounter.__table__
+VILLAGES = VillageCounter.__table__
+VILLAGE_ITEMS = VillageItemCounter.__table__
 CHANNEL_COLUMNS = {"web": "via_web", "sms": "via_sms", "assisted": "via_assisted"}
 
 
@@ -44,6 +54,27 @@ def create_rows(campaign: Campaign) -> None:
         insert(ITEMS),
         [_zero_item(campaign.id, c, item) for c in communes for item in survey.item_ids],
     )
+
+
+def create_village_rows(campaign: Campaign, villages: list[int]) -> None:
+    """Zero counters for villages entering a campaign's register (services.campaigns.register)."""
+    if not villages:
+        return
+    survey = survey_of(campaign.survey_version)
+    db.session.execute(insert(VILLAGES), [_zero_village(campaign.id, v) for v in villages])
+    if survey.item_ids:
+        db.session.execute(insert(VILLAGE_ITEMS), [
+            _zero_village_item(campaign.id, v, item) for v in villages for item in survey.item_ids])
+
+
+def _zero_village(campaign_id: int, village_id: int) -> dict[str, Any]:
+    return {"campaign_id": campaign_id, "village_id": village_id, "respondents": 0,
+            "overall_satisfied": 0, "overall_valid": 0}
+
+
+def _zero_village_item(campaign_id: int, village_id: int, item_id: str) -> dict[str, Any]:
+    return {"campaign_id": campaign_id, "village_id": village_id, "item_id": item_id,
+            "satisfied": 0, "valid": 0, "no_opinion": 0}
 
 
 def _zero_commune(campaign_id: int, commune_id: int) -> dict[str, Any]:
@@ -64,24 +95,26 @@ class Counted:
     commune_id: int
     channel: str
     created_at: datetime
+    village_id: int | None = None  # the household code's village
 
 
-def _commune_increment() -> Update:
-    """One row of a commune: every column adds its bound delta (0 or 1)."""
-    c = COMMUNES.c
-    deltas = ("respondents", "overall_satisfied", "overall_valid", *CHANNEL_COLUMNS.values())
+def _commune_increment(table: Table = COMMUNES, unit: str = "commune_id",
+                       deltas: tuple[str, ...] = ("respondents", "overall_satisfied", "overall_valid",
+                                                  *CHANNEL_COLUMNS.values())) -> Update:
+    """One row of a commune (or a village): every column adds its bound delta (0 or 1)."""
+    c = table.c
     return (
-        update(COMMUNES)
-        .where(c.campaign_id == bindparam("k_campaign"), c.commune_id == bindparam("k_commune"))
+        update(table)
+        .where(c.campaign_id == bindparam("k_campaign"), c[unit] == bindparam("k_commune"))
         .values({c[name]: c[name] + bindparam(f"d_{name}") for name in deltas})
     )
 
 
-def _items_increment(dialect: str) -> Update:
+def _items_increment(dialect: str, table: Table = ITEMS, unit: str = "commune_id") -> Update:
     """Every question of a commune at once: each column adds 1 for the questions listed in its
     parameter. The lists are arrays on PostgreSQL (`= ANY(:ids)`: the same SQL whatever the
     answers, prepared once by psycopg) and expanding IN lists on SQLite."""
-    c = ITEMS.c
+    c = table.c
     if dialect == "postgresql":
         def listed(name: str) -> Any:
             return c.item_id == any_(bindparam(name, type_=postgresql.ARRAY(String)))
@@ -89,8 +122,8 @@ def _items_increment(dialect: str) -> Update:
         def listed(name: str) -> Any:
             return c.item_id.in_(bindparam(name, expanding=True))
     return (
-        update(ITEMS)
-        .where(c.campaign_id == bindparam("k_campaign"), c.commune_id == bindparam("k_commune"),
+        update(table)
+        .where(c.campaign_id == bindparam("k_campaign"), c[unit] == bindparam("k_commune"),
                listed("k_items"))
         .values({c[name]: c[name] + case((listed(f"ids_{name}"), 1), else_=0)
                  for name in ("satisfied", "valid", "no_opinion")})
@@ -100,13 +133,18 @@ def _items_increment(dialect: str) -> Update:
 
 COMMUNE_INCREMENT = _commune_increment()
 ITEMS_INCREMENT = {dialect: _items_increment(dialect) for dialect in DIALECTS}
+VILLAGE_DELTAS = ("respondents", "overall_satisfied", "overall_valid")
+VILLAGE_INCREMENT = _commune_increment(VILLAGES, "village_id", VILLAGE_DELTAS)
+VILLAGE_ITEMS_INCREMENT = {dialect: _items_increment(dialect, VILLAGE_ITEMS, "village_id")
+                           for dialect in DIALECTS}
 
 
 def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]) -> None:
     """Add one newly stored response to its commune's counters (call it in the same transaction).
 
     Three statements, each built once per process: the commune's row, every question's row in one
-    UPDATE, and the day's row (an upsert)."""
+    UPDATE, and the day's row (an upsert); two more (the village's row and its questions') for a
+    response with a village's household code."""
     connection = db.session.connection()
     key = {"campaign_id": response.campaign_id, "commune_id": response.commune_id}
     overall = survey.overall_satisfied(answers)
@@ -126,18 +164,41 @@ def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]
         satisfied = survey.is_satisfied(value)
         deltas[item_id] = ({"no_opinion": 1} if satisfied is None
                            else {"valid": 1, "satisfied": 1} if satisfied else {"valid": 1})
-    if deltas:
-        done = set(connection.execute(ITEMS_INCREMENT[connection.dialect.name], {
-            "k_campaign": response.campaign_id, "k_commune": response.commune_id,
-            "k_items": list(deltas),
-            **{f"ids_{name}": [i for i, d in deltas.items() if name in d]
-               for name in ("satisfied", "valid", "no_opinion")},
-        }).scalars())
-        for item_id, item_deltas in deltas.items():
-            if item_id not in done:
-                _upsert(ITEMS, {**key, "item_id": item_id}, item_deltas)
-
+    _count_items(ITEMS_INCREMENT, ITEMS, key, response.commune_id, response.campaign_id, deltas)
     _count_day(key, response)
+    if response.village_id is not None:
+        _count_village(response, commune_deltas, deltas)
+
+
+def _count_village(response: Counted, commune_deltas: Mapping[str, int],
+                   deltas: Mapping[str, Mapping[str, int]]) -> None:
+    """The same response in its village's counters (two more statements, built once)."""
+    assert response.village_id is not None
+    key = {"campaign_id": response.campaign_id, "village_id": response.village_id}
+    village_deltas = {k: v for k, v in commune_deltas.items() if k in VILLAGE_DELTAS}
+    params = {"k_campaign": response.campaign_id, "k_commune": response.village_id,
+              **{f"d_{name}": village_deltas.get(name, 0) for name in VILLAGE_DELTAS}}
+    if db.session.connection().execute(VILLAGE_INCREMENT, params).rowcount == 0:
+        _upsert(VILLAGES, key, village_deltas)
+    _count_items(VILLAGE_ITEMS_INCREMENT, VILLAGE_ITEMS, key, response.village_id,
+                 response.campaign_id, deltas)
+
+
+def _count_items(statements: Mapping[str, Update], table: Table, key: Mapping[str, Any], unit_id: int,
+                 campaign_id: int, deltas: Mapping[str, Mapping[str, int]]) -> None:
+    """Every question's row of a commune or village in one UPDATE; missing rows upserted."""
+    if not deltas:
+        return
+    connection = db.session.connection()
+    done = set(connection.execute(statements[connection.dialect.name], {
+        "k_campaign": campaign_id, "k_commune": unit_id,
+        "k_items": list(deltas),
+        **{f"ids_{name}": [i for i, d in deltas.items() if name in d]
+           for name in ("satisfied", "valid", "no_opinion")},
+    }).scalars())
+    for item_id, item_deltas in deltas.items():
+        if item_id not in done:
+            _upsert(table, {**key, "item_id": item_id}, item_deltas)
 
 
 def _count_day(key: Mapping[str, Any], response: Counted) -> None:

@@ -16,9 +16,22 @@ from sqlalchemy import Table, and_, case, delete, func, insert, select, text
 from ...clock import local_day
 from ...domain.survey import NO_OPINION, OverallRule
 from ...extensions import db
-from ...models import Answer, Campaign, CampaignCommune, Response
+from ...models import Answer, Campaign, CampaignCommune, CampaignVillage, Response
 from ..surveys import survey_of
-from .counters import CHANNEL_COLUMNS, COMMUNES, DAILY, ITEMS, _zero_commune, _zero_item
+from .counters import (
+    CHANNEL_COLUMNS,
+    COMMUNES,
+    DAILY,
+    ITEMS,
+    VILLAGE_ITEMS,
+    VILLAGES,
+    _zero_commune,
+    _zero_item,
+    _zero_village,
+    _zero_village_item,
+)
+
+TABLES = (COMMUNES, ITEMS, DAILY, VILLAGES, VILLAGE_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,8 @@ def _lock_counters() -> None:
     is in the rebuild. SQLite has a single writer anyway."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(
-            "LOCK TABLE counter_communes, counter_items, counter_daily IN SHARE ROW EXCLUSIVE MODE"
+            "LOCK TABLE counter_communes, counter_items, counter_daily, counter_villages, "
+            "counter_village_items IN SHARE ROW EXCLUSIVE MODE"
         ))
 
 
@@ -50,8 +64,8 @@ def rebuild(campaign: Campaign) -> Rebuilt:
     """Replace one campaign's counters by what its raw responses say. Flushes, never commits."""
     _lock_counters()
     survey = survey_of(campaign.survey_version)
-    before = {t.name: snapshot(t, campaign.id) for t in (COMMUNES, ITEMS, DAILY)}
-    for table in (COMMUNES, ITEMS, DAILY):
+    before = {t.name: snapshot(t, campaign.id) for t in TABLES}
+    for table in TABLES:
         db.session.execute(delete(table).where(table.c.campaign_id == campaign.id))
 
     communes = list(db.session.scalars(
@@ -85,7 +99,7 @@ def rebuild(campaign: Campaign) -> Rebuilt:
         row = item_rows.setdefault((commune, item_id), _zero_item(campaign.id, commune, item_id))
         row.update(satisfied=int(s), valid=int(v), no_opinion=int(none))
 
-    for commune, s, v in _overall(campaign, survey):
+    for commune, s, v in _overall(campaign, survey, Response.commune_id):
         row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
         row.update(overall_satisfied=s, overall_valid=v)
 
@@ -105,8 +119,9 @@ def rebuild(campaign: Campaign) -> Rebuilt:
             {"campaign_id": campaign.id, "commune_id": c, "day": d, "channel": ch, "responses": n}
             for (c, d, ch), n in sorted(days.items())
         ])
+    _rebuild_villages(campaign, survey)
     db.session.flush()
-    after = {t.name: snapshot(t, campaign.id) for t in (COMMUNES, ITEMS, DAILY)}
+    after = {t.name: snapshot(t, campaign.id) for t in TABLES}
     corrected = sum(
         sum(1 for key in before[name].keys() | after[name].keys()
             if before[name].get(key) != after[name].get(key))
@@ -115,20 +130,56 @@ def rebuild(campaign: Campaign) -> Rebuilt:
     return Rebuilt(campaign.key, responses, corrected)
 
 
-def _overall(campaign: Campaign, survey: Any) -> list[tuple[int, int, int]]:
-    """(commune, overall satisfied, overall valid) from the raw answers, by the survey's rule."""
+def _rebuild_villages(campaign: Campaign, survey: Any) -> None:
+    """The village counters from the raw responses that carry a village (their household code's),
+    with zero rows for every village of the campaign's register."""
+    villages = list(db.session.scalars(
+        select(CampaignVillage.village_id).filter_by(campaign_id=campaign.id).order_by(CampaignVillage.id)
+    ))
+    village_rows = {v: _zero_village(campaign.id, v) for v in villages}
+    item_rows = {(v, i): _zero_village_item(campaign.id, v, i) for v in villages for i in survey.item_ids}
+    in_village = (Response.campaign_id == campaign.id, Response.village_id.is_not(None))
+    for village, n in db.session.execute(
+        select(Response.village_id, func.count(Response.id)).where(*in_village)
+        .group_by(Response.village_id)
+    ):
+        if village is not None:
+            village_rows.setdefault(village, _zero_village(campaign.id, village))["respondents"] = n
+    satisfied = case((Answer.value.in_(sorted(survey.scale_type.satisfied_values)), 1), else_=0)
+    valid = case((Answer.value != NO_OPINION, 1), else_=0)
+    for village, item_id, s, v, none in db.session.execute(
+        select(Response.village_id, Answer.item_id, func.sum(satisfied), func.sum(valid),
+               func.sum(1 - valid))
+        .join(Response, Response.id == Answer.response_id).where(*in_village)
+        .group_by(Response.village_id, Answer.item_id)
+    ):
+        row = item_rows.setdefault((village, item_id), _zero_village_item(campaign.id, village, item_id))
+        row.update(satisfied=int(s), valid=int(v), no_opinion=int(none))
+    for village, s, v in _overall(campaign, survey, Response.village_id):
+        if village is not None:
+            village_rows.setdefault(village, _zero_village(campaign.id, village)).update(
+                overall_satisfied=s, overall_valid=v)
+    if village_rows:
+        db.session.execute(insert(VILLAGES), list(village_rows.values()))
+    if item_rows:
+        db.session.execute(insert(VILLAGE_ITEMS), list(item_rows.values()))
+
+
+def _overall(campaign: Campaign, survey: Any, unit: Any) -> list[tuple[int, int, int]]:
+    """(commune or village: the `unit` column of responses, overall satisfied, overall valid) from
+    the raw answers, by the survey's rule."""
     satisfied_values = sorted(survey.scale_type.satisfied_values)
     if survey.overall_rule is OverallRule.OVERALL_ITEM:
         overall_item = next(item.id for item in survey.items if item.overall)
         query = (
             select(
-                Response.commune_id,
+                unit,
                 func.sum(case((Answer.value.in_(satisfied_values), 1), else_=0)),
                 func.sum(case((Answer.value != NO_OPINION, 1), else_=0)),
             )
             .join(Response, Response.id == Answer.response_id)
             .where(Response.campaign_id == campaign.id, Answer.item_id == overall_item)
-            .group_by(Response.commune_id)
+            .group_by(unit)
         )
         return [(c, int(s), int(v)) for c, s, v in db.session.execute(query)]
     # Satisfied overall when at least half of the response's valid answers are satisfied.
@@ -145,13 +196,13 @@ def _overall(campaign: Campaign, survey: Any) -> list[tuple[int, int, int]]:
     )
     query = (
         select(
-            Response.commune_id,
+            unit,
             func.sum(case((and_(per_response.c.v > 0, 2 * per_response.c.s >= per_response.c.v), 1),
                           else_=0)),
             func.sum(case((per_response.c.v > 0, 1), else_=0)),
         )
         .join(per_response, per_response.c.response_id == Response.id)
-        .group_by(Response.commune_id)
+        .group_by(unit)
     )
     return [(c, int(s), int(v)) for c, s, v in db.session.execute(query)]
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from ...database import writing
 from ...domain.access import Principal, Role
 from ...extensions import db
-from ...models import Campaign, CampaignCommune
+from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import check_can_act
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..errors import Refused
+from ..units.villages import village_of
 from .record import Channel, Recorded, Submission, lookup_code, record_response
 
 COLLECT_ROLE = Role.OFFICER
@@ -35,16 +36,20 @@ def begin_collecting() -> None:
 class CollectPlace:
     campaign: Campaign
     commune: CampaignCommune
+    village: Unit | None = None  # a village's collect page takes only that village's codes
 
 
-def collect_place(principal: Principal, campaign_key: str, commune_code: str) -> CollectPlace:
-    """The campaign's commune the principal may collect in, or Refused (404 unknown, 403 scope)."""
+def collect_place(principal: Principal, campaign_key: str, commune_code: str,
+                  village_code: str | None = None) -> CollectPlace:
+    """The campaign's commune (or one of its villages) the principal may collect in, or Refused
+    (404 unknown, 403 scope). A village's cadre, whose account is the village's, collects there."""
     campaign = get_campaign(campaign_key)
     commune = campaign_commune(campaign, commune_code)
-    check_can_act(principal, commune.unit, COLLECT_ROLE)
+    village = village_of(commune.unit, village_code, current=False) if village_code else None
+    check_can_act(principal, village or commune.unit, COLLECT_ROLE)
     if not campaign.household_codes:
         raise Refused("campaign_without_codes", status=403, campaign=campaign)
-    return CollectPlace(campaign, commune)
+    return CollectPlace(campaign, commune, village)
 
 
 def record_assisted(
@@ -56,12 +61,15 @@ def record_assisted(
     client_uuid: str | None,
     comment: str = "",
     reasons: Mapping[str, str] | None = None,
+    village_code: str | None = None,
 ) -> Recorded:
     """Record one household's answers given to a cadre; flushes, never commits."""
-    place = collect_place(principal, campaign_key, commune_code)
+    place = collect_place(principal, campaign_key, commune_code, village_code)
     code = lookup_code(household_code)
     if code.campaign_id != place.campaign.id or code.commune_id != place.commune.unit_id:
         raise Refused("code_other_commune", status=422, code=household_code)
+    if place.village is not None and code.village_id != place.village.id:
+        raise Refused("code_other_village", status=422, code=household_code)
     return record_response(Submission(
         campaign_key=place.campaign.key,
         channel=Channel.ASSISTED,

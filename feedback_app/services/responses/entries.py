@@ -70,6 +70,7 @@ class CommuneView:
 class CodeView:
     id: int
     code: str
+    village_id: int | None = None  # the village whose committee hands the code out
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _code_entry_query() -> Select[Any]:
                          COMMUNES.c.unit_id == CODES.c.commune_id)
     return (
         select(*campaign_columns(), *unit_columns(), CODES.c.id.label("code_id"),
-               CODES.c.code, code_used_column(CODES.c.id))
+               CODES.c.code, CODES.c.village_id, code_used_column(CODES.c.id))
         .select_from(
             CODES.join(CAMPAIGNS, CAMPAIGNS.c.id == CODES.c.campaign_id)
             .join(VERSIONS, VERSIONS.c.id == CAMPAIGNS.c.survey_version_id)
@@ -158,7 +159,8 @@ def code_entry(raw: str) -> tuple[Entry, bool]:
     row = db.session.connection().execute(CODE_ENTRY, {"code": check_digits(raw)}).first()
     if row is None:
         raise Refused("code_unknown", status=404, code=raw)
-    return entry_of_row(row, CodeView(row.code_id, row.code)), bool(row.code_used)
+    return (entry_of_row(row, CodeView(row.code_id, row.code, row.village_id)),
+            bool(row.code_used))
 
 
 def link_entry(campaign_key: str, commune_code: str) -> Entry:

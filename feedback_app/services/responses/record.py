@@ -234,6 +234,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         "campaign_id": entry.campaign.id,
         "commune_id": entry.commune.unit_id,
         "household_code_id": entry.code.id if entry.code else None,
+        "village_id": entry.code.village_id if entry.code else None,
         "channel": sub.channel.value,
         "comment": comment or None,
         "content_hash": submission_hash(entry, sub.channel, answers, comment, reasons),
@@ -253,7 +254,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     }, comment, reasons)
     # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
     counters.count_response(
-        counters.Counted(entry.campaign.id, entry.commune.unit_id, sub.channel.value, now),
+        counters.Counted(entry.campaign.id, entry.commune.unit_id, sub.channel.value, now,
+                         entry.code.village_id if entry.code else None),
         entry.survey, answers)
     return Recorded(response_id, client_uuid, created=True)
 

@@ -79,7 +79,7 @@ def _current_query() -> Any:
     return (
         select(c.id, c.uuid, c.status, c.position, c.answers, c.invalid_streak,
                *campaign_columns(), *unit_columns(), CODES.c.id.label("code_id"),
-               CODES.c.code, code_used_column(c.household_code_id),
+               CODES.c.code, CODES.c.village_id, code_used_column(c.household_code_id),
                _number_column("opted_out"), _number_column("language"), _seen_column())
         .select_from(
             CONVERSATIONS.join(CAMPAIGNS, CAMPAIGNS.c.id == c.campaign_id)
@@ -142,7 +142,8 @@ def current_conversation(connection: Connection, hashed: str, message_sid: str) 
         row = connection.execute(NUMBER, params).one()
         conversation = None
     else:
-        code = CodeView(row.code_id, row.code) if row.code_id is not None else None
+        code = (CodeView(row.code_id, row.code, row.village_id) if row.code_id is not None
+                else None)
         conversation = Conversation(
             id=row.id, uuid=row.uuid, status=row.status, position=row.position,
             answers=tuple(int(v) for v in row.answers), invalid_streak=row.invalid_streak,

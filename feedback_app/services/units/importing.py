@@ -15,6 +15,7 @@ from ...domain.units import COUNTRY_CODE, COUNTRY_NAMES, KNOWN_SCHEMES, LEVELS, 
 from ...extensions import db
 from ...models import Unit
 from ..errors import Refused
+from .villages import sync_commune
 
 REQUIRED_COLUMNS = ("scheme", "code", "parent_code", "level", "name")
 OPTIONAL_COLUMNS = (
@@ -126,6 +127,10 @@ def import_units(stream: Iterable[str]) -> ImportReport:
         else:
             report.unchanged += 1
     db.session.flush()
+    # A commune's households are its villages' sum when it has villages (services.units.villages).
+    for commune in {existing[(s, r["parent_code"])] for (s, _), (_, r) in rows.items()
+                    if r["level"] == "village" and r["parent_code"]}:
+        sync_commune(commune)
     return report
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from ...adapters.qr import qr_svg_inline
@@ -16,7 +16,7 @@ from ...adapters.sms import public_number
 from ...clock import local_today
 from ...domain.access import Role
 from ...domain.campaign import DEFAULT_POSTING_DAYS, DEFAULT_SURVEY, field_window_too_long, working_days
-from ...i18n import text
+from ...i18n import fmt_number, language, text
 from ...links import commune_url, public_url
 from ...services.accounts.access import unit_of
 from ...services.campaigns import manage
@@ -25,6 +25,7 @@ from ...services.campaigns.slips import slip_sheet
 from ...services.errors import Refused
 from ...services.indices.wording import rule_lines
 from ...services.surveys import newest_surveys, survey_of
+from ...services.units.villages import village_of
 from .auth import login_required
 from .forms import ActionForm, CampaignForm, item_rule_choices
 
@@ -98,6 +99,7 @@ def campaign(key: str) -> str:
     found = managed.campaign
     return render_template(
         "committee/campaign.html", campaign=found, communes=managed.communes,
+        codes=manage.codes_of_communes(found, managed.communes) if found.household_codes else [],
         form=ActionForm(), state=managed.state, may_change_dates=managed.may_change_dates,
         rules=rule_lines(managed.rules), window_days=managed.window_days,
         window_too_long=managed.window_too_long,
@@ -130,11 +132,34 @@ def _check_action_form() -> None:
 @bp.get("/campaigns/<key>/communes/<code>/slips")
 @login_required(Role.OFFICER)
 def slips(key: str, code: str) -> str:
+    """A commune's slips, a bundle per village, or one village's (?village=); ?unused=1 for a
+    reprint. Without codes it says what to do next (it was a blank page)."""
     found, commune = manage.commune_to_manage(g.principal, key, code)
     if not found.household_codes:
         raise Refused("campaign_without_codes", status=404, campaign=found.key)
-    rows = list(code_rows(found, commune.unit.code, unused_only=request.args.get("unused") == "1"))
-    return render_template("print/slips.html", **slip_sheet(found, rows))
+    village_code = request.args.get("village", "")[:16] or None
+    village = village_of(commune.unit, village_code, current=False) if village_code else None
+    unused = request.args.get("unused") == "1"
+    rows = list(code_rows(found, commune.unit.code, unused_only=unused, village_code=village_code))
+    place = commune.unit.display_name(language())
+    if village is not None:
+        place = f"{village.display_name(language())}, {place}"
+    return render_template("print/slips.html", **slip_sheet(found, rows, unused), place_name=place,
+                           manage_url=url_for(".campaign", key=found.key, _anchor=f"codes-{code}"))
+
+
+@bp.post("/campaigns/<key>/communes/<code>/codes")
+@login_required(Role.OFFICER)
+def issue_codes(key: str, code: str) -> Response:
+    """Issue household codes from the register, for the commune or one of its villages."""
+    _check_action_form()
+    issued = manage.issue_for(g.principal, key, code, request.form.to_dict())
+    if issued:
+        flash(ngettext("%(n)s household code issued.", "%(n)s household codes issued.", issued,
+                       n=fmt_number(issued)))
+    else:
+        flash(gettext("No code issued: every registered household here has one already."))
+    return redirect(url_for(".campaign", key=key, _anchor=f"codes-{code}"), 303)
 
 
 @bp.get("/campaigns/<key>/communes/<code>/poster")

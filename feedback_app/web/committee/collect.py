@@ -73,7 +73,8 @@ def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, 
 @bp.route("/<campaign>/<commune>", methods=["GET", "POST"])
 @login_required(COLLECT_ROLE)
 def page(campaign: str, commune: str) -> ResponseReturnValue:
-    place = collect_place(g.principal, campaign, commune)
+    village = _village()
+    place = collect_place(g.principal, campaign, commune, village)
     if request.method == "GET":
         return _render(place)
     form = read_response_form(request.form)
@@ -84,7 +85,7 @@ def page(campaign: str, commune: str) -> ResponseReturnValue:
         return _render(place, 422, code_problem=gettext("Enter the household's code."), **keep)
     try:
         recorded = record_assisted(g.principal, campaign, commune, code, form["answers"], form["rid"],
-                                   form["comment"], form["reasons"])
+                                   form["comment"], form["reasons"], village)
     except Refused as refused:
         if refused.reason == "answers_invalid":
             problems = refused.data["problems"]
@@ -102,7 +103,12 @@ def page(campaign: str, commune: str) -> ResponseReturnValue:
     household = recorded.response.household_code
     assert household is not None  # an assisted answer is always recorded with its household code
     flash(gettext("Answers recorded for household %(code)s.", code=format_code(household.code)))
-    return redirect(url_for(".page", campaign=campaign, commune=commune), 303)
+    return redirect(url_for(".page", campaign=campaign, commune=commune, village=village), 303)
+
+
+def _village() -> str | None:
+    """The village of a collect page (?village=), or None for the whole commune."""
+    return request.args.get("village", "")[:16] or None
 
 
 class AssistedSchema(SubmissionSchema):
@@ -132,7 +138,8 @@ def answers(campaign: str, commune: str) -> ResponseReturnValue:
     except ValidationError as exc:
         return errors.invalid(errors.flatten(exc.messages))
     recorded = record_assisted(principal, campaign, commune, data["household_code"], data["answers"],
-                               str(data["uuid"]), data["comment"] or "", data["reasons"] or {})
+                               str(data["uuid"]), data["comment"] or "", data["reasons"] or {},
+                               _village())
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,
               "commune": response.commune.code}

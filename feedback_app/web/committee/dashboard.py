@@ -21,6 +21,7 @@ from ...services.indices import dashboard
 from ...services.indices.answer_kinds import answer_kinds
 from ...services.indices.document import rules_document, verdict_reasons
 from ...services.indices.index import IndexReport
+from ...services.indices.villages import VillageRow, village_rows
 from ...services.indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from ...services.remarks.reasons import reasons_by_item
 from .auth import login_required
@@ -51,11 +52,20 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
     numbers = item_numbers([{"id": i.id, "criterion": i.criterion} for i in report.survey.items])
     reasons = reason_lines(verdict_reasons(report, report.root), report.root.figures.verdict.value, numbers)
     return render_template("committee/dashboard.html", report=report, node=report.root, unit=unit,
+                           villages=_villages(report),
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
                            charts=charts, item_label=_item_label, reporting=report_panel(report),
                            reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)),
                            kinds=answer_kinds(report.campaign, report.survey, communes),
                            resident_reasons=reasons_per_item)
+
+
+def _villages(report: IndexReport) -> list[VillageRow]:
+    """A commune's villages in the campaign's register, for the drilldown (committee/_villages.html)."""
+    unit = report.unit(report.root)
+    if unit.level != "commune":
+        return []
+    return village_rows(report.campaign, unit.id, report.rules, report.survey.item_ids)
 
 
 def _breadcrumb(report: IndexReport) -> list[Unit]:

@@ -31,6 +31,11 @@ def cadre_message(refused: Refused) -> Message | None:
                                "campaign, so it cannot be recorded here. Check that the slip belongs "
                                "to this household and this campaign, correct the code and send again.",
                                code=code))
+    if reason == "code_other_village":
+        return Message(gettext("Household code of another village"),
+                       gettext("Household code %(code)s was issued for another village of this "
+                               "commune, so it cannot be recorded on this village's page. Check the "
+                               "slip, or record it on the commune's collect page.", code=code))
     if reason == "code_used":
         return Message(gettext("This household has already answered"),
                        gettext("The answers of household %(code)s were already recorded (on the web, by "
