@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from io import StringIO
+from typing import Any
 
 from feedback_app.clock import local_today
+from feedback_app.extensions import db
 from feedback_app.models import Campaign
 from feedback_app.services.campaigns.setup import code_rows
 from feedback_app.services.surveys import survey_of
@@ -80,6 +83,28 @@ def at_once(count: int, run):  # type: ignore[no-untyped-def]
         if isinstance(result, BaseException):
             raise result
     return results
+
+
+def old_campaign(**overrides: Any):  # type: ignore[no-untyped-def]
+    """In a migration test's app context: the schema at head, the test units and a committed
+    campaign "old" over province 12 on the 19-criteria survey (keyword arguments override
+    NewCampaign fields), to be migrated down and up again around rows of the schema of before."""
+    from flask_migrate import upgrade
+
+    from feedback_app.config import PROJECT_ROOT
+    from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
+    from feedback_app.services.surveys import find_survey
+    from feedback_app.services.units.importing import import_units
+
+    upgrade()
+    import_units(StringIO(UNITS_CSV))
+    fields: dict[str, Any] = {
+        "key": "old", "survey": find_survey(PROJECT_ROOT / "surveys", "ntm-commune"),
+        "scheme": "vn-2025", "unit_code": "12", "opens_on": date(2026, 3, 1),
+        "closes_on": date(2026, 3, 30), "household_codes": True, **overrides}
+    campaign = create_campaign(NewCampaign(**fields))
+    db.session.commit()
+    return campaign
 
 
 def migration_app(database_url: str):  # type: ignore[no-untyped-def]

@@ -4,16 +4,12 @@ temporary SQLite file, or a scratch schema of TEST_DATABASE_URL's PostgreSQL dat
 
 from __future__ import annotations
 
-from datetime import date
-from io import StringIO
-
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
 
-from ..support import UNITS_CSV, migration_app
+from ..support import migration_app, old_campaign
 
 CODE = "582019374462817"
 HASH_FINISHED, HASH_RUNNING, HASH_STOPPED = "a" * 64, "b" * 64, "c" * 64
@@ -38,20 +34,10 @@ def _old_rows(conn, campaign_id: int, commune_id: int) -> None:  # type: ignore[
 
 
 def test_migration_scrubs_codes_answers_ended_conversations_and_times(database_url):
-    from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
-    from feedback_app.services.surveys import find_survey
-    from feedback_app.services.units.importing import import_units
-
     app = migration_app(database_url)
     with app.app_context():
-        upgrade()
-        import_units(StringIO(UNITS_CSV))
-        campaign = create_campaign(NewCampaign(
-            key="old", survey=find_survey(PROJECT_ROOT / "surveys", "ntm-commune"),
-            scheme="vn-2025", unit_code="12", opens_on=date(2026, 3, 1),
-            closes_on=date(2026, 3, 30), household_codes=True))
+        campaign = old_campaign()
         campaign_id, commune_id = campaign.id, campaign.communes[0].unit_id
-        db.session.commit()
         downgrade(revision="0006_reports")
         with db.engine.begin() as conn:
             _old_rows(conn, campaign_id, commune_id)
