@@ -85,10 +85,12 @@ def at_once(count: int, run):  # type: ignore[no-untyped-def]
     return results
 
 
-def old_campaign(**overrides: Any):  # type: ignore[no-untyped-def]
+def old_campaign(**overrides: Any) -> tuple[int, int]:
     """In a migration test's app context: the schema at head, the test units and a committed
     campaign "old" over province 12 on the 19-criteria survey (keyword arguments override
-    NewCampaign fields), to be migrated down and up again around rows of the schema of before."""
+    NewCampaign fields), to be migrated down and up again around rows of the schema of before.
+    Its id and its first commune's are read before the commit, so that no transaction of the
+    session stays open to block the migration's ALTER TABLE on PostgreSQL."""
     from flask_migrate import upgrade
 
     from feedback_app.config import PROJECT_ROOT
@@ -103,8 +105,9 @@ def old_campaign(**overrides: Any):  # type: ignore[no-untyped-def]
         "scheme": "vn-2025", "unit_code": "12", "opens_on": date(2026, 3, 1),
         "closes_on": date(2026, 3, 30), "household_codes": True, **overrides}
     campaign = create_campaign(NewCampaign(**fields))
+    ids = campaign.id, campaign.communes[0].unit_id
     db.session.commit()
-    return campaign
+    return ids
 
 
 def migration_app(database_url: str):  # type: ignore[no-untyped-def]

@@ -15,8 +15,7 @@ from ..support import migration_app, old_campaign
 def test_comments_stored_before_become_remarks(database_url):
     app = migration_app(database_url)
     with app.app_context():
-        campaign = old_campaign()
-        campaign_id, commune_id = campaign.id, campaign.communes[0].unit_id
+        campaign_id, commune_id = old_campaign()
         downgrade(revision="0017_country_level")
         with db.engine.begin() as conn:
             for n, comment in enumerate(("Đường làng hư hỏng", None, "")):

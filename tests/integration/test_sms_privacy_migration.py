@@ -36,8 +36,7 @@ def _old_rows(conn, campaign_id: int, commune_id: int) -> None:  # type: ignore[
 def test_migration_scrubs_codes_answers_ended_conversations_and_times(database_url):
     app = migration_app(database_url)
     with app.app_context():
-        campaign = old_campaign()
-        campaign_id, commune_id = campaign.id, campaign.communes[0].unit_id
+        campaign_id, commune_id = old_campaign()
         downgrade(revision="0006_reports")
         with db.engine.begin() as conn:
             _old_rows(conn, campaign_id, commune_id)
