@@ -15,7 +15,7 @@ from ...domain.units import COUNTRY_CODE, COUNTRY_NAMES, KNOWN_SCHEMES, LEVELS, 
 from ...extensions import db
 from ...models import Unit
 from ..errors import Refused
-from .villages import sync_commune
+from .villages import sync_commune, update_unit
 
 REQUIRED_COLUMNS = ("scheme", "code", "parent_code", "level", "name")
 OPTIONAL_COLUMNS = (
@@ -191,9 +191,5 @@ def _apply(unit: Unit, row: dict[str, Any], parent_id: int | None) -> bool:
     if row["households"] is not None:
         values["households"] = row["households"]
         values["households_synthetic"] = bool(row["households_synthetic"])
-    changed = False
-    for name, value in values.items():
-        if getattr(unit, name) != value:
-            setattr(unit, name, value)
-            changed = True
-    return changed
+    return update_unit(unit, values)
+

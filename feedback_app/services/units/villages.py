@@ -136,16 +136,21 @@ def _new_code(commune: Unit, taken: list[str]) -> str:
     raise Refused("villages_too_many", status=409, maximum=MAX_VILLAGES_PER_COMMUNE)
 
 
+def update_unit(unit: Unit, values: dict[str, Any]) -> bool:
+    """Set the unit's attributes to `values`; True when any of them changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(unit, name) != value:
+            setattr(unit, name, value)
+            changed = True
+    return changed
+
+
 def _apply(village: Unit, row: dict[str, Any]) -> bool:
     values = {"name": row["name"], "full_name": row["name"], "name_en": row["name"],
               "full_name_en": row["name"], "unit_type": row["kind"], "households": row["households"],
               "households_synthetic": bool(row["synthetic"])}
-    changed = False
-    for name, value in values.items():
-        if getattr(village, name) != value:
-            setattr(village, name, value)
-            changed = True
-    return changed
+    return update_unit(village, values)
 
 
 def _create(commune: Unit, row: dict[str, Any], taken: list[str]) -> Unit:
