@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from ...domain.access import Role
 from ...domain.units import VILLAGE_TYPES
+from ...i18n import fmt_number
 from ...services.errors import Refused
 from ...services.units import villages as service
 from ..messages.villages import village_problem
@@ -79,7 +80,7 @@ def add(code: str) -> ResponseReturnValue:
     def action() -> str:
         village = service.add_village(g.principal, code, _fields())
         return str(gettext("Village %(name)s added with %(n)s households.", name=village.name,
-                       n=village.households))
+                       n=fmt_number(village.households)))
     return _acting(code, action)
 
 
@@ -98,7 +99,7 @@ def merge(code: str, village: str) -> ResponseReturnValue:
     def action() -> str:
         target = service.merge_villages(g.principal, code, village, request.form.get("into", "")[:16])
         return str(gettext("Merged into %(name)s, which now has %(n)s households.", name=target.name,
-                       n=target.households))
+                       n=fmt_number(target.households)))
     return _acting(code, action)
 
 
