@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ...domain.access import Principal
+from ...domain.access import Principal, Relation
+from ...domain.reports import Action, permitted
 from ...domain.rollup import Node
 from ...extensions import db
 from ...models import Campaign, Report, Unit
@@ -38,6 +39,7 @@ class NationalView:
     survey_ids: list[str]  # every survey with a campaign under the country, for the chooser
     rows: list[ProvinceRow]
     provinces_without: list[Unit]  # provinces with no campaign of this survey
+    may_decide: bool  # the principal may accept or return the provinces' (its children's) reports
 
     @property
     def communes_meeting(self) -> int:
@@ -79,5 +81,6 @@ def national_view(principal: Principal, survey_id: str | None = None) -> Nationa
     ]
     surveyed = {row.province.id for row in rows}
     return NationalView(country, survey_id, survey_ids, rows,
-                        [p for p in provinces if p.id not in surveyed])
+                        [p for p in provinces if p.id not in surveyed],
+                        permitted(principal.role, Relation.CHILD, Action.ACCEPT))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ...domain.access import Role
 from ...services.errors import Refused
 from ...services.indices.national import national_view
 from .auth import login_required
@@ -29,8 +28,6 @@ def national() -> str:
         survey = NationalArgs().load(request.args)["survey"]
     except ValidationError:
         raise Refused("unknown_survey", status=404, survey=request.args.get("survey", "")) from None
-    # Accepting or returning a province's report is decided by services.reports.workflow on
-    # submission; the forms are shown to the roles that may use them.
-    may_decide = g.principal.role >= Role.OFFICER
-    return render_template("committee/national.html", view=national_view(g.principal, survey),
-                           may_decide=may_decide, return_form=ReturnReportForm() if may_decide else None)
+    view = national_view(g.principal, survey)
+    return render_template("committee/national.html", view=view,
+                           return_form=ReturnReportForm() if view.may_decide else None)
