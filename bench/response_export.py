@@ -136,7 +136,8 @@ def measure(database_url: str, fmt: str, spec: dict[str, str]) -> dict[str, floa
                 import openpyxl
 
                 out.seek(0)
-                rows = openpyxl.load_workbook(out, read_only=True).active.max_row - 1
+                sheet = openpyxl.load_workbook(out, read_only=True).active
+                rows = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
             else:
                 rows = newlines - 1
         response.close()
