@@ -77,8 +77,12 @@ class ResponseExport:
     """The rows of a scope's responses, in the reader's language (read when iterated)."""
 
     def __init__(self, scope: Scope, lang: str) -> None:
-        self.scope = scope
+        # Plain values only: a streamed download reads its rows after the view has returned and
+        # the request's session has committed (its ORM objects expired), so nothing here may
+        # need the session to load an attribute.
         self.lang = lang
+        self.campaign_id = scope.campaign.id
+        self.communes = [(c.id, c.code, c.display_name(lang)) for c in scope.communes]
         self.filename = f"{scope.campaign.key}-{scope.unit.code}-responses"
         with force_locale(lang):
             self.columns = _columns(scope, lang)
@@ -93,7 +97,7 @@ class ResponseExport:
         """The code and name of every village of the scope's communes (one query)."""
         name = Unit.full_name if self.lang == "vi" else Unit.full_name_en
         query = select(Unit.id, Unit.code, name).where(
-            Unit.parent_id.in_([commune.id for commune in self.scope.communes]),
+            Unit.parent_id.in_([commune_id for commune_id, _, _ in self.communes]),
             Unit.level == "village")
         return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
 
@@ -101,16 +105,15 @@ class ResponseExport:
         """One list of values per response, commune by commune (in name order), then in the order
         they arrived. The day is a date; answers are their options' labels."""
         villages = self._villages()
-        campaign_id = self.scope.campaign.id
-        for commune in self.scope.communes:
-            commune_name = commune.display_name(self.lang)
+        campaign_id = self.campaign_id
+        for commune_id, commune_code, commune_name in self.communes:
             after = 0
             while True:
                 batch = db.session.execute(
                     select(ResponseRow.id, ResponseRow.village_id, ResponseRow.channel,
                            ResponseRow.created_at, ResponseRow.comment)
                     .where(ResponseRow.campaign_id == campaign_id,
-                           ResponseRow.commune_id == commune.id, ResponseRow.id > after)
+                           ResponseRow.commune_id == commune_id, ResponseRow.id > after)
                     .order_by(ResponseRow.id).limit(BATCH)).all()
                 if not batch:
                     break
@@ -124,7 +127,7 @@ class ResponseExport:
                     village = villages.get(village_id) if village_id is not None else None
                     given = answers.get(response_id, {})
                     values: list[Any] = [
-                        _vietnam_day(created_at), commune.code, commune_name,
+                        _vietnam_day(created_at), commune_code, commune_name,
                         village[0] if village else None, village[1] if village else None,
                         self._channels.get(channel, channel)]
                     for item_id, is_reason in self._answer_columns:
