@@ -52,7 +52,9 @@ def roll_up(
         if unit not in memo:
             if unit in communes:
                 figures = evaluate(communes[unit], rules)
-                lowest = lowest_item(unit, communes[unit], rules.items)
+                # Each commune's lowest item is needed only by a per-commune floor rule.
+                lowest = (lowest_item(unit, communes[unit], rules.items)
+                          if rules.commune_floor is not None else None)
                 memo[unit] = (communes[unit], figures.communes_meeting, 1,
                               () if lowest is None else (lowest,))
             else:

@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from feedback_app.clock import local_today
@@ -16,6 +17,7 @@ from ..committee_support import PASSWORD, make_account
 from ..reports_support import answered
 from ..support import codes_of
 from ..web.test_export_jobs import rq  # noqa: F401  (the fixture: queues on the real Redis)
+from .support import assert_readable
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +60,7 @@ def test_the_dashboards_results_csv_has_a_row_per_unit_and_equals_the_commands_f
         province_page, runner, tmp_path: Path):  # type: ignore[no-untyped-def]
     page = province_page
     with page.expect_download() as waiting:
-        page.locator("#reporting .downloads a", has_text="CSV").click()
+        page.locator("#results-downloads a", has_text="CSV").click()
     download = waiting.value
     assert download.failure() is None
     _check_results_csv(Path(download.path()).read_bytes(), runner, tmp_path)
@@ -67,7 +69,7 @@ def test_the_dashboards_results_csv_has_a_row_per_unit_and_equals_the_commands_f
 def test_the_results_csv_prepared_by_the_worker_is_the_same_file(
         rq, province_page, runner, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
     page = province_page
-    page.locator("#reporting .downloads a", has_text="CSV").click()
+    page.locator("#results-downloads a", has_text="CSV").click()
     page.wait_for_selector("#export-job[data-state='queued']")
     with page.expect_download(timeout=20_000) as waiting:
         result = runner.invoke(args=["worker", "--burst"])
@@ -263,3 +265,18 @@ def test_the_print_page_reads_numbers_and_dates_in_the_pages_language(
     else:
         assert "100.0%" in text and "Vietnam time" in text
     assert "UTC" not in text and not re.search(r"\d{4}-\d\d-\d\dT\d\d", text)
+
+
+def test_every_response_downloads_one_row_each_from_the_dashboard(province_page):  # type: ignore[no-untyped-def]
+    page = province_page
+    link = page.locator("#response-downloads a", has_text="XLSX")
+    link.scroll_into_view_if_needed()
+    assert_readable(page, "#response-downloads")
+    with page.expect_download() as waiting:
+        link.click()
+    download = waiting.value
+    assert download.failure() is None and download.suggested_filename == "test-campaign-12-responses.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert sorted(row[1] for row in rows[1:]) == ["03390"] * 6 + ["03430"] * 3
+    assert rows[0][:3] == ("Ngày (giờ Việt Nam)", "Mã xã", "Xã")

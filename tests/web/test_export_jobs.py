@@ -130,6 +130,22 @@ def test_csv_is_prepared_by_the_worker_and_downloaded_by_its_owner(app, rq, runn
     assert 0 < rq.redis.ttl(record) <= 3600 and 0 < rq.redis.ttl(file) <= 3600
 
 
+def test_every_response_is_prepared_by_the_worker_one_row_each(app, rq, runner, province_client):  # type: ignore[no-untyped-def]
+    url = f"{DASH}/{PROVINCE}/export/responses.csv"
+    job = _ask(province_client, url)
+    assert "test-campaign-12-responses.csv" in province_client.get(f"/committee/exports/{job}").text
+    _work(runner)
+    download = province_client.get(f"/committee/exports/{job}/download")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert download.data == _in_request(app, province_client, url)
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))[1:]
+    assert sorted(row[1] for row in rows) == [COMMUNE] * 6 + [OTHER_COMMUNE] * 3
+    # a sibling commune may not ask for the province's responses, nor fetch this file
+    sibling = _client(app, "xa-khac", OTHER_COMMUNE)
+    assert sibling.get(url).status_code == 403
+    assert sibling.get(f"/committee/exports/{job}/download").status_code == 404
+
+
 def test_xlsx_of_a_report_in_english_matches_the_in_request_one(app, rq, runner, campaign):  # type: ignore[no-untyped-def]
     answered(campaign, COMMUNE, 4)
     reports.submit_report(officer(COMMUNE), campaign.key)

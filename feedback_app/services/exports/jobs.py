@@ -28,7 +28,9 @@ from ...extensions import db
 from ...models import Account
 from ..accounts.users import active_account, principal_of
 from ..errors import Refused
+from ..remarks.listing import remarks_scope
 from . import Source, render, report_source, results_source
+from .responses import ResponseExport, response_chunks
 
 log = logging.getLogger(__name__)
 # Files; the print page (html) stays a page served in the request.
@@ -38,7 +40,8 @@ JOB_ID = re.compile(r"[0-9a-f]{32}")  # the whole id: fullmatch
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: `kind` is results (as of now, with `depth` levels below) or report."""
+    """What to export: `kind` is results (as of now, with `depth` levels below), report, or
+    responses (every response of the unit and below, one row each: csv or xlsx)."""
 
     kind: str
     campaign_key: str
@@ -57,6 +60,27 @@ class ExportJob:
     filename: str
     request: ExportRequest
     ttl: int
+
+
+def response_export(actor: Principal, request: ExportRequest) -> ResponseExport:
+    """The per-response export, after checking that the actor may read the unit's responses (a
+    committee in scope: Refused 403/404 otherwise)."""
+    return ResponseExport(remarks_scope(actor, request.campaign_key, request.unit_code),
+                          request.lang)
+
+
+def export_filename(actor: Principal, request: ExportRequest) -> str:
+    """The file's name without its extension, after the same checks as the export itself."""
+    if request.kind == "responses":
+        return response_export(actor, request).filename
+    return export_source(actor, request).filename
+
+
+def export_bytes(actor: Principal, request: ExportRequest) -> bytes:
+    """The whole file (for the worker), built as the export served in the request is."""
+    if request.kind == "responses":
+        return b"".join(response_chunks(response_export(actor, request), request.fmt))
+    return b"".join(render(export_source(actor, request), request.fmt, request.lang))
 
 
 def export_source(actor: Principal, request: ExportRequest) -> Source:
@@ -79,13 +103,13 @@ def start_export(account: Account, request: ExportRequest) -> str | None:
     """Check the account's scope now, then queue the export; its job id, or None when the export
     is to be built in the request (no Redis, the print page, Redis unreachable right now, or no
     worker running to build it)."""
-    source = export_source(principal_of(account), request)
+    filename = export_filename(principal_of(account), request)
     store = _store()
     if store is None or request.fmt not in QUEUED_FORMATS:
         return None
     job_id = uuid.uuid4().hex
     record = {**{k: str(v) for k, v in asdict(request).items()}, "owner": str(account.id),
-              "filename": f"{source.filename}.{request.fmt}", "state": "queued",
+              "filename": f"{filename}.{request.fmt}", "state": "queued",
               "queued_at": datetime.now(UTC).isoformat(timespec="seconds")}
     try:
         if not store.has_worker():
@@ -115,7 +139,7 @@ def export_job(account: Account, job_id: str) -> ExportJob:
     if record is None or record.get("owner") != str(account.id):
         raise Refused("export_unknown", status=404)
     request = _request_of(record)
-    export_source(principal_of(account), request)
+    export_filename(principal_of(account), request)  # still in the account's scope
     state = record["state"]
     if state == "queued" and store.runner_lost(job_id):
         # The worker died or gave up without a word; read again in case it finished just now.
@@ -150,8 +174,7 @@ def build_export(job_id: str) -> None:
             if account is None:
                 raise Refused("out_of_scope", status=403)
             request = _request_of(record)
-            source = export_source(principal_of(account), request)
-            data = b"".join(render(source, request.fmt, request.lang))
+            data = export_bytes(principal_of(account), request)
             store.put_file(job_id, data)
             store.update(job_id, state="done")
         except Refused as refused:

@@ -1,5 +1,6 @@
 """Committee downloads: /committee/campaigns/<key>/units/<code>/export/<kind>.<fmt> (a unit's
-results as of now, or its report, as CSV, XLSX, the printable page, or Word or PDF), and, with REDIS_URL, the
+results as of now, or its report, as CSV, XLSX, the printable page, or Word or PDF; or every
+response, one row each, as CSV or XLSX), and, with REDIS_URL, the
 page that waits for a file the worker prepares (/committee/exports/<job>) and its download.
 
 CSV is streamed chunk by chunk from the service's generator, so a large export starts at once and
@@ -29,8 +30,10 @@ from ...services.exports.jobs import (
     export_job,
     export_source,
     queues_exports,
+    response_export,
     start_export,
 )
+from ...services.exports.responses import RESPONSE_FORMATS, response_chunks
 from ...services.indices.index import MAX_DEPTH
 from .auth import login_required
 
@@ -52,6 +55,8 @@ def export(key: str, code: str, kind: str, fmt: str) -> Response:
     it) or of its report (`report`): CSV (streamed), XLSX, the printable page (`html`), or the
     filed document (`docx`, `pdf`). With
     Redis, CSV and XLSX are prepared by the worker: the member is sent to the page that waits."""
+    if kind == "responses":
+        return _responses(key, code, fmt)
     if fmt not in FORMATS or kind not in ("results", "report"):
         abort(404)
     depth = 1
@@ -69,6 +74,28 @@ def export(key: str, code: str, kind: str, fmt: str) -> Response:
     return export_response(export_source(g.principal, wanted), fmt, language())
 
 
+def _responses(key: str, code: str, fmt: str) -> Response:
+    """Every response of the unit and below, one row each (CSV streamed, or XLSX); with Redis,
+    prepared by the worker like the other files."""
+    if fmt not in RESPONSE_FORMATS:
+        abort(404)
+    wanted = ExportRequest("responses", key, code, fmt, 1, language())
+    if queues_exports(fmt):
+        job_id = start_export(g.account, wanted)
+        if job_id is not None:
+            return redirect(url_for(".status", job_id=job_id), 303)
+    export = response_export(g.principal, wanted)
+    headers = _headers(fmt, f"{export.filename}.{fmt}")
+    return Response(stream_with_context(response_chunks(export, fmt)),
+                    content_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def response_links(key: str, code: str) -> list[tuple[str, str]]:
+    """The download links of every response of a unit, one row each."""
+    return [(label, url_for("committee_exports.export", key=key, code=code, kind="responses",
+                            fmt=fmt)) for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))]
+
+
 def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
     """The download links of a unit's results or report; a report also as the document a Front
     office files (Word and PDF)."""
@@ -81,7 +108,7 @@ def export_links(key: str, code: str, kind: str) -> list[tuple[str, str]]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"export_links": export_links}
+    return {"export_links": export_links, "response_links": response_links}
 
 
 @bp.get("/exports/<job_id>")
