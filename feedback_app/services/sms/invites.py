@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from sqlalchemy import update
 
 from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_context, task_queue
 from ...adapters.sms import SmsError, sms_sender
@@ -137,9 +138,11 @@ class InviteRun:
 
 
 def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
-           today: date | None = None, consent: Consent | None = None) -> InviteRun:
+           today: date | None = None, consent: Consent | None = None,
+           patience: float | None = None) -> InviteRun:
     """Plan one invitation per number (opted-out numbers skipped) and queue them after commit;
-    the run records the lawful basis and the statement the committee confirmed."""
+    the run records the lawful basis and the statement the committee confirmed. `patience`:
+    seconds to keep trying an unreachable queue (default SMS_ENQUEUE_PATIENCE)."""
     if not 0 < rate <= 100:
         raise Refused("invite_rate", rate=rate)
     if consent is None or consent.lawful_basis not in LAWFUL_BASES or len(
@@ -170,7 +173,8 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
         # Redis down between the check and the commit, or during the loop: each message is
         # tried again until SMS_ENQUEUE_PATIENCE has passed; then the file's lines not queued are
         # reported (the numbers are not stored anywhere, so the operator resends those lines).
-        deadline = enqueue_deadline(current_app.config["SMS_ENQUEUE_PATIENCE"])
+        deadline = enqueue_deadline(current_app.config["SMS_ENQUEUE_PATIENCE"]
+                                    if patience is None else patience)
         for index, (row, body) in enumerate(messages, start=1):
             try:
                 enqueue_patiently(queue, send_invitation, row.number, body, rate, planned.run_key,
@@ -184,6 +188,13 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
 
     after_commit(db.session, dispatch)
     return planned
+
+
+def invitation_body(campaign: Campaign, commune_code: str, language: str,
+                    today: date | None = None) -> str:
+    """The invitation sent for one of the campaign's communes, exactly as it goes out."""
+    row = InviteRow(0, "", commune_code)
+    return _invitation_body(campaign, survey_of(campaign.survey_version), row, language, today)
 
 
 def _invitation_body(campaign: Campaign, survey: Survey, row: InviteRow, language: str,
@@ -272,4 +283,25 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
         finally:
             db.session.rollback()
             progress.add(outcome)
+            _count(run_key, outcome)
         return outcome
+
+
+COUNTED = ("sent", "failed", "skipped")
+
+
+def _count(run_key: str, outcome: str) -> None:
+    """Add the outcome to the run's row (the invitations page reads it from any process, also
+    once the queue's progress counters have expired). A failure here loses a count, never a send."""
+    run_id = run_key.split("-", 1)[0]
+    if outcome not in COUNTED or not run_id.isdigit():
+        return
+    column = getattr(SmsInvitationRun, outcome)
+    try:
+        db.session.execute(update(SmsInvitationRun).where(SmsInvitationRun.id == int(run_id))
+                           .values({column: column + 1}))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.warning("invitation run %s: its %s count could not be added", run_id, outcome,
+                    exc_info=True)
