@@ -6,7 +6,7 @@ many of its invitations were sent, failed, skipped (opted out meanwhile) or repo
 Counts only: the numbers are never stored.
 
 Revision ID: 0020_sms_web_batches
-Revises: 0017_country_level
+Revises: 0014_villages
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020_sms_web_batches'
-down_revision = '0017_country_level'
+down_revision = '0014_villages'
 branch_labels = None
 depends_on = None
 

@@ -204,13 +204,17 @@ class Preview:
 
 
 def preview(place: Place, parsed: invites.InviteFile, language: str, today: date) -> Preview:
-    body = invites.invitation_body(place.campaign, place.commune.unit.code, language, today)
+    campaign = place.campaign
+    state = window(campaign.opens_on, campaign.closes_on, today)
+    # Before it opens or once closed nothing can be sent: the message shown is the one of its
+    # answering days (a commune keyword is checked against the campaigns open on such a day).
+    day = {Window.NOT_OPEN: campaign.opens_on, Window.CLOSED: campaign.closes_on}.get(state, today)
+    body = invites.invitation_body(campaign, place.commune.unit.code, language, day)
     encoding, parts = segments(body)
     hashes = [hash_of(row.number) for row in parsed.rows]
     opted = _opted_out(hashes)
     recent = _recently_invited([h for h in hashes if h not in opted], utcnow())
-    return Preview(place, language, body, encoding, parts, configured_sender(),
-                   window(place.campaign.opens_on, place.campaign.closes_on, today),
+    return Preview(place, language, body, encoding, parts, configured_sender(), state,
                    parsed.rows, parsed.problems, parsed.duplicates,
                    sum(1 for h in hashes if h in opted), len(recent))
 

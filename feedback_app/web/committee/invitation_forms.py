@@ -9,15 +9,18 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from ...services.sms.invites import LAWFUL_BASES, MIN_STATEMENT
 from .forms import Form
 
-LANGUAGES = (("vi", _l("Vietnamese")), ("en", _l("English")))
+
+def language_choices() -> list[tuple[str, str]]:
+    """Set on each form (wtforms warns about tuples given to the field itself)."""
+    return [("vi", str(_l("Vietnamese"))), ("en", str(_l("English")))]
 
 
 class InviteUploadForm(Form):
     """Which place, in which language; the file itself is read by the view (its size checked)."""
 
     place = SelectField(_l("Commune or village"), validators=[InputRequired()])
-    language = SelectField(_l("Language of the message"), choices=LANGUAGES, default="vi",
-                           validators=[InputRequired()])
+    language = SelectField(_l("Language of the message"), default="vi",
+                           validators=[InputRequired()])  # choices: language_choices()
     submit = SubmitField(_l("Check the file"))
 
 

@@ -21,7 +21,7 @@ from ...services.sms import web_invites as service
 from ...services.sms.texts import LANGUAGES
 from ..messages.invitations import invitation_problem, row_problem
 from .auth import login_required
-from .invitation_forms import InviteSendForm, InviteUploadForm, basis_choices
+from .invitation_forms import InviteSendForm, InviteUploadForm, basis_choices, language_choices
 
 log = logging.getLogger(__name__)
 bp = Blueprint("invitations", __name__, url_prefix="/committee/campaigns")
@@ -37,6 +37,7 @@ def _upload_form(key: str) -> tuple[InviteUploadForm, Campaign]:
     campaign, places = service.places(g.principal, key)
     form = InviteUploadForm()
     form.place.choices = [(p.code, _place_label(p)) for p in places]
+    form.language.choices = language_choices()
     return form, campaign
 
 
