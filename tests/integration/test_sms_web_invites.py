@@ -18,6 +18,7 @@ from feedback_app.models import SmsInvitationRun
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..skips import require_redis
+from ..sms_support import STATUS, new_sid, signed_post
 
 PAGE = "/committee/campaigns/test-campaign/invitations"
 STATEMENT = "These households gave their numbers at the village meeting to receive the survey by SMS."
@@ -133,3 +134,19 @@ def test_in_process_a_provider_refusal_is_counted_as_failed(app, client, campaig
     page = client.get(progress_url).text
     assert _figure(page, "failed") == "1" and _figure(page, "sent") == "1"
     assert _figure(page, "queued") == "0"
+
+
+def test_delivery_reports_count_once_on_the_run(app, client, campaign, outbox):
+    progress_url = _invite(client, "0912345678\n0987654321\n")
+    app.extensions["task_queue"].join()
+    first, second = outbox.sent
+    report = {"MessageSid": first.sid, "MessageStatus": "delivered", "To": first.to}
+    assert signed_post(client, STATUS, report).status_code == 204
+    assert signed_post(client, STATUS, report).status_code == 204  # Twilio may report twice
+    failed = {"MessageSid": second.sid, "MessageStatus": "undelivered", "To": second.to,
+              "ErrorCode": "30003"}
+    assert signed_post(client, STATUS, failed).status_code == 204
+    stranger = {"MessageSid": new_sid(), "MessageStatus": "delivered", "To": "+84911111111"}
+    assert signed_post(client, STATUS, stranger).status_code == 204
+    page = client.get(progress_url).text
+    assert _figure(page, "delivered") == "1" and _figure(page, "sent") == "2"

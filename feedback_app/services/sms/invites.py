@@ -33,6 +33,7 @@ from ..surveys import survey_of
 from . import sending, texts
 from .numbers import hash_of, is_opted_out, set_opted_out
 from .starting import open_commune_entry
+from .status import expect_delivery
 
 log = logging.getLogger(__name__)
 # Law 91/2025/QH15's lawful bases that fit an invitation run.
@@ -270,8 +271,10 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
                 return sender.send(number, body)
 
             config = current_app.config
-            send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"], config["SMS_RETRY_BASE_SECONDS"])
+            sid = send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"],
+                                  config["SMS_RETRY_BASE_SECONDS"])
             outcome = "sent"
+            expect_delivery(sender.name, sid, run_key)
             sending.record_send(hashed)
             db.session.commit()
         except SmsError as exc:
