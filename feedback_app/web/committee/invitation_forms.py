@@ -25,7 +25,7 @@ class InviteUploadForm(Form):
 
 
 def basis_choices() -> list[tuple[str, str]]:
-    labels = {"consent": _l("Consent: the households gave their numbers to receive the survey"),
+    labels = {"consent": _l("Consent of the households"),
               "legal-obligation": _l("A legal obligation"),
               "public-task": _l("A public task of the Front committee")}
     return [(basis, str(labels[basis])) for basis in LAWFUL_BASES]

@@ -133,7 +133,8 @@ def progress(key: str, run_id: int) -> str:
     shown = service.run_of(g.principal, key, run_id)
     return render_template("committee/invitations_progress.html", campaign=shown.run.campaign,
                            shown=shown, refresh=REFRESH_SECONDS,
-                           place_name=_unit_name(shown.place))
+                           place_name=_unit_name(shown.place),
+                           basis=dict(basis_choices()).get(shown.run.lawful_basis, shown.run.lawful_basis))
 
 
 def _unit_name(unit: Unit | None) -> str:
