@@ -222,3 +222,30 @@ def test_sealed_rows_are_bound_to_the_account_and_place(app, campaign):  # type:
         for account, where, lang in ((8, place, "vi"), (7, other, "vi"), (7, place, "en")):
             with pytest.raises(Refused):
                 web_invites.open_rows(token, account, where, lang)
+
+
+def test_a_commune_campaign_is_sent_by_its_commune_not_by_a_sibling(client, make_campaign):  # type: ignore[no-untyped-def]
+    make_campaign(unit_code="03390")
+    _officer(client, "03430", name="xa-ta-leng")
+    assert client.get(PAGE).status_code == 403
+    client.post("/committee/logout", data={"csrf_token": csrf_token(client.get("/committee/").text)})
+    _officer(client, "03390", name="xa-binh-lu")
+    page = client.get(PAGE)
+    assert page.status_code == 200 and 'value="03390"' in page.text and 'value="03430"' not in page.text
+
+
+def test_the_village_is_named_on_the_preview_and_the_run(app, client, campaign, outbox):  # type: ignore[no-untyped-def]
+    _officer(client)
+    add_village(Principal("xa", role=Role.OFFICER, unit_id=_unit_id("03390")), "03390",
+                {"name": "Thôn Nà Sài", "households": "30", "kind": "thon"})
+    db.session.commit()
+    preview = _upload(client, "0912345678\n", place="03390/03390001")
+    assert "Cho Thôn Nà Sài, Xã Bình Lư" in preview.text
+    response = _send(client, preview.text)
+    assert response.status_code == 303
+    app.extensions["task_queue"].join()
+    assert "Cho Thôn Nà Sài, Xã Bình Lư" in client.get(response.headers["Location"]).text
+    listed = client.get(PAGE).text
+    assert 'id="invite-runs"' in listed and "Thôn Nà Sài" in listed
+    db.session.expire_all()
+    assert db.session.scalars(select(SmsInvitationRun)).one().unit.name == "Thôn Nà Sài"

@@ -33,6 +33,12 @@ def _place_label(place: service.Place) -> str:
     return f"— {name}" if place.village else name
 
 
+def _place_title(place: service.Place) -> str:
+    """'Thôn Nà Sài, Xã Bình Lư' for a village, the commune's name for a commune."""
+    commune = place.commune.unit.display_name(language())
+    return f"{place.village.display_name(language())}, {commune}" if place.village else commune
+
+
 def _upload_form(key: str) -> tuple[InviteUploadForm, Campaign]:
     campaign, places = service.places(g.principal, key)
     form = InviteUploadForm()
@@ -93,7 +99,7 @@ def preview(key: str) -> ResponseReturnValue:
 def _preview_page(shown: service.Preview, send_form: InviteSendForm,
                   status: int) -> tuple[str, int]:
     return render_template("committee/invitations_preview.html", campaign=shown.place.campaign,
-                           shown=shown, form=send_form, place_name=_place_label(shown.place),
+                           shown=shown, form=send_form, place_name=_place_title(shown.place),
                            problems=shown.problems[:service.PROBLEMS_SHOWN],
                            more_problems=max(len(shown.problems) - service.PROBLEMS_SHOWN, 0),
                            row_problem=row_problem), status
@@ -140,4 +146,6 @@ def progress(key: str, run_id: int) -> str:
 def _unit_name(unit: Unit | None) -> str:
     if unit is None:
         return str(gettext("the campaign (sent with sms invite)"))
+    if unit.level == "village" and unit.parent is not None:
+        return f"{unit.display_name(language())}, {unit.parent.display_name(language())}"
     return unit.display_name(language())
