@@ -150,3 +150,25 @@ def test_delivery_reports_count_once_on_the_run(app, client, campaign, outbox):
     assert signed_post(client, STATUS, stranger).status_code == 204
     page = client.get(progress_url).text
     assert _figure(page, "delivered") == "1" and _figure(page, "sent") == "2"
+
+
+def test_a_kannel_delivery_report_counts_for_its_invitation(app, client, campaign, monkeypatch):
+    from feedback_app.adapters.kannel import DLR_DELIVERED, dlr_signature
+    from feedback_app.services.sms.status import expect_delivery
+
+    secret = "kannel-test-secret-0123456789"
+    monkeypatch.setitem(app.config, "KANNEL_MO_SECRET", secret)
+    run = SmsInvitationRun(campaign_id=campaign.id, language="vi", numbers=1, skipped_opted_out=0,
+                           rate=1, sent=1)
+    db.session.add(run)
+    db.session.commit()
+    reference = uuid.uuid4().hex
+    expect_delivery("kannel", reference, f"{run.id}-{uuid.uuid4().hex}")  # what the job notes
+    to = "84912345678"
+    params = {"ref": reference, "to": to, "sig": dlr_signature(secret, reference, to),
+              "type": str(DLR_DELIVERED), "answer": "ACK/"}
+    for _ in range(2):  # a report delivered twice counts once
+        assert client.get("/sms/kannel/status", query_string=params,
+                          environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(SmsInvitationRun, run.id).delivered == 1
