@@ -276,6 +276,7 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
             outcome = "sent"
             expect_delivery(sender.name, sid, run_key)
             sending.record_send(hashed)
+            _add_count(run_key, outcome)  # in the same commit: one write transaction a message
             db.session.commit()
         except SmsError as exc:
             if exc.opted_out:
@@ -286,7 +287,8 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
         finally:
             db.session.rollback()
             progress.add(outcome)
-            _count(run_key, outcome)
+            if outcome != "sent":
+                _count(run_key, outcome)
         return outcome
 
 
@@ -296,15 +298,20 @@ COUNTED = ("sent", "failed", "skipped")
 def _count(run_key: str, outcome: str) -> None:
     """Add the outcome to the run's row (the invitations page reads it from any process, also
     once the queue's progress counters have expired). A failure here loses a count, never a send."""
-    run_id = run_key.split("-", 1)[0]
-    if outcome not in COUNTED or not run_id.isdigit():
+    if outcome not in COUNTED:
         return
-    column = getattr(SmsInvitationRun, outcome)
     try:
-        db.session.execute(update(SmsInvitationRun).where(SmsInvitationRun.id == int(run_id))
-                           .values({column: column + 1}))
+        _add_count(run_key, outcome)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        log.warning("invitation run %s: its %s count could not be added", run_id, outcome,
-                    exc_info=True)
+        log.warning("invitation run %s: its %s count could not be added", run_key.split("-")[0],
+                    outcome, exc_info=True)
+
+
+def _add_count(run_key: str, outcome: str) -> None:
+    run_id = run_key.split("-", 1)[0]
+    if outcome in COUNTED and run_id.isdigit():
+        column = getattr(SmsInvitationRun, outcome)
+        db.session.execute(update(SmsInvitationRun).where(SmsInvitationRun.id == int(run_id))
+                           .values({column: column + 1}))

@@ -12,7 +12,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 
 from ...clock import local_today
+from ...database import writing
 from ...domain.access import Role
+from ...extensions import db
 from ...i18n import fmt_number, language
 from ...models import Campaign, Unit
 from ...services.errors import Refused
@@ -26,6 +28,15 @@ from .invitation_forms import InviteSendForm, InviteUploadForm, basis_choices, l
 log = logging.getLogger(__name__)
 bp = Blueprint("invitations", __name__, url_prefix="/committee/campaigns")
 REFRESH_SECONDS = 5
+
+
+@bp.before_request
+def _writing_first() -> None:
+    """Send records a run: its transaction writes, from before the account is read. On SQLite it
+    then waits for the write lock (BEGIN IMMEDIATE) instead of failing with "busy" when the
+    sending thread of an earlier run commits in between (database.py)."""
+    if request.method == "POST" and request.endpoint == "invitations.send":
+        writing(db.session)
 
 
 def _place_label(place: service.Place) -> str:
