@@ -60,6 +60,14 @@ class TaskQueue(Protocol):
         """Raise when jobs cannot be queued (e.g. Redis is down)."""
         ...
 
+    def remember(self, key: str, value: str, ttl: int) -> None:
+        """Keep a short note (a sent message's id -> its invitation run) for `ttl` seconds."""
+        ...
+
+    def take(self, key: str) -> str | None:
+        """The note kept under `key`, deleted as it is read (None when absent or expired)."""
+        ...
+
 
 class LocalRateLimiter:
     """At most `rate` calls of wait() per second in this process."""
@@ -107,6 +115,7 @@ class InProcessQueue:
         self._thread: threading.Thread | None = None
         self._limiters: dict[float, LocalRateLimiter] = {}
         self._progress: dict[str, LocalProgress] = {}
+        self._notes: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
 
     def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
@@ -153,6 +162,18 @@ class InProcessQueue:
 
     def check(self) -> None:
         return None
+
+    def remember(self, key: str, value: str, ttl: int) -> None:
+        with self._lock:
+            self._notes[key] = (value, time.monotonic() + ttl)
+
+    def take(self, key: str) -> str | None:
+        with self._lock:
+            value, until = self._notes.pop(key, (None, 0.0))
+            now = time.monotonic()
+            for stale in [k for k, (_, t) in self._notes.items() if t < now]:
+                del self._notes[stale]
+        return value if until >= now else None
 
 
 # Redis-side token spacing: every caller reserves the next free slot, 1/rate apart, on the
@@ -233,6 +254,16 @@ class RQQueue:
 
     def check(self) -> None:
         self.redis.ping()
+
+    def remember(self, key: str, value: str, ttl: int) -> None:
+        self.redis.set(f"{self.name}:note:{key}", value, ex=ttl)
+
+    def take(self, key: str) -> str | None:
+        pipe = self.redis.pipeline()
+        pipe.get(f"{self.name}:note:{key}")
+        pipe.delete(f"{self.name}:note:{key}")
+        value, _ = pipe.execute()
+        return value.decode() if value is not None else None
 
     def worker(self) -> SimpleWorker:
         """An RQ worker that runs jobs in this process (no fork: the app and its database pool

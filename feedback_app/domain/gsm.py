@@ -25,3 +25,17 @@ def gsm7_length(text: str) -> int:
 
 def fits_one_segment(text: str) -> bool:
     return is_gsm7(text) and gsm7_length(text) <= SEGMENT_SEPTETS
+
+
+# Concatenated messages carry a 6-octet header: 153 GSM-7 characters or 67 UCS-2 units a part.
+UCS2_SEGMENT_UNITS = 70
+GSM7_PART_SEPTETS, UCS2_PART_UNITS = 153, 67
+
+
+def segments(text: str) -> tuple[str, int]:
+    """How a provider sends `text`: its encoding ("GSM-7" or "UCS-2") and how many parts."""
+    if is_gsm7(text):
+        septets = gsm7_length(text)
+        return "GSM-7", 1 if septets <= SEGMENT_SEPTETS else -(-septets // GSM7_PART_SEPTETS)
+    units = len(text.encode("utf-16-le")) // 2
+    return "UCS-2", 1 if units <= UCS2_SEGMENT_UNITS else -(-units // UCS2_PART_UNITS)

@@ -94,7 +94,7 @@ class SmsOpenAnswer(Model):
 
 
 class SmsInvitationRun(Model):
-    """One `sms invite` run: how many invitations, never to whom."""
+    """One invitation run (`sms invite` or the invitations page): how many, never to whom."""
 
     __tablename__ = "sms_invitation_runs"
 
@@ -109,8 +109,19 @@ class SmsInvitationRun(Model):
     # the statement it confirmed, shown when the run was started.
     lawful_basis: Mapped[str] = mapped_column(String(32), default="", server_default="")
     consent_statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Started on the committee's invitations page (services.sms.web_invites): the commune or
+    # village it was for, who started it, the key of its progress in the job queue, and how its
+    # invitations went (counted by the job; counts only, never a number).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    run_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed: Mapped[int] = mapped_column(default=0, server_default="0")
+    skipped: Mapped[int] = mapped_column(default=0, server_default="0")
+    delivered: Mapped[int] = mapped_column(default=0, server_default="0")
 
     campaign: Mapped[Campaign] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class SmsNumberSend(Model):

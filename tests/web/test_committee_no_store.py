@@ -34,6 +34,7 @@ VALUES: dict[str, list[str]] = {
     "username": ["tinh-officer"],
     "token": ["not-a-reset-token"],
     "village": ["03390001"],
+    "run_id": ["1"],
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from sqlalchemy import update
 
 from ...adapters.queue import enqueue_deadline, enqueue_patiently, job_app_context, task_queue
 from ...adapters.sms import SmsError, sms_sender
@@ -32,6 +33,7 @@ from ..surveys import survey_of
 from . import sending, texts
 from .numbers import hash_of, is_opted_out, set_opted_out
 from .starting import open_commune_entry
+from .status import expect_delivery
 
 log = logging.getLogger(__name__)
 # Law 91/2025/QH15's lawful bases that fit an invitation run.
@@ -137,9 +139,11 @@ class InviteRun:
 
 
 def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
-           today: date | None = None, consent: Consent | None = None) -> InviteRun:
+           today: date | None = None, consent: Consent | None = None,
+           patience: float | None = None) -> InviteRun:
     """Plan one invitation per number (opted-out numbers skipped) and queue them after commit;
-    the run records the lawful basis and the statement the committee confirmed."""
+    the run records the lawful basis and the statement the committee confirmed. `patience`:
+    seconds to keep trying an unreachable queue (default SMS_ENQUEUE_PATIENCE)."""
     if not 0 < rate <= 100:
         raise Refused("invite_rate", rate=rate)
     if consent is None or consent.lawful_basis not in LAWFUL_BASES or len(
@@ -170,7 +174,8 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
         # Redis down between the check and the commit, or during the loop: each message is
         # tried again until SMS_ENQUEUE_PATIENCE has passed; then the file's lines not queued are
         # reported (the numbers are not stored anywhere, so the operator resends those lines).
-        deadline = enqueue_deadline(current_app.config["SMS_ENQUEUE_PATIENCE"])
+        deadline = enqueue_deadline(current_app.config["SMS_ENQUEUE_PATIENCE"]
+                                    if patience is None else patience)
         for index, (row, body) in enumerate(messages, start=1):
             try:
                 enqueue_patiently(queue, send_invitation, row.number, body, rate, planned.run_key,
@@ -184,6 +189,13 @@ def invite(campaign_key: str, rows: list[InviteRow], language: str, rate: float,
 
     after_commit(db.session, dispatch)
     return planned
+
+
+def invitation_body(campaign: Campaign, commune_code: str, language: str,
+                    today: date | None = None) -> str:
+    """The invitation sent for one of the campaign's communes, exactly as it goes out."""
+    row = InviteRow(0, "", commune_code)
+    return _invitation_body(campaign, survey_of(campaign.survey_version), row, language, today)
 
 
 def _invitation_body(campaign: Campaign, survey: Survey, row: InviteRow, language: str,
@@ -259,9 +271,12 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
                 return sender.send(number, body)
 
             config = current_app.config
-            send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"], config["SMS_RETRY_BASE_SECONDS"])
+            sid = send_with_retry(attempt, config["SMS_SEND_ATTEMPTS"],
+                                  config["SMS_RETRY_BASE_SECONDS"])
             outcome = "sent"
+            expect_delivery(sender.name, sid, run_key)
             sending.record_send(hashed)
+            _add_count(run_key, outcome)  # in the same commit: one write transaction a message
             db.session.commit()
         except SmsError as exc:
             if exc.opted_out:
@@ -272,4 +287,31 @@ def send_invitation(number: str, body: str, rate: float, run_key: str) -> str:
         finally:
             db.session.rollback()
             progress.add(outcome)
+            if outcome != "sent":
+                _count(run_key, outcome)
         return outcome
+
+
+COUNTED = ("sent", "failed", "skipped")
+
+
+def _count(run_key: str, outcome: str) -> None:
+    """Add the outcome to the run's row (the invitations page reads it from any process, also
+    once the queue's progress counters have expired). A failure here loses a count, never a send."""
+    if outcome not in COUNTED:
+        return
+    try:
+        _add_count(run_key, outcome)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.warning("invitation run %s: its %s count could not be added", run_key.split("-")[0],
+                    outcome, exc_info=True)
+
+
+def _add_count(run_key: str, outcome: str) -> None:
+    run_id = run_key.split("-", 1)[0]
+    if outcome in COUNTED and run_id.isdigit():
+        column = getattr(SmsInvitationRun, outcome)
+        db.session.execute(update(SmsInvitationRun).where(SmsInvitationRun.id == int(run_id))
+                           .values({column: column + 1}))
