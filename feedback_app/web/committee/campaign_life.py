@@ -196,7 +196,7 @@ def _entry(entry: CampaignEvent) -> dict[str, Any]:
 
 def _action_label(action: str) -> str:
     labels = {
-        Action.CREATED: gettext("Created"), Action.EDITED: gettext("Settings changed"),
+        Action.CREATED: gettext("Campaign created"), Action.EDITED: gettext("Settings changed"),
         Action.OPENED: gettext("Opened"), Action.EXTENDED: gettext("Closing date extended"),
         Action.CLOSED: gettext("Closed"), Action.REOPENED: gettext("Reopened"),
     }
