@@ -127,7 +127,7 @@ def test_a_commune_officer_runs_the_campaigns_life(browser, server, units, width
 
     actions = page.locator("#history-log li").evaluate_all("items => items.map(i => i.dataset.action)")
     assert actions == ["reopened", "closed", "extended", "opened", "edited", "created"]
-    page.locator("#history").scroll_into_view_if_needed()
+    page.locator("#history-heading").scroll_into_view_if_needed()
     assert_readable(page, "#history-heading")
     _shoot(page, "manage")
     page.goto(f"{server}{MANAGE}?lang=en")

@@ -26,7 +26,7 @@ def settings_of(campaign: Campaign) -> dict[str, Any]:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, Decimal):
-            return str(value.normalize()) if value != 0 else "0"
+            return format(value.normalize(), "f")
         return value
 
     codes = sorted(db.session.scalars(

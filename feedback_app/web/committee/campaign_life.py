@@ -173,7 +173,7 @@ class _Prefill:
 
 
 def _percent(fraction: Decimal | None) -> Decimal | None:
-    return None if fraction is None else (Decimal(fraction) * 100).normalize()
+    return None if fraction is None else Decimal(format((Decimal(fraction) * 100).normalize(), "f"))
 
 
 # The History section of the manage page (templates/committee/_campaign_history.html).
