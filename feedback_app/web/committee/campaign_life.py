@@ -187,8 +187,8 @@ def _entry(entry: CampaignEvent) -> dict[str, Any]:
     before, after = values_of(entry.before), values_of(entry.after)
     changes = [(_setting_label(name), _value(name, before.get(name)) if name in before else "",
                 _value(name, after.get(name))) for name in SETTINGS if name in before or name in after]
-    if entry.action == Action.CREATED:
-        changes = [(label, "", new) for label, _, new in changes]
+    if entry.action == Action.CREATED:  # the settings it was created with, those that are set
+        changes = [(label, "", new) for label, _, new in changes if new != "–"]
     return {"at": entry.at, "action": entry.action, "label": _action_label(entry.action),
             "actor": entry.actor, "role": role_label(entry.actor_role), "changes": changes,
             "reason": entry.reason}
@@ -220,7 +220,8 @@ def _value(name: str, value: Any) -> str:
     if name in ("opens_on", "closes_on"):
         return fmt_date(str(value))
     if name in ("min_coverage", "threshold", "item_threshold", "commune_floor"):
-        return fmt_percent(Decimal(str(value)))
+        percent = Decimal(str(value)) * 100
+        return fmt_percent(Decimal(str(value)), decimals=0 if percent == percent.to_integral_value() else 1)
     if name == "item_rule":
         return dict(item_rule_choices()).get(str(value), str(value))
     if name == "posting_days":
