@@ -1,6 +1,7 @@
 """Tables only: every model of the app, imported here so that migrations see them all."""
 
 from .accounts import Account, AccountEvent
+from .campaign_events import CampaignEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
 from .reports import Report, ReportEvent
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "Campaign",
     "CampaignCommune",
+    "CampaignEvent",
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",

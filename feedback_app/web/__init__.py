@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     from .committee import (
         accounts,
         auth,
+        campaign_life,
         campaigns,
         collect,
         dashboard,
@@ -53,6 +54,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(national.bp)
     app.register_blueprint(campaigns.bp)
+    app.register_blueprint(campaign_life.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(collect.bp)

@@ -181,6 +181,7 @@ def test_no_committee_or_resident_page_is_refused_anything_by_the_csp(
         for path in ("/committee/", f"{DASH}/{PROVINCE}", f"{DASH}/03390", f"{DASH}/03390/comments",
                      f"{DASH}/03390/log", "/committee/campaigns/new",
                      "/committee/campaigns/test-campaign/manage",
+                     "/committee/campaigns/test-campaign/close", "/committee/campaigns/test-campaign/extend",
                      f"{DASH}/{PROVINCE}/export/results.html"):
             page.goto(f"{server}{path}")
             page.wait_for_load_state("load")
@@ -212,7 +213,8 @@ WIDE = """() => {
 def committee_pages(campaign) -> list[str]:  # type: ignore[no-untyped-def]
     return ["/committee/", f"{DASH}/{PROVINCE}", f"{DASH}/03390", f"{DASH}/03390/comments",
             f"{DASH}/03390/log", f"{DASH}/03390/report", "/committee/campaigns/new",
-            "/committee/campaigns/test-campaign/manage", "/committee/sms/erase"]
+            "/committee/campaigns/test-campaign/manage", "/committee/campaigns/test-campaign/close",
+            "/committee/campaigns/test-campaign/extend", "/committee/sms/erase"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -107,15 +107,19 @@ def test_closing_stops_answers_and_opening_starts_them(client, campaign):  # typ
     make_account("tinh", "12", "officer")
     logged_in(client, "tinh")
     manage = "/committee/campaigns/test-campaign/manage"
-    assert post_action(client, manage, "/committee/campaigns/test-campaign/close").status_code == 303
+    close = "/committee/campaigns/test-campaign/close"
+    assert client.post(close, data={"csrf_token": csrf_token(client.get(close).text),
+                                    "confirm": "yes"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).closes_on == local_today() - timedelta(days=1)
+    assert db.session.get(Campaign, campaign.id).opens_on == local_today() - timedelta(days=1)  # stays
     with pytest.raises(Refused) as refused:
         submit(campaign, "03390")
     assert refused.value.reason == "campaign_closed"
     db.session.rollback()
-    # closed already: a second close is refused, and a closed campaign cannot be reopened
-    assert post_action(client, manage, "/committee/campaigns/test-campaign/close").status_code == 409
+    # closed already: a second close is refused, and a closed campaign is not opened (it is reopened)
+    assert client.post(close, data={"csrf_token": csrf_token(client.get(manage).text),
+                                    "confirm": "yes"}).status_code == 409
     assert post_action(client, manage, "/committee/campaigns/test-campaign/open").status_code == 409
 
     later = db.session.get(Campaign, campaign.id)

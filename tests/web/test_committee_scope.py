@@ -89,7 +89,8 @@ def test_open_and_close_only_own_campaigns(client, member, legacy, action, key, 
         db.session.commit()
     before = (campaign.opens_on, campaign.closes_on)
     token = csrf_token(client.get("/committee/").text)
-    response = client.post(f"/committee/campaigns/{key}/{action}", data={"csrf_token": token})
+    response = client.post(f"/committee/campaigns/{key}/{action}",
+                           data={"csrf_token": token, "confirm": "yes"})
     allowed = own_campaign and member != "viewer"
     assert response.status_code == (303 if allowed else 403)
     db.session.expire_all()

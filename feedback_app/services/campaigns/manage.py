@@ -1,24 +1,25 @@
 """A committee's campaigns: the ones it may read, and what an officer does to one of its own
-(create it for its unit, open it, close it). Scope and role are checked by services.accounts.access."""
+(create it for its unit, issue its codes; its dates and settings: services.campaigns.life). Scope
+and role are checked by services.accounts.access."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from ...domain.access import Principal, Role
 from ...domain.campaign import Window, field_window_too_long, window, working_days
-from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
 from ..accounts.access import can_see, check_can_act, unit_of
 from ..errors import Refused
 from ..indices.document import rules_document
 from ..units.villages import village_of
 from .catalogue import list_campaigns
+from .life import record_created
 from .register import CommuneCodes, code_counts
 from .setup import (
     MAX_CODES_PER_CALL,
@@ -59,38 +60,15 @@ def create_for_unit(principal: Principal, spec: NewCampaign) -> Campaign:
     """An officer creates a campaign for its own unit (the spec's unit is replaced by it)."""
     unit = unit_of(principal)
     check_can_act(principal, unit, Role.OFFICER)
-    return create_campaign(replace(spec, scheme=unit.scheme, unit_code=unit.code))
+    campaign = create_campaign(replace(spec, scheme=unit.scheme, unit_code=unit.code))
+    record_created(principal, campaign)
+    return campaign
 
 
 def managed_campaign(principal: Principal, key: str) -> Campaign:
     """A campaign the principal may manage: its unit is in scope and the role is officer or above."""
     campaign = get_campaign(key)
     check_can_act(principal, campaign.unit, Role.OFFICER)
-    return campaign
-
-
-def open_now(principal: Principal, key: str, today: date) -> Campaign:
-    """Open a campaign that has not opened yet: it opens today (Vietnam time)."""
-    campaign = managed_campaign(principal, key)
-    state = window(campaign.opens_on, campaign.closes_on, today)
-    if state is not Window.NOT_OPEN:
-        raise Refused("campaign_state", status=409, state=state.value, campaign=campaign)
-    campaign.opens_on = today
-    db.session.flush()
-    return campaign
-
-
-def close_now(principal: Principal, key: str, today: date) -> Campaign:
-    """Close an open campaign: its last day becomes yesterday (dates are inclusive), so it takes no
-    answer from now on. A campaign that never opened is closed with both dates on yesterday."""
-    campaign = managed_campaign(principal, key)
-    state = window(campaign.opens_on, campaign.closes_on, today)
-    if state is Window.CLOSED:
-        raise Refused("campaign_state", status=409, state=state.value, campaign=campaign)
-    yesterday = today - timedelta(days=1)
-    campaign.closes_on = yesterday
-    campaign.opens_on = min(campaign.opens_on, yesterday)
-    db.session.flush()
     return campaign
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, Update, any_, bindparam, case, insert, select, update
+from sqlalchemy import String, Table, Update, any_, bindparam, case, delete, insert, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.dml import Insert
 
@@ -43,17 +43,29 @@ CHANNEL_COLUMNS = {"web": "via_web", "sms": "via_sms", "assisted": "via_assisted
 def create_rows(campaign: Campaign) -> None:
     """Zero counters for every commune and question of a new campaign (so that recording a response
     only ever updates existing rows)."""
-    survey = survey_of(campaign.survey_version)
     communes = list(db.session.scalars(
         select(CampaignCommune.unit_id).filter_by(campaign_id=campaign.id).order_by(CampaignCommune.id)
     ))
+    create_commune_rows(campaign, communes)
+
+
+def create_commune_rows(campaign: Campaign, communes: list[int]) -> None:
+    """Zero counters for communes entering a campaign (at creation, or an edit before it opens)."""
     if not communes:
         return
+    survey = survey_of(campaign.survey_version)
     db.session.execute(insert(COMMUNES), [_zero_commune(campaign.id, c) for c in communes])
     db.session.execute(
         insert(ITEMS),
         [_zero_item(campaign.id, c, item) for c in communes for item in survey.item_ids],
     )
+
+
+def delete_commune_rows(campaign: Campaign, communes: list[int]) -> None:
+    """Drop the counters of communes leaving a campaign that has not opened (no answer counted)."""
+    for table in (COMMUNES, ITEMS, DAILY):
+        db.session.execute(delete(table).where(table.c.campaign_id == campaign.id,
+                                               table.c.commune_id.in_(communes)))
 
 
 def create_village_rows(campaign: Campaign, villages: list[int]) -> None:

@@ -1,5 +1,6 @@
 """Campaign management for officers: create a campaign for their unit, print household-code slips
-and a commune poster, open and close a campaign. Role and scope are checked by the services."""
+and a commune poster (its life, from editing to reopening: campaign_life.py). Role and scope are
+checked by the services."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from ...services.indices.wording import rule_lines
 from ...services.surveys import newest_surveys, survey_of
 from ...services.units.villages import village_of
 from .auth import login_required
+from .campaign_life import history
 from .forms import ActionForm, CampaignForm, item_rule_choices
 
 bp = Blueprint("campaigns", __name__, url_prefix="/committee")
@@ -102,26 +104,8 @@ def campaign(key: str) -> str:
         codes=manage.codes_of_communes(found, managed.communes) if found.household_codes else [],
         form=ActionForm(), state=managed.state, may_change_dates=managed.may_change_dates,
         rules=rule_lines(managed.rules), window_days=managed.window_days,
-        window_too_long=managed.window_too_long,
+        window_too_long=managed.window_too_long, history=history(found),
     )
-
-
-@bp.post("/campaigns/<key>/open")
-@login_required(Role.OFFICER)
-def open_campaign(key: str) -> Response:
-    _check_action_form()
-    found = manage.open_now(g.principal, key, local_today())
-    flash(gettext("The campaign is open from today."))
-    return redirect(url_for(".campaign", key=found.key), 303)
-
-
-@bp.post("/campaigns/<key>/close")
-@login_required(Role.OFFICER)
-def close_campaign(key: str) -> Response:
-    _check_action_form()
-    found = manage.close_now(g.principal, key, local_today())
-    flash(gettext("The campaign is closed: it takes no more answers."))
-    return redirect(url_for(".campaign", key=found.key), 303)
 
 
 def _check_action_form() -> None:

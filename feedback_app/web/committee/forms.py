@@ -125,13 +125,9 @@ class ReturnReportForm(Form):
     reason = TextAreaField(_l("Reason"))
 
 
-class CampaignForm(Form):
-    key = StringField(
-        _l("Campaign key"),
-        description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
-        validators=[DataRequired(), Regexp(r"[a-z0-9][a-z0-9-]{2,63}\Z",
-                                           message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
-    )
+class CampaignSettingsForm(Form):
+    """A campaign's title, dates and rules: the new-campaign page and the edit page (before it opens)."""
+
     title = StringField(
         _l("Title"),
         description=_l("What pages and reports show, e.g. “Lấy ý kiến sự hài lòng về xây dựng nông thôn mới "
@@ -139,7 +135,6 @@ class CampaignForm(Form):
         validators=[Optional(), _too_long(300),
                     Regexp(r"[^\x00-\x1f\x7f]*\Z", message=_l("A title has no control characters."))],
     )
-    survey = SelectField(_l("Survey"), validators=[DataRequired()])
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on"), validators=[DataRequired()])
     min_coverage = NumberField(_l("Minimum household coverage (%)"), places=None,
@@ -157,13 +152,6 @@ class CampaignForm(Form):
                        "Leave empty for none."))
     posting_days = IntegerField(_l("Posting of the results (days)"), default=DEFAULT_POSTING_DAYS,
                                 validators=[Optional(), NumberRange(1, 90)])
-    household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
-    open_link = BooleanField(
-        _l("Open link per commune, for households without a code"),
-        description=_l("Anyone with the link may answer, so it cannot prove one answer per household: "
-                       "a phone that answered is asked before it answers again, and the dashboard "
-                       "counts these answers apart from household codes. Use it beside the codes, "
-                       "for households that lost or never got a slip, or for a quick open survey."))
 
     def validate_closes_on(self, field: DateField) -> None:
         if self.opens_on.data and field.data and field.data < self.opens_on.data:
@@ -175,6 +163,25 @@ class CampaignForm(Form):
         # Here, not on item_threshold: its Optional() stops the checks of an empty field.
         if field.data and self.item_threshold.data is None:
             raise ValidationError(_l("Give the item threshold, or choose “Not judged”."))
+
+
+class CampaignForm(CampaignSettingsForm):
+    """A new campaign: its key, survey and ways of answering, and its settings."""
+
+    key = StringField(
+        _l("Campaign key"),
+        description=_l("Lower-case letters, digits and dashes, e.g. ntm-binh-lu-2026."),
+        validators=[DataRequired(), Regexp(r"[a-z0-9][a-z0-9-]{2,63}\Z",
+                                           message=_l("Use 3 to 64 lower-case letters, digits and dashes."))],
+    )
+    survey = SelectField(_l("Survey"), validators=[DataRequired()])
+    household_codes = BooleanField(_l("Household codes (one single-use code per household)"), default=True)
+    open_link = BooleanField(
+        _l("Open link per commune, for households without a code"),
+        description=_l("Anyone with the link may answer, so it cannot prove one answer per household: "
+                       "a phone that answered is asked before it answers again, and the dashboard "
+                       "counts these answers apart from household codes. Use it beside the codes, "
+                       "for households that lost or never got a slip, or for a quick open survey."))
 
     def validate_open_link(self, field: BooleanField) -> None:
         if not field.data and not self.household_codes.data:

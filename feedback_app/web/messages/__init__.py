@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from ...services.errors import Refused
 from .accounts import account_message
+from .campaign_life import life_message
 from .committee import committee_message, committee_page_message
 from .message import Message
 from .reports import report_refusal
@@ -22,7 +23,7 @@ def refusal_message(refused: Refused, committee: bool = False) -> Message:
     reporting = report_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
-    order = ((account_message, committee_page_message, committee_message, village_message,
+    order = ((account_message, life_message, committee_page_message, committee_message, village_message,
               resident_message) if committee
              else (account_message, resident_message, committee_message, village_message))
     for wording in order:
