@@ -3,6 +3,7 @@
 from .accounts import Account, AccountEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
+from .follows import CampaignFollows
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
 from .sms import (
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "Campaign",
     "CampaignCommune",
+    "CampaignFollows",
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",
