@@ -4,7 +4,7 @@ Which earlier campaign a campaign follows (the comparison with an earlier round 
 and the report page): one appended row per setting, the newest in force, with who set it and when.
 
 Revision ID: 0023_campaign_follows
-Revises: 0017_country_level
+Revises: 0014_villages (the head: 0013 and 0014 follow 0017)
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_campaign_follows'
-down_revision = '0017_country_level'
+down_revision = '0014_villages'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,9 @@ the same territory: the earlier communes that make up each of the unit's commune
 (a vn-legacy campaign is re-expressed in the new units through the succession table:
 services.indices.reexpress). What cannot be matched is listed, never guessed: a commune of the
 unit with no earlier figures (not surveyed then, or it received part of a split commune), an
-earlier commune split between several new units, an earlier commune with no successor.
+earlier commune split between several new units, an earlier commune with no successor, and a
+former unit of one of the unit's communes that the earlier round did not survey (a town, which a
+rural survey leaves out): the earlier figures of that commune lack its households.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ...domain.comparison import RoundChange, compare_rounds, match_items
 from ...domain.index import Counts, pool
 from ...domain.survey import Survey
 from ...extensions import db
-from ...models import Campaign, Unit
+from ...models import Campaign, Unit, UnitSuccession
 from ..campaigns.follows import followed
 from ..surveys import survey_of
 from .dashboard import communes_below
@@ -33,6 +35,7 @@ class Unmatched(StrEnum):
     PART_OF_SPLIT = "part_of_split"  # a commune now that received part of a split earlier commune
     SPLIT = "split"  # an earlier commune split between several units now
     NO_SUCCESSOR = "no_successor"  # an earlier commune with no successor in the current units
+    FORMER_NOT_SURVEYED = "former_not_surveyed"  # a former unit of a commune now, not surveyed then
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def earlier_round(campaign: Campaign, unit: Unit, now: Counts, survey: Survey) -
         return None
     earlier_survey = survey_of(earlier.survey_version)
     then_counts = commune_counts(earlier, earlier_survey.item_ids)
+    earlier_communes = list(then_counts)
     mapping = None
     scheme = campaign.unit.scheme
     if earlier.unit.scheme != scheme:
@@ -86,6 +90,8 @@ def earlier_round(campaign: Campaign, unit: Unit, now: Counts, survey: Survey) -
         if unit.id == campaign.unit_id:  # only the whole campaign's page can place them
             for old in mapping.unmapped:
                 lacking[old] = Unmatched.NO_SUCCESSOR
+        for old in _former_units(below, earlier.unit.scheme) - set(earlier_communes):
+            lacking.setdefault(old, Unmatched.FORMER_NOT_SURVEYED)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(lacking)))} if lacking else {}
     unmatched = tuple(sorted((UnmatchedUnit(units[i], why) for i, why in lacking.items() if i in units),
                              key=lambda u: (u.why.value, u.unit.scheme, u.unit.code)))
@@ -93,3 +99,13 @@ def earlier_round(campaign: Campaign, unit: Unit, now: Counts, survey: Survey) -
     change = compare_rounds(then, now, match_items(survey, earlier_survey))
     return EarlierRound(earlier, earlier_survey, survey, change, len(below), len(parts), unmatched,
                         mapping is not None)
+
+
+def _former_units(communes: list[int], scheme: str) -> set[int]:
+    """The units of `scheme` whose territory went, whole or in part, into these communes."""
+    if not communes:
+        return set()
+    return set(db.session.scalars(
+        select(UnitSuccession.old_unit_id).join(Unit, Unit.id == UnitSuccession.old_unit_id)
+        .where(UnitSuccession.new_unit_id.in_(communes), Unit.scheme == scheme)
+    ))

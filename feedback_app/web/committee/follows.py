@@ -100,8 +100,9 @@ def points(difference: Any) -> str:
 
 
 def noise_label(noise: Noise) -> str:
-    labels: dict[Noise, str] = {Noise.WITHIN: gettext("Within the noise"), Noise.BEYOND: gettext("Beyond the noise"),
-            Noise.UNKNOWN: gettext("Cannot be compared")}
+    labels: dict[Noise, str] = {Noise.WITHIN: gettext("Within the noise"),
+                                Noise.BEYOND: gettext("Beyond the noise"),
+                                Noise.UNKNOWN: gettext("Cannot be compared")}
     return labels[noise]
 
 
@@ -112,6 +113,8 @@ def unmatched_label(why: Unmatched) -> str:
         Unmatched.SPLIT: gettext("earlier commune split between several communes: its answers cannot "
                                  "be shared out"),
         Unmatched.NO_SUCCESSOR: gettext("earlier commune with no successor in the current units"),
+        Unmatched.FORMER_NOT_SURVEYED: gettext("former unit not surveyed in the earlier round: the "
+                                               "earlier figures of the commune it joined lack it"),
     }
     return labels[why]
 
