@@ -35,13 +35,14 @@ class Unmatched(StrEnum):
     PART_OF_SPLIT = "part_of_split"  # a commune now that received part of a split earlier commune
     SPLIT = "split"  # an earlier commune split between several units now
     NO_SUCCESSOR = "no_successor"  # an earlier commune with no successor in the current units
-    FORMER_NOT_SURVEYED = "former_not_surveyed"  # a former unit of a commune now, not surveyed then
+    FORMER_NOT_SURVEYED = "former_not_surveyed"  # a commune now with former units not surveyed then
 
 
 @dataclass(frozen=True)
 class UnmatchedUnit:
     unit: Unit
     why: Unmatched
+    former: tuple[Unit, ...] = ()  # FORMER_NOT_SURVEYED: the former units the earlier figures lack
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def earlier_round(campaign: Campaign, unit: Unit, now: Counts, survey: Survey) -
     missing = [c for c in below if c not in then_counts]
     split_parts = set(mapping.left_out) if mapping is not None else set()
     lacking = {c: Unmatched.PART_OF_SPLIT if c in split_parts else Unmatched.NOT_SURVEYED for c in missing}
+    formers: dict[int, list[int]] = {}
     if mapping is not None:
         shown = set(below)
         for old, news in mapping.split.items():
@@ -90,22 +92,30 @@ def earlier_round(campaign: Campaign, unit: Unit, now: Counts, survey: Survey) -
         if unit.id == campaign.unit_id:  # only the whole campaign's page can place them
             for old in mapping.unmapped:
                 lacking[old] = Unmatched.NO_SUCCESSOR
-        for old in _former_units(below, earlier.unit.scheme) - set(earlier_communes):
-            lacking.setdefault(old, Unmatched.FORMER_NOT_SURVEYED)
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(lacking)))} if lacking else {}
-    unmatched = tuple(sorted((UnmatchedUnit(units[i], why) for i, why in lacking.items() if i in units),
-                             key=lambda u: (u.why.value, u.unit.scheme, u.unit.code)))
+        surveyed = set(earlier_communes) | set(lacking)
+        for old, new in _former_units(below, earlier.unit.scheme):
+            if old not in surveyed:
+                formers.setdefault(new, []).append(old)
+    wanted = set(lacking) | set(formers) | {old for olds in formers.values() for old in olds}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(wanted)))} if wanted else {}
+    found = [UnmatchedUnit(units[i], why) for i, why in lacking.items() if i in units]
+    found += [UnmatchedUnit(units[new], Unmatched.FORMER_NOT_SURVEYED,
+                            tuple(sorted((units[o] for o in olds), key=lambda u: u.code)))
+              for new, olds in formers.items()]
+    unmatched = tuple(sorted(found, key=lambda u: (u.why.value, u.unit.scheme, u.unit.code)))
     then = pool(parts, earlier_survey.item_ids)
     change = compare_rounds(then, now, match_items(survey, earlier_survey))
     return EarlierRound(earlier, earlier_survey, survey, change, len(below), len(parts), unmatched,
                         mapping is not None)
 
 
-def _former_units(communes: list[int], scheme: str) -> set[int]:
-    """The units of `scheme` whose territory went, whole or in part, into these communes."""
+def _former_units(communes: list[int], scheme: str) -> list[tuple[int, int]]:
+    """(former unit, commune now) for the units of `scheme` whose territory went, whole or in
+    part, into these communes."""
     if not communes:
-        return set()
-    return set(db.session.scalars(
-        select(UnitSuccession.old_unit_id).join(Unit, Unit.id == UnitSuccession.old_unit_id)
+        return []
+    return [(old, new) for old, new in db.session.execute(
+        select(UnitSuccession.old_unit_id, UnitSuccession.new_unit_id)
+        .join(Unit, Unit.id == UnitSuccession.old_unit_id)
         .where(UnitSuccession.new_unit_id.in_(communes), Unit.scheme == scheme)
-    ))
+    )]

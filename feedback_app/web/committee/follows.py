@@ -26,7 +26,7 @@ from ...services.campaigns import follows as service
 from ...services.campaigns.manage import managed_campaign
 from ...services.campaigns.setup import campaign_title
 from ...services.errors import Refused
-from ...services.indices.comparison import EarlierRound, Unmatched, earlier_round
+from ...services.indices.comparison import EarlierRound, Unmatched, UnmatchedUnit, earlier_round
 from ...services.indices.index import IndexReport
 from ...services.surveys import survey_of
 from .auth import login_required
@@ -40,9 +40,11 @@ class FollowsForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-def _choice_label(campaign: Campaign) -> str:
-    return (f"{campaign_title(campaign)} · {campaign.unit.display_name(language())} · "
-            f"{fmt_date(campaign.opens_on)} – {fmt_date(campaign.closes_on)}")
+def _choice_label(campaign: Campaign, following: Campaign) -> str:
+    label = f"{campaign_title(campaign)} · {fmt_date(campaign.opens_on)} – {fmt_date(campaign.closes_on)}"
+    if campaign.unit.scheme != following.unit.scheme:
+        label += " · " + gettext("former units")
+    return label
 
 
 @bp.route("/campaigns/<key>/follows", methods=["GET", "POST"])
@@ -52,7 +54,7 @@ def follows_page(key: str) -> ResponseReturnValue:
     current = service.followed(campaign)
     form = FollowsForm()
     form.earlier.choices = [(NONE, gettext("None: no comparison"))] + [
-        (c.key, _choice_label(c)) for c in service.candidates(campaign)]
+        (c.key, _choice_label(c, campaign)) for c in service.candidates(campaign)]
     if not form.is_submitted():
         form.earlier.data = current.key if current else NONE
     if form.validate_on_submit():
@@ -106,15 +108,19 @@ def noise_label(noise: Noise) -> str:
     return labels[noise]
 
 
-def unmatched_label(why: Unmatched) -> str:
+def unmatched_label(entry: UnmatchedUnit) -> str:
+    """Why a unit is left out of the comparison, in words a committee can check."""
+    why = entry.why
+    if why is Unmatched.FORMER_NOT_SURVEYED:
+        return gettext("the earlier figures lack its former %(units)s, which the earlier round did not "
+                       "survey", units=", ".join(f"{u.display_name(language())} ({u.code})"
+                                                 for u in entry.former))
     labels: dict[Unmatched, str] = {
         Unmatched.NOT_SURVEYED: gettext("not surveyed in the earlier round"),
-        Unmatched.PART_OF_SPLIT: gettext("received part of a commune that was split: not compared"),
-        Unmatched.SPLIT: gettext("earlier commune split between several communes: its answers cannot "
+        Unmatched.PART_OF_SPLIT: gettext("received part of a former commune that was split: not compared"),
+        Unmatched.SPLIT: gettext("former commune split between several communes: its answers cannot "
                                  "be shared out"),
-        Unmatched.NO_SUCCESSOR: gettext("earlier commune with no successor in the current units"),
-        Unmatched.FORMER_NOT_SURVEYED: gettext("former unit not surveyed in the earlier round: the "
-                                               "earlier figures of the commune it joined lack it"),
+        Unmatched.NO_SUCCESSOR: gettext("former commune with no successor in the current units"),
     }
     return labels[why]
 
