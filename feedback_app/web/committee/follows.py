@@ -112,9 +112,9 @@ def unmatched_label(entry: UnmatchedUnit) -> str:
     """Why a unit is left out of the comparison, in words a committee can check."""
     why = entry.why
     if why is Unmatched.FORMER_NOT_SURVEYED:
-        return gettext("the earlier figures lack its former %(units)s, which the earlier round did not "
-                       "survey", units=", ".join(f"{u.display_name(language())} ({u.code})"
-                                                 for u in entry.former))
+        former = ", ".join(f"{u.display_name(language())} ({u.code})" for u in entry.former)
+        return str(gettext("the earlier figures lack its former %(units)s, which the earlier round did "
+                           "not survey", units=former))
     labels: dict[Unmatched, str] = {
         Unmatched.NOT_SURVEYED: gettext("not surveyed in the earlier round"),
         Unmatched.PART_OF_SPLIT: gettext("received part of a former commune that was split: not compared"),
