@@ -71,7 +71,7 @@ def test_intervals_overlap_at_the_edge(a, b, overlap):  # type: ignore[no-untype
 
 def _first_apart(then: Tally) -> int:
     """The smallest satisfied count now (of 100) whose interval is apart from `then`'s."""
-    low_then, high_then = wilson_interval(then.satisfied, then.valid)  # type: ignore[misc]
+    _low_then, high_then = wilson_interval(then.satisfied, then.valid)  # type: ignore[misc]
     return next(s for s in range(101) if wilson_interval(s, 100)[0] > high_then)  # type: ignore[index]
 
 
