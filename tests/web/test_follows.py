@@ -8,10 +8,11 @@ import pytest
 from feedback_app.domain.access import Principal, Role
 from feedback_app.extensions import db
 from feedback_app.services.campaigns.follows import followed, history, set_follows
+from feedback_app.services.reports.workflow import submit_report
 
 from ..committee_support import csrf_token, logged_in, make_account
 from ..indices_support import import_csv
-from ..reports_support import answered
+from ..reports_support import answered, officer
 from ..support import past
 
 PAGE = "/committee/campaigns/now/follows"
@@ -113,3 +114,20 @@ def test_a_commune_reads_the_comparison_of_its_own_commune_only(client, rounds):
     assert own.status_code == 200
     assert "5 câu trả lời hợp lệ" in _section(own.text)  # its own 5 answers, not the 4 of Tả Lèng
     assert client.get("/committee/campaigns/now/units/03430").status_code == 403
+
+
+def test_the_report_page_compares_the_figures_as_submitted(client, rounds):  # type: ignore[no-untyped-def]
+    """The report's frozen figures, not today's: answers after the submission do not change it."""
+    _, now = rounds
+    answered(now, "03390", 4)
+    set_follows(Principal("shell:test", Role.ADMIN), now.key, "before", check_scope=False)
+    submit_report(officer("03390"), now.key, "Đã rà soát")
+    db.session.commit()
+    answered(now, "03390", 3, value=2)  # after the submission
+    make_account("xa-binh-lu", "03390")
+    logged_in(client, "xa-binh-lu")
+    page = client.get("/committee/campaigns/now/units/03390/report")
+    assert page.status_code == 200
+    section = _section(page.text)
+    assert "4 câu trả lời hợp lệ" in section and "100,0\xa0%" in section
+    assert "7 câu trả lời hợp lệ" in _section(client.get("/committee/campaigns/now/units/03390").text)
