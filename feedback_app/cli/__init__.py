@@ -6,11 +6,12 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, indices, reports, sms, succession, surveys, tokens, units, users
+    from . import campaigns, demo, follows, indices, reports, sms, succession, surveys, tokens, units, users
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
     app.cli.add_command(campaigns.group)
+    campaigns.group.add_command(follows.follows)
     app.cli.add_command(demo.command)
     app.cli.add_command(sms.group)
     app.cli.add_command(sms.worker)

@@ -26,10 +26,12 @@ from ..extensions import db
 from ..links import household_url
 from ..models import Campaign
 from ..services.campaigns import setup as service
+from ..services.campaigns.follows import set_follows
 from ..services.campaigns.slips import slip_sheet
 from ..services.surveys import find_survey
 from ..services.units.villages import village_of
 from .common import unit_of_work
+from .follows import operator
 
 group = click.Group("campaigns", help="Survey rounds: create them, issue and print household codes.")
 
@@ -90,13 +92,15 @@ class Fraction(_DecimalType):
 @click.option("--open-link/--no-open-link", default=False, show_default=True,
               help="Also accept answers through an open link per commune.")
 @click.option("--include-urban", is_flag=True, help="Also survey wards and towns.")
+@click.option("--follows", "follows", default=None, metavar="EARLIER",
+              help="Key of the earlier campaign this one follows (compared on the dashboard).")
 @click.option("--issue-codes", "per_commune", type=int, default=None,
               help="Issue this many codes per commune now (default: none; see `codes issue`).")
 def create(key: str, survey_id: str, version: int | None, unit_code: str, scheme: str, opens: datetime,
            closes: datetime, title: str | None, min_coverage: Decimal, threshold: Decimal,
            item_threshold: Decimal | None, item_rule: str | None, commune_floor: Decimal | None,
            posting_days: int, codes: bool, open_link: bool, include_urban: bool,
-           per_commune: int | None) -> None:
+           per_commune: int | None, follows: str | None) -> None:
     """Create a campaign over the communes below a unit."""
     if item_rule and item_threshold is None:
         raise click.BadParameter("give --item-threshold with --item-rule", param_hint="--item-rule")
@@ -114,6 +118,8 @@ def create(key: str, survey_id: str, version: int | None, unit_code: str, scheme
         if per_commune:
             for commune in campaign.communes:
                 service.issue_codes(campaign, commune, per_commune)
+        if follows:
+            set_follows(operator(), campaign.key, follows, check_scope=False)
     click.echo(f"campaign {campaign.key} ({campaign.title}): {survey.key}, "
                f"{len(campaign.communes)} communes, {opens.date()} to {closes.date()}")
     if field_window_too_long(opens.date(), closes.date()):

@@ -8,6 +8,7 @@ from flask import current_app
 
 from ..clock import local_today
 from ..services.demo.accounts import ensure_demo_accounts
+from ..services.demo.earlier import ensure_earlier_round
 from ..services.demo.province import CODES_SHOWN, describe_demo, ensure_demo
 from .common import unit_of_work
 
@@ -19,6 +20,7 @@ def command(as_json: bool) -> None:
     with unit_of_work():
         demo = ensure_demo(Path(current_app.config["SURVEYS_DIR"]), local_today())
         accounts = ensure_demo_accounts(demo.campaign)
+        ensure_earlier_round(Path(current_app.config["SURVEYS_DIR"]), demo.campaign)
     info = describe_demo(demo)
     info["accounts"] = accounts
     if as_json:

@@ -4,6 +4,7 @@ from .accounts import Account, AccountEvent
 from .campaign_events import CampaignEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
+from .follows import CampaignFollows
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
 from .sms import (
@@ -27,6 +28,7 @@ __all__ = [
     "Campaign",
     "CampaignCommune",
     "CampaignEvent",
+    "CampaignFollows",
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",

@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
         collect,
         dashboard,
         exports,
+        follows,
         invitations,
         national,
         passwords,
@@ -66,6 +67,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(sso.bp)
     app.register_blueprint(villages.bp)
     app.register_blueprint(invitations.bp)
+    app.register_blueprint(follows.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_campaign_events'
-down_revision = '0014_villages'
+down_revision = '0020_sms_web_batches'
 branch_labels = None
 depends_on = None
 
