@@ -203,7 +203,7 @@ def _items_table(source: Source, lang: str) -> tuple[Table, dict[str, Any] | Non
             rated.append((item["rate"], item_label(label, lang)))
     table = Table(
         [_("No."), _("Item"), _("Forms"), _("Per cent"), _("Forms"), _("Per cent"), _("Reasons")],
-        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.75, 4.4, 0.95, 1.35, 0.95, 1.35, 3.3), id="items",
+        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.75, 4.3, 1.1, 1.35, 1.1, 1.35, 3.05), id="items",
         groups=((_("No."), 1), (_("Item"), 1), (_("Satisfied"), 2), (_("Not satisfied"), 2), (_("Reasons"), 1)))
     return table, overall, rated
 
@@ -215,7 +215,7 @@ def _villages(source: Source, lang: str) -> Section | None:
     if not villages:
         return None
     return Section(_("Results by village"), [Table(
-        [_("No."), _("Village"), _("Households"), _("Issued"), _("Returned"), _("Coverage"),
+        [_("No."), _("Village"), _("Households"), _("Handed out"), _("Collected"), _("Coverage"),
          _("Satisfied"), _("Per cent"), _("Verdict")],
         [[str(n), unit_name(v, lang), fmt_number(v["households"]), fmt_number(v["issued"]),
           fmt_number(v["respondents"]), fmt_percent(v["coverage"]),

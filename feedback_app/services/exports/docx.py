@@ -129,6 +129,19 @@ def _signer(cell: _Cell, signer: Signer, first: bool) -> None:
         _line(cell, signer.person_role, italic=True, size=Pt(11))
 
 
+def _page_number(paragraph: DocxParagraph) -> None:
+    """The page number, centred at the foot of every page (Word's PAGE field)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
 def docx_bytes(source: Source, lang: str = "vi") -> bytes:
     document = report_document(source, lang)
     doc = Document()
@@ -143,6 +156,7 @@ def docx_bytes(source: Source, lang: str = "vi") -> bytes:
     mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = mark.add_run(document.reference_mark)
     run.italic, run.font.size = True, Pt(9)
+    _page_number(section.footer.paragraphs[0])
 
     _head(doc, document)
     _line(doc, document.title, bold=True, size=Pt(14)).paragraph_format.space_before = Pt(12)
