@@ -85,7 +85,8 @@ def test_the_word_report_reads_back_in_administrative_layout(accepted):  # type:
 
     items = _cells(document.tables[2])
     # Two heading rows: "Hài lòng" and "Không hài lòng" over their number and per cent
-    assert items[0] == ["STT", "Nội dung", "Hài lòng", "Hài lòng", "Không hài lòng", "Không hài lòng", "Lý do"]
+    assert items[0] == ["STT", "Nội dung", "Hài lòng", "Hài lòng", "Không hài lòng", "Không hài lòng",
+                        "Lý do"]
     assert items[1] == ["STT", "Nội dung", "Số phiếu", "Tỷ lệ", "Số phiếu", "Tỷ lệ", "Lý do"]
     assert len(items) == 2 + 19  # the 19 criteria; the overall question has its own sentence
     assert items[2][0] == "1" and items[2][1].startswith("Tiêu chí 1")
@@ -111,7 +112,8 @@ def test_the_word_report_in_english(accepted):  # type: ignore[no-untyped-def]
     for words in ("REPORT", "No.: …/BC-MTTQ", "SOCIALIST REPUBLIC OF VIETNAM",
                   "I. HOW THE SURVEY WAS ORGANISED",
                   "Satisfied", "Not satisfied", "Forms", "Per cent", "Reasons", "75.0%", "V. VERIFICATION",
-                  "Forms issued (household codes)", "Verified and accepted by", "Not enough households answered", "PREPARED BY",
+                  "Forms issued (household codes)", "Verified and accepted by",
+                  "Not enough households answered", "PREPARED BY",
                   f"{PREPARER} (xa-officer)", "Officer"):
         assert words in text, words
     assert "REFERENCE LAYOUT" in document.sections[0].header.paragraphs[0].text

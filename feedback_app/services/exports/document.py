@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ...clock import local_today
 from ...i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, to_vietnam_time
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
-from .reasons import reasons_by_item, reasons_cell
 from .labels import item_label, role_label, status_label, unit_name, verdict_label
+from .reasons import reasons_by_item, reasons_cell
 from .source import METHODS, Signatory, Source
 
 # Level words a place name starts with ("Xã Bình Lư" is written "Bình Lư, ngày …" at the head).
@@ -111,8 +110,8 @@ def _place(unit: dict[str, Any], lang: str) -> str:
 def _committee(unit: dict[str, Any], lang: str) -> str:
     """The Front committee of a unit: "Ủy ban MTTQ Việt Nam Tỉnh Lai Châu", or the central one."""
     if unit.get("level") == "country":
-        return _("Central Committee of the Vietnam Fatherland Front")
-    return _("Vietnam Fatherland Front Committee of %(unit)s", unit=unit_name(unit, lang))
+        return str(_("Central Committee of the Vietnam Fatherland Front"))
+    return str(_("Vietnam Fatherland Front Committee of %(unit)s", unit=unit_name(unit, lang)))
 
 
 def _day_of(source: Source) -> date:
@@ -129,8 +128,10 @@ def _forms(fieldwork: dict[str, Any], households: int | None, respondents: int) 
     codes = fieldwork["codes"]
     rows = []
     if codes["issued"]:
-        rows += [[_("Forms issued (household codes)"), fmt_number(codes["issued"]), _share(codes["issued"], households)],
-                 [_("Forms returned (codes used)"), fmt_number(codes["used"]), _share(codes["used"], codes["issued"])],
+        rows += [[_("Forms issued (household codes)"), fmt_number(codes["issued"]),
+                  _share(codes["issued"], households)],
+                 [_("Forms returned (codes used)"), fmt_number(codes["used"]),
+                  _share(codes["used"], codes["issued"])],
                  [_("Forms not returned (codes unused)"), fmt_number(codes["unused"]),
                   _share(codes["unused"], codes["issued"])]]
     if fieldwork.get("without_code"):
@@ -198,13 +199,15 @@ def _items_table(source: Source, lang: str) -> tuple[Table, dict[str, Any] | Non
         valid, satisfied = item["valid"], item["satisfied"]
         unsatisfied = valid - satisfied if valid is not None and satisfied is not None else None
         rows.append([str(number), item_label(label, lang), fmt_number(satisfied), _share(satisfied, valid),
-                     fmt_number(unsatisfied), _share(unsatisfied, valid), reasons_cell(reasons.get(item["id"]))])
+                     fmt_number(unsatisfied), _share(unsatisfied, valid),
+                     reasons_cell(reasons.get(item["id"]))])
         if item["rate"] is not None:
             rated.append((item["rate"], item_label(label, lang)))
     table = Table(
         [_("No."), _("Item"), _("Forms"), _("Per cent"), _("Forms"), _("Per cent"), _("Reasons")],
         rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.75, 4.3, 1.1, 1.35, 1.1, 1.35, 3.05), id="items",
-        groups=((_("No."), 1), (_("Item"), 1), (_("Satisfied"), 2), (_("Not satisfied"), 2), (_("Reasons"), 1)))
+        groups=((_("No."), 1), (_("Item"), 1), (_("Satisfied"), 2), (_("Not satisfied"), 2),
+                (_("Reasons"), 1)))
     return table, overall, rated
 
 

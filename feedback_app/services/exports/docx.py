@@ -11,10 +11,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
-from docx.table import Table as DocxTable
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -71,7 +71,7 @@ def _heading_rows(table: DocxTable, block: Table) -> int:
         for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
             _line(cell, title, bold=True, size=TABLE_SIZE, first=True)
         return 1
-    top, below = table.rows[0].cells, table.add_row().cells
+    top, below = table.rows[0].cells, table.add_row().cells  # type: ignore[no-untyped-call]
     column = 0
     for label, span in block.groups:
         if span == 1:
