@@ -205,7 +205,7 @@ def _items_table(source: Source, lang: str) -> tuple[Table, dict[str, Any] | Non
             rated.append((item["rate"], item_label(label, lang)))
     table = Table(
         [_("No."), _("Item"), _("Forms"), _("Per cent"), _("Forms"), _("Per cent"), _("Reasons")],
-        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.75, 4.3, 1.1, 1.35, 1.1, 1.35, 3.05), id="items",
+        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.85, 4.3, 1.1, 1.35, 1.1, 1.35, 2.95), id="items",
         groups=((_("No."), 1), (_("Item"), 1), (_("Satisfied"), 2), (_("Not satisfied"), 2),
                 (_("Reasons"), 1)))
     return table, overall, rated
@@ -225,7 +225,7 @@ def _villages(source: Source, lang: str) -> Section | None:
           f"{fmt_number(v['satisfied'])} / {fmt_number(v['valid'])}", fmt_percent(v["rate"]),
           verdict_label(v["verdict"])]
          for n, v in enumerate(villages, start=1)],
-        numeric=frozenset({0, 2, 3, 4, 5, 6, 7}), widths=(0.75, 2.5, 1.1, 1.0, 1.0, 1.35, 1.2, 1.35, 2.0),
+        numeric=frozenset({0, 2, 3, 4, 5, 6, 7}), widths=(0.85, 2.1, 1.3, 1.15, 1.2, 1.35, 1.25, 1.35, 1.9),
         id="villages",
         groups=((_("No."), 1), (_("Village"), 1), (_("Registered households"), 1), (_("Forms"), 2),
                 (_("Coverage"), 1), (_("Overall question"), 2), (_("Verdict"), 1)))], subheading=True)
@@ -266,7 +266,7 @@ def _results(source: Source, lang: str) -> list[Section]:
               fmt_percent(child["coverage"]), fmt_percent(child["rate"]), verdict_label(child["verdict"]),
               *([status_label(status.get(child["unit"]["code"], "none"))] if status else [])]
              for n, child in enumerate(children, start=1)],
-            numeric=frozenset({0, 2, 3, 4}), widths=(0.6, 3.4, 1.8, 1.3, 1.3, 2.2, 1.8)[:7 if status else 6],
+            numeric=frozenset({0, 2, 3, 4}), widths=(0.75, 3.3, 1.8, 1.3, 1.3, 2.2, 1.8)[:7 if status else 6],
             id="children")], subheading=True))
     return sections
 
