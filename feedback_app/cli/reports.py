@@ -144,7 +144,10 @@ def log(campaign_key: str, username: str, role: str, actor_unit: str, actor_sche
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def export(campaign_key: str, unit_code: str, fmt: str, out: Path, frozen: bool, depth: int,
            lang: str) -> None:
-    """Write a unit's results or its report as CSV, XLSX or a printable HTML page."""
+    """Write a unit's results or its report as CSV, XLSX, a printable HTML page, or the document a
+    Front office files (docx, pdf: head, I. organisation with the forms issued, returned and
+    missing, II. results with reasons and villages, III. verdict, IV. remarks, V. verification
+    once accepted, signatures; marked "mẫu tham khảo")."""
     with unit_of_work():
         source = (exports.report_source(None, campaign_key, unit_code) if frozen
                   else exports.results_source(None, campaign_key, unit_code, depth))

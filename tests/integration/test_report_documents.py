@@ -68,22 +68,29 @@ def test_the_word_report_reads_back_in_administrative_layout(accepted):  # type:
     text = [p.text for p in document.paragraphs]
     assert "BÁO CÁO" in text
     assert "Kính gửi: Ban Thường trực Ủy ban MTTQ Việt Nam Tỉnh Lai Châu" in text
-    headings = [t for t in text if t.startswith(("I.", "II.", "III.", "IV."))]
+    headings = [t for t in text if t.startswith(("I.", "II.", "III.", "IV.", "V."))]
     assert headings == ["I. TÌNH HÌNH TỔ CHỨC LẤY Ý KIẾN", "II. KẾT QUẢ LẤY Ý KIẾN", "III. KẾT LUẬN",
-                        "IV. NHẬN XÉT, KIẾN NGHỊ"]
+                        "IV. NHẬN XÉT, KIẾN NGHỊ", "V. KẾT QUẢ THẨM TRA"]
     assert "Đề nghị tăng cường tuyên truyền ở thôn 3." in text
 
-    organisation = dict(map(tuple, _cells(document.tables[1])))
-    assert organisation["Số hộ đăng ký"] == "40"
-    assert organisation["Số hộ đã trả lời (số phiếu thu về)"] == "8"
-    assert organisation["Tỷ lệ hộ được lấy ý kiến (tối thiểu 60\u00a0%)"] == "20,0\u00a0%"
+    organisation = {row[0]: row[1:] for row in _cells(document.tables[1])}
+    assert organisation["Số hộ đăng ký"] == ["40", ""]
+    # 3 codes issued, none used: the 8 answers came by the open link
+    assert organisation["Số phiếu phát ra (mã hộ đã cấp)"] == ["3", "7,5\u00a0%"]
+    assert organisation["Số phiếu thu về (mã hộ đã dùng)"] == ["0", "0,0\u00a0%"]
+    assert organisation["Số phiếu không thu về (mã hộ chưa dùng)"] == ["3", "100,0\u00a0%"]
+    assert organisation["Số phiếu trả lời không có mã hộ (đường dẫn chung)"] == ["8", "100,0\u00a0%"]
+    assert organisation["Tỷ lệ hộ được lấy ý kiến (tối thiểu 60\u00a0%)"] == ["8", "20,0\u00a0%"]
+    assert organisation["Số phiếu hợp lệ (trả lời câu hỏi chung)"] == ["8", "100,0\u00a0%"]
 
     items = _cells(document.tables[2])
-    assert items[0] == ["STT", "Nội dung", "Hài lòng (số phiếu)", "Hài lòng (%)", "Không hài lòng (số phiếu)",
-                        "Không hài lòng (%)"]
-    assert len(items) == 1 + 19  # the 19 criteria; the overall question has its own sentence
-    assert items[1][0] == "1" and items[1][1].startswith("Tiêu chí 1")
-    assert items[1][2:] == ["6", "75,0\u00a0%", "2", "25,0\u00a0%"]
+    # Two heading rows: "Hài lòng" and "Không hài lòng" over their number and per cent
+    assert items[0] == ["STT", "Nội dung", "Hài lòng", "Hài lòng", "Không hài lòng", "Không hài lòng",
+                        "Lý do"]
+    assert items[1] == ["STT", "Nội dung", "Số phiếu", "Tỷ lệ", "Số phiếu", "Tỷ lệ", "Lý do"]
+    assert len(items) == 2 + 19  # the 19 criteria; the overall question has its own sentence
+    assert items[2][0] == "1" and items[2][1].startswith("Tiêu chí 1")
+    assert items[2][2:] == ["6", "75,0\u00a0%", "2", "25,0\u00a0%", ""]  # this survey asks no reason
     assert any(t.startswith("Câu hỏi chung: 6 trên 8 phiếu hợp lệ hài lòng, đạt 75,0\u00a0%") for t in text)
     assert any(t.startswith("Nội dung có tỷ lệ hài lòng cao nhất: Tiêu chí") for t in text)
     assert "Chưa đủ số hộ trả lời" in text  # 8 of 40 households: the verdict, and its rule
@@ -104,7 +111,9 @@ def test_the_word_report_in_english(accepted):  # type: ignore[no-untyped-def]
     text = _all_text(document)
     for words in ("REPORT", "No.: …/BC-MTTQ", "SOCIALIST REPUBLIC OF VIETNAM",
                   "I. HOW THE SURVEY WAS ORGANISED",
-                  "Satisfied (number)", "75.0%", "Not enough households answered", "PREPARED BY",
+                  "Satisfied", "Not satisfied", "Forms", "Per cent", "Reasons", "75.0%", "V. VERIFICATION",
+                  "Forms issued (household codes)", "Verified and accepted by",
+                  "Not enough households answered", "PREPARED BY",
                   f"{PREPARER} (xa-officer)", "Officer"):
         assert words in text, words
     assert "REFERENCE LAYOUT" in document.sections[0].header.paragraphs[0].text
@@ -117,6 +126,7 @@ def test_a_report_not_yet_accepted_says_so_and_leaves_the_approver_to_fill_in(ca
     document = _word(exports.report_source(None, campaign.key, "03390"))
     text = _all_text(document)
     assert "Trạng thái: Đã gửi, chờ tiếp nhận." in text
+    assert "V. KẾT QUẢ THẨM TRA" not in text  # verified only once accepted
     signatures = _cells(document.tables[-1])[0]
     assert "officer-03390" in signatures[0] and "……………………………" in signatures[1]
 
@@ -128,7 +138,12 @@ def test_a_consolidated_document_has_a_table_of_its_units(accepted):  # type: ig
     rows = _cells(children[0])[1:]
     commune = next(row for row in rows if "Bình Lư" in row[1])
     assert commune[2] == "8 / 40" and commune[4] == "75,0\u00a0%"
-    assert "Kết quả hiện tại (chưa phải báo cáo đã gửi)" in _all_text(document)
+    text = _all_text(document)
+    assert "Kết quả hiện tại (chưa phải báo cáo đã gửi)" in text
+    # A province reports to the central committee, whose name heads the document
+    assert "Kính gửi: Ủy ban Trung ương MTTQ Việt Nam" in text
+    assert "ỦY BAN TRUNG ƯƠNG MTTQ VIỆT NAM" in _cells(document.tables[0])[0][0]
+    assert "Số xã được lấy ý kiến: 2." in text
 
 
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
@@ -153,6 +168,9 @@ def test_the_pdf_report_carries_the_table_figures_and_the_signatures(accepted, t
     # The first criterion's row: its number, then satisfied 6 (75,0 %), not satisfied 2 (25,0 %).
     row = next(line for line in text.splitlines() if line.strip().startswith("1 ") and "Tiêu chí 1" in line)
     assert row.split()[-6:] == ["6", "75,0", "%", "2", "25,0", "%"]
+    # "MẪU THAM KHẢO" at the top of every page
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 2 and all("MẪU THAM KHẢO" in page for page in pages)
 
 
 def test_the_pdf_report_in_english(accepted, tmp_path):  # type: ignore[no-untyped-def]

@@ -10,8 +10,11 @@ highest and lowest items, the results by unit below), III. the verdict and the r
 it, IV. remarks and recommendations, and the signatures of the preparer and the approver. It is
 marked "mẫu tham khảo" (a reference layout) until the Front publishes its own template.
 
-Not in it yet: a table per village and the reasons for dissatisfaction (the product records
-neither yet), plausibility flags and the verification outcome (not built yet).
+Section I counts the forms (household codes) issued, returned and missing from the report's
+frozen `fieldwork` (services.reports.fieldwork); II has the reasons for dissatisfaction grouped
+per item (reasons.py) and, for a commune, a row per village; an accepted report ends with V., the
+verification by the committee above (`_verification`, where plausibility flags and re-contact
+outcomes are to be added).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ...clock import local_today
 from ...i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, to_vietnam_time
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
 from .labels import item_label, role_label, status_label, unit_name, verdict_label
+from .reasons import reasons_by_item, reasons_cell
 from .source import METHODS, Signatory, Source
 
 # Level words a place name starts with ("Xã Bình Lư" is written "Bình Lư, ngày …" at the head).
@@ -41,6 +45,9 @@ class Table:
     numeric: frozenset[int] = frozenset()  # columns aligned right (figures)
     widths: tuple[float, ...] = ()  # relative column widths
     id: str = ""
+    # A heading row above `headers`: (label, columns spanned); a label over one column stands in
+    # both heading rows (its entry in `headers` is not shown).
+    groups: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,13 @@ def _place(unit: dict[str, Any], lang: str) -> str:
     return name
 
 
+def _committee(unit: dict[str, Any], lang: str) -> str:
+    """The Front committee of a unit: "Ủy ban MTTQ Việt Nam Tỉnh Lai Châu", or the central one."""
+    if unit.get("level") == "country":
+        return str(_("Central Committee of the Vietnam Fatherland Front"))
+    return str(_("Vietnam Fatherland Front Committee of %(unit)s", unit=unit_name(unit, lang)))
+
+
 def _day_of(source: Source) -> date:
     prepared = source.content.get("prepared_at") if source.status != "live" else None
     return to_vietnam_time(prepared).date() if prepared else local_today()
@@ -109,27 +123,57 @@ def _signer(title: str, role: str, note: str, who: Signatory | None) -> Signer:
     return Signer(title, role, note, who.person if who else "", role_label(who.role) if who else "")
 
 
+def _forms(fieldwork: dict[str, Any], households: int | None, respondents: int) -> list[list[str]]:
+    """Rows of the forms (household codes) issued, returned and missing, and answers without one."""
+    codes = fieldwork["codes"]
+    rows = []
+    if codes["issued"]:
+        rows += [[_("Forms issued (household codes)"), fmt_number(codes["issued"]),
+                  _share(codes["issued"], households)],
+                 [_("Forms returned (codes used)"), fmt_number(codes["used"]),
+                  _share(codes["used"], codes["issued"])],
+                 [_("Forms not returned (codes unused)"), fmt_number(codes["unused"]),
+                  _share(codes["unused"], codes["issued"])]]
+    if fieldwork.get("without_code"):
+        rows.append([_("Answers without a form (open link)"), fmt_number(fieldwork["without_code"]),
+                     _share(fieldwork["without_code"], respondents)])
+    return rows
+
+
 def _organisation(source: Source, lang: str) -> Section:
     content, index = source.content, source.content["index"]
     campaign = content["campaign"]
+    fieldwork = content.get("fieldwork")  # not in reports frozen before it existed
     blocks: list[Block] = [Paragraph(_("Period: from %(opens)s to %(closes)s.",
                                        opens=fmt_date(campaign["opens_on"]),
                                        closes=fmt_date(campaign["closes_on"])))]
     methods = [str(METHODS[key]) for key in source.meta.get("method_keys") or ()]
     if methods:
         blocks.append(Paragraph(_("Ways of answering: %(methods)s.", methods="; ".join(methods))))
+    villages = (fieldwork or {}).get("villages") or []
+    if villages:
+        blocks.append(Paragraph(ngettext(
+            "The village Front committees of %(n)s village handed out the forms: %(names)s.",
+            "The village Front committees of %(n)s villages handed out the forms: %(names)s.",
+            len(villages), n=fmt_number(len(villages)),
+            names=", ".join(unit_name(v, lang) for v in villages))))
+    elif index["communes_total"] > 1:
+        blocks.append(Paragraph(ngettext("Communes surveyed: %(n)s.", "Communes surveyed: %(n)s.",
+                                         index["communes_total"], n=fmt_number(index["communes_total"]))))
+    households, respondents = index["households"], index["respondents"]
     coverage_label = _("Households surveyed (coverage, minimum %(minimum)s)",
                        minimum=fmt_percent(campaign["min_coverage"], decimals=0))
-    blocks.append(Table(
-        [_("Figure"), _("Number")],
-        [[_("Registered households"), fmt_number(index["households"])],
-         [_("Households that answered (forms returned)"), fmt_number(index["respondents"])],
-         [coverage_label, fmt_percent(index["coverage"])],
-         [_("Valid answers to the overall question"), fmt_number(index["valid"])]]
-        + ([[_("Communes meeting the threshold"),
-             f"{fmt_number(index['communes_meeting'])} / {fmt_number(index['communes_total'])}"]]
-           if index["communes_total"] > 1 else []),
-        numeric=frozenset({1}), widths=(7, 3), id="organisation"))
+    rows = [[_("Registered households"), fmt_number(households), ""],
+            *(_forms(fieldwork, households, respondents) if fieldwork else []),
+            [coverage_label, fmt_number(respondents), fmt_percent(index["coverage"])],
+            [_("Valid forms (overall question answered)"), fmt_number(index["valid"]),
+             _share(index["valid"], respondents)]]
+    if index["communes_total"] > 1:
+        rows.append([_("Communes meeting the threshold"),
+                     f"{fmt_number(index['communes_meeting'])} / {fmt_number(index['communes_total'])}",
+                     _share(index["communes_meeting"], index["communes_total"])])
+    blocks.append(Table([_("Figure"), _("Number"), _("Per cent")], rows, numeric=frozenset({1, 2}),
+                        widths=(6.4, 1.8, 1.8), id="organisation"))
     return Section(_("I. HOW THE SURVEY WAS ORGANISED"), blocks)
 
 
@@ -137,9 +181,12 @@ def _share(part: int | None, whole: int | None) -> str:
     return fmt_percent(part / whole) if part is not None and whole else "–"
 
 
-def _results(source: Source, lang: str) -> list[Section]:
+def _items_table(source: Source, lang: str) -> tuple[Table, dict[str, Any] | None, list[tuple[float, str]]]:
+    """The table STT | Nội dung | Hài lòng (số, %) | Không hài lòng (số, %) | Lý do, the overall
+    question's figures (not a row: a sentence of its own) and the items' rates."""
     content, index = source.content, source.content["index"]
     labels = {item["id"]: item for item in content["items"]}
+    reasons = reasons_by_item(content.get("resident_reasons") or [])
     rows, rated = [], []
     overall = None
     number = 0
@@ -152,13 +199,42 @@ def _results(source: Source, lang: str) -> list[Section]:
         valid, satisfied = item["valid"], item["satisfied"]
         unsatisfied = valid - satisfied if valid is not None and satisfied is not None else None
         rows.append([str(number), item_label(label, lang), fmt_number(satisfied), _share(satisfied, valid),
-                     fmt_number(unsatisfied), _share(unsatisfied, valid)])
+                     fmt_number(unsatisfied), _share(unsatisfied, valid),
+                     reasons_cell(reasons.get(item["id"]))])
         if item["rate"] is not None:
             rated.append((item["rate"], item_label(label, lang)))
-    blocks: list[Block] = [Table(
-        [_("No."), _("Item"), _("Satisfied (number)"), _("Satisfied (%)"), _("Not satisfied (number)"),
-         _("Not satisfied (%)")],
-        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.6, 5.4, 1.2, 1.2, 1.3, 1.3), id="items")]
+    table = Table(
+        [_("No."), _("Item"), _("Forms"), _("Per cent"), _("Forms"), _("Per cent"), _("Reasons")],
+        rows, numeric=frozenset({0, 2, 3, 4, 5}), widths=(0.85, 4.3, 1.1, 1.35, 1.1, 1.35, 2.95), id="items",
+        groups=((_("No."), 1), (_("Item"), 1), (_("Satisfied"), 2), (_("Not satisfied"), 2),
+                (_("Reasons"), 1)))
+    return table, overall, rated
+
+
+def _villages(source: Source, lang: str) -> Section | None:
+    """A commune's villages, one row each: households, forms issued and returned, coverage, rate,
+    verdict (frozen with the report)."""
+    villages = (source.content.get("fieldwork") or {}).get("villages") or []
+    if not villages:
+        return None
+    return Section(_("Results by village"), [Table(
+        [_("No."), _("Village"), _("Households"), _("Handed out"), _("Collected"), _("Coverage"),
+         _("Satisfied"), _("Per cent"), _("Verdict")],
+        [[str(n), unit_name(v, lang), fmt_number(v["households"]), fmt_number(v["issued"]),
+          fmt_number(v["respondents"]), fmt_percent(v["coverage"]),
+          f"{fmt_number(v['satisfied'])} / {fmt_number(v['valid'])}", fmt_percent(v["rate"]),
+          verdict_label(v["verdict"])]
+         for n, v in enumerate(villages, start=1)],
+        numeric=frozenset({0, 2, 3, 4, 5, 6, 7}), widths=(0.85, 2.1, 1.3, 1.15, 1.2, 1.35, 1.25, 1.35, 1.9),
+        id="villages",
+        groups=((_("No."), 1), (_("Village"), 1), (_("Registered households"), 1), (_("Forms"), 2),
+                (_("Coverage"), 1), (_("Overall question"), 2), (_("Verdict"), 1)))], subheading=True)
+
+
+def _results(source: Source, lang: str) -> list[Section]:
+    content, index = source.content, source.content["index"]
+    table, overall, rated = _items_table(source, lang)
+    blocks: list[Block] = [table]
     if overall is not None:
         blocks.append(Paragraph(_(
             "Overall question: %(satisfied)s of %(valid)s valid answers satisfied, that is %(rate)s "
@@ -166,6 +242,9 @@ def _results(source: Source, lang: str) -> list[Section]:
             satisfied=fmt_number(overall["satisfied"]), valid=fmt_number(overall["valid"]),
             rate=fmt_percent(overall["rate"]), low=fmt_percent(overall["ci_low"]),
             high=fmt_percent(overall["ci_high"])), bold=True))
+        why = reasons_cell(reasons_by_item(content.get("resident_reasons") or []).get(overall["id"]))
+        if why:
+            blocks.append(Paragraph(_("Reasons for not being satisfied overall: %(reasons)s", reasons=why)))
     if rated:
         high, low = max(rated), min(rated)
         blocks.append(Paragraph(_("Highest: %(item)s (%(rate)s).", item=high[1], rate=fmt_percent(high[0])),
@@ -173,6 +252,9 @@ def _results(source: Source, lang: str) -> list[Section]:
         blocks.append(Paragraph(_("Lowest: %(item)s (%(rate)s).", item=low[1], rate=fmt_percent(low[0])),
                                 bullet=True))
     sections = [Section(_("II. RESULTS"), blocks)]
+    villages = _villages(source, lang)
+    if villages is not None:
+        sections.append(villages)
     children = index.get("children") or []
     if children:
         status = {c["unit"]: c["status"] for c in content.get("children_reports", [])}
@@ -184,7 +266,7 @@ def _results(source: Source, lang: str) -> list[Section]:
               fmt_percent(child["coverage"]), fmt_percent(child["rate"]), verdict_label(child["verdict"]),
               *([status_label(status.get(child["unit"]["code"], "none"))] if status else [])]
              for n, child in enumerate(children, start=1)],
-            numeric=frozenset({0, 2, 3, 4}), widths=(0.6, 3.4, 1.8, 1.3, 1.3, 2.2, 1.8)[:7 if status else 6],
+            numeric=frozenset({0, 2, 3, 4}), widths=(0.75, 3.3, 1.8, 1.3, 1.3, 2.2, 1.8)[:7 if status else 6],
             id="children")], subheading=True))
     return sections
 
@@ -201,6 +283,28 @@ def _verdict(source: Source) -> Section:
     ])
 
 
+def _verification(source: Source, lang: str) -> Section | None:
+    """V. Verification by the committee above, for an accepted report only: who verified it,
+    when, and the outcome. The place for what the verifier checked: plausibility flags and their
+    acknowledgement, the re-contact sample's outcomes (issue 19 items 1-2) are added here as
+    further blocks, from what the report's record holds."""
+    if source.status != "accepted":
+        return None
+    approver = source.approver
+    blocks: list[Block] = [Table([_("Step"), _("Record")], [
+        [_("Verified and accepted by"),
+         f"{approver.person} – {role_label(approver.role)}" if approver else "–"],
+        [_("Verifying committee"), _committee(source.meta["addressee"], lang)
+         if source.meta.get("addressee") else "–"],
+        [_("Date (Vietnam time)"), fmt_datetime(source.meta.get("decided_at"))],
+        [_("Outcome"), _("Accepted: the result counts.")],
+    ], widths=(3.5, 6.5), id="verification")]
+    if source.content["index"]["verdict"] == "insufficient":
+        blocks.append(Paragraph(_("The committee accepted the report knowing that not enough households "
+                                  "answered.")))
+    return Section(_("V. VERIFICATION"), blocks)
+
+
 def report_document(source: Source, lang: str = "vi") -> ReportDocument:
     """The document of a report (or of a unit's results as of now) in `lang`."""
     with force_locale(lang):
@@ -212,8 +316,7 @@ def report_document(source: Source, lang: str = "vi") -> ReportDocument:
         document = ReportDocument(
             lang=lang,
             reference_mark=_("REFERENCE LAYOUT (mẫu tham khảo) until the Front publishes its template"),
-            issuer=[*([_("Vietnam Fatherland Front Committee of %(unit)s", unit=parent).upper()]
-                      if parent else []),
+            issuer=[*([_committee(addressee, lang).upper()] if addressee else []),
                     _("Standing Committee of the Fatherland Front of %(unit)s",
                       unit=unit_name(unit, lang)).upper()],
             number=_("No.: …/BC-MTTQ"),
@@ -223,16 +326,20 @@ def report_document(source: Source, lang: str = "vi") -> ReportDocument:
             title=_("Report").upper(),
             subtitle=[_("Results of the survey of residents' satisfaction with new rural construction"),
                       campaign.get("campaign_title") or campaign["key"]],
-            addressee=_("To: the Standing Committee of the Fatherland Front of %(unit)s", unit=parent)
-            if parent else "",
+            addressee=("" if not addressee else
+                       _("To: the Central Committee of the Vietnam Fatherland Front")
+                       if addressee.get("level") == "country" else
+                       _("To: the Standing Committee of the Fatherland Front of %(unit)s", unit=parent)),
             status="" if source.status == "accepted" else
             _("Status: %(status)s. This document is signed once the report is accepted.",
               status=status_label(source.status)),
             filename=source.filename,
         )
+        verification = _verification(source, lang)
         document.sections = [_organisation(source, lang), *_results(source, lang), _verdict(source),
                              Section(_("IV. REMARKS AND RECOMMENDATIONS"),
-                                     [Paragraph(content.get("remarks") or _("None."))])]
+                                     [Paragraph(content.get("remarks") or _("None."))]),
+                             *([verification] if verification else [])]
         as_above, filed = _("As above"), _("Filed")
         document.recipients = [_("Recipients:"), *(["- " + as_above + ";"] if parent else []),
                                "- " + filed + "."]

@@ -11,9 +11,11 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .document import Paragraph, ReportDocument, Signer, Table, report_document
@@ -62,12 +64,34 @@ def _head(doc: DocxDocument, document: ReportDocument) -> None:
     _widths(table, (4.5, 5.5))
 
 
+def _heading_rows(table: DocxTable, block: Table) -> int:
+    """Write the heading row(s); with `groups`, a first row of groups over the headers, a group of
+    one column merged down into the second. Returns how many rows they take."""
+    if not block.groups:
+        for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
+            _line(cell, title, bold=True, size=TABLE_SIZE, first=True)
+        return 1
+    top, below = table.rows[0].cells, table.add_row().cells  # type: ignore[no-untyped-call]
+    column = 0
+    for label, span in block.groups:
+        if span == 1:
+            merged = top[column].merge(below[column])
+            _line(merged, label, bold=True, size=TABLE_SIZE, first=True)
+        else:
+            merged = top[column].merge(top[column + span - 1])
+            _line(merged, label, bold=True, size=TABLE_SIZE, first=True)
+            for n in range(column, column + span):
+                _line(below[n], block.headers[n], bold=True, size=TABLE_SIZE, first=True)
+        column += span
+    return 2
+
+
 def _table(doc: DocxDocument, block: Table) -> None:
     table = doc.add_table(rows=1, cols=len(block.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, block.headers, strict=True):
-        _line(cell, title, bold=True, size=TABLE_SIZE, first=True)
+    for row in table.rows[:_heading_rows(table, block)]:
+        _repeat_heading(row)
     for values in block.rows:
         cells = table.add_row().cells
         for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -77,6 +101,14 @@ def _table(doc: DocxDocument, block: Table) -> None:
     if block.widths:
         _widths(table, block.widths)
     doc.add_paragraph()
+
+
+def _repeat_heading(row: _Row) -> None:
+    """The heading row is repeated at the top of every page the table runs on."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
 
 
 def _paragraph(doc: DocxDocument, block: Paragraph) -> None:
@@ -97,6 +129,19 @@ def _signer(cell: _Cell, signer: Signer, first: bool) -> None:
         _line(cell, signer.person_role, italic=True, size=Pt(11))
 
 
+def _page_number(paragraph: DocxParagraph) -> None:
+    """The page number, centred at the foot of every page (Word's PAGE field)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
 def docx_bytes(source: Source, lang: str = "vi") -> bytes:
     document = report_document(source, lang)
     doc = Document()
@@ -111,6 +156,7 @@ def docx_bytes(source: Source, lang: str = "vi") -> bytes:
     mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = mark.add_run(document.reference_mark)
     run.italic, run.font.size = True, Pt(9)
+    _page_number(section.footer.paragraphs[0])
 
     _head(doc, document)
     _line(doc, document.title, bold=True, size=Pt(14)).paragraph_format.space_before = Pt(12)

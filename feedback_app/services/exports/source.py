@@ -78,7 +78,8 @@ def document_meta(campaign: Campaign, unit: Unit) -> dict[str, Any]:
     parent) and the campaign's ways of answering (worded when the document is written)."""
     parent = unit.parent
     return {
-        "addressee": {"name": parent.full_name, "name_en": parent.full_name_en} if parent else None,
+        "addressee": {"name": parent.full_name, "name_en": parent.full_name_en, "level": parent.level}
+        if parent else None,
         "method_keys": [key for key in METHODS if getattr(campaign, key)],
     }
 

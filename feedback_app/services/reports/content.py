@@ -23,6 +23,7 @@ from ..indices.document import index_document, unit_ref
 from ..indices.index import ancestry, campaign_index
 from ..remarks.reasons import reasons_by_item, reasons_document
 from ..surveys import survey_of
+from .fieldwork import fieldwork_document
 
 FORMAT = 1
 REPORT_REASONS_PER_ITEM = 10  # the newest reasons per question a report quotes (the page lists all)
@@ -76,6 +77,7 @@ def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool
     quotes the newest reasons for not being satisfied per question, with their count: for the
     committees that read the report, never shown on the public page (which reads `public`)."""
     report = campaign_index(campaign.key, unit.code, campaign.unit.scheme, depth)
+    communes = communes_below(campaign, unit)
     content = {
         "format": FORMAT,
         "campaign": campaign_ref(campaign),
@@ -84,7 +86,9 @@ def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool
         "index": index_document(report),
         # Committees only: what households wrote when not satisfied (never in `public`)
         "resident_reasons": reasons_document(reasons_by_item(
-            campaign, communes_below(campaign, unit), report.survey, REPORT_REASONS_PER_ITEM)),
+            campaign, communes, report.survey, REPORT_REASONS_PER_ITEM)),
+        # Codes issued, used and unused, and a commune's villages (section I of the filed document)
+        "fieldwork": fieldwork_document(campaign, unit, communes, report),
     }
     if public:
         content["public"] = index_document(report, public=True)
