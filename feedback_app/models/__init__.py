@@ -5,6 +5,7 @@ from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
+from .scope import CampaignExclusion, CampaignSampleVillage, CampaignScopeEvent
 from .sms import (
     SmsConversation,
     SmsInbound,
@@ -25,6 +26,9 @@ __all__ = [
     "ApiToken",
     "Campaign",
     "CampaignCommune",
+    "CampaignExclusion",
+    "CampaignSampleVillage",
+    "CampaignScopeEvent",
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",

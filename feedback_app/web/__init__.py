@@ -62,6 +62,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(passwords.bp)
     app.register_blueprint(sso.bp)
     app.register_blueprint(villages.bp)
+    from .committee.scope import bp as campaign_scope  # a province campaign's scope
+    app.register_blueprint(campaign_scope)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

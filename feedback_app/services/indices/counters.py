@@ -47,13 +47,20 @@ def create_rows(campaign: Campaign) -> None:
     communes = list(db.session.scalars(
         select(CampaignCommune.unit_id).filter_by(campaign_id=campaign.id).order_by(CampaignCommune.id)
     ))
+    create_commune_rows(campaign, communes, survey.item_ids)
+
+
+def create_commune_rows(campaign: Campaign, communes: list[int], item_ids: tuple[str, ...]) -> None:
+    """Zero counters for communes entering a campaign (set-up, or a commune taken back into a
+    province campaign's scope: services.campaigns.scope)."""
     if not communes:
         return
     db.session.execute(insert(COMMUNES), [_zero_commune(campaign.id, c) for c in communes])
-    db.session.execute(
-        insert(ITEMS),
-        [_zero_item(campaign.id, c, item) for c in communes for item in survey.item_ids],
-    )
+    if item_ids:
+        db.session.execute(
+            insert(ITEMS),
+            [_zero_item(campaign.id, c, item) for c in communes for item in item_ids],
+        )
 
 
 def create_village_rows(campaign: Campaign, villages: list[int]) -> None:
