@@ -6,7 +6,7 @@ commune's villages (campaign_sample_villages: codes, register and coverage of th
 Every change is appended to campaign_scope_events (who, when, what).
 
 Revision ID: 0019_campaign_scope
-Revises: 0017_country_level
+Revises: 0014_villages (the branch's head; the lead re-chains)
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_campaign_scope'
-down_revision = '0017_country_level'
+down_revision = '0014_villages'
 branch_labels = None
 depends_on = None
 

@@ -161,10 +161,10 @@ def scope_of(principal: Principal, key: str, today: date) -> Scope:
             .where(CampaignSampleVillage.campaign_id == campaign.id)
         ):
             samples[commune_id].add(village_id)
-        issued = dict(db.session.execute(
+        issued = {commune_id: n for commune_id, n in db.session.execute(
             select(HouseholdCode.commune_id, func.count(HouseholdCode.id))
             .where(HouseholdCode.campaign_id == campaign.id).group_by(HouseholdCode.commune_id)
-        ).tuples().all())
+        )}
     rows = []
     for unit_id, unit in sorted(units.items(), key=lambda pair: pair[1].code):
         own = villages[unit_id]
@@ -337,7 +337,7 @@ def left_out(campaign_key: str) -> list[LeftOut]:
             for e, u in db.session.execute(
                 select(CampaignExclusion, Unit).join(Unit, Unit.id == CampaignExclusion.unit_id)
                 .where(CampaignExclusion.campaign_id == campaign_id).order_by(Unit.code)
-            ).tuples()]
+            )]
 
 
 def detail_of(event: CampaignScopeEvent) -> dict[str, Any]:
