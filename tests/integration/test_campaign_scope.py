@@ -194,7 +194,8 @@ def test_a_commune_account_cannot_change_the_province_scope(province_campaign): 
         scope.exclude_commune(_principal("03430"), "province-scope", "03430", "Lý do", local_today())
     assert (refused.value.reason, refused.value.status) == ("out_of_scope", 403)
     with pytest.raises(Refused) as refused:  # a province viewer neither
-        scope.exclude_commune(_principal("12", Role.VIEWER), "province-scope", "03430", "Lý do", local_today())
+        scope.exclude_commune(_principal("12", Role.VIEWER), "province-scope", "03430", "Lý do",
+                              local_today())
     assert refused.value.status == 403
 
 
