@@ -130,6 +130,11 @@ def _organisation(source: Source, lang: str) -> Section:
              f"{fmt_number(index['communes_meeting'])} / {fmt_number(index['communes_total'])}"]]
            if index["communes_total"] > 1 else []),
         numeric=frozenset({1}), widths=(7, 3), id="organisation"))
+    left = content.get("communes_left_out") or []
+    if left:  # the province left these out (services.campaigns.scope): said, with the reasons
+        blocks.append(Paragraph(_("Communes left out of the survey (not counted in any figure):"), bold=True))
+        blocks.extend(Paragraph(f"{c['name'] if lang == 'vi' else c['name_en']} ({c['code']}): {c['reason']}",
+                                bullet=True) for c in left)
     return Section(_("I. HOW THE SURVEY WAS ORGANISED"), blocks)
 
 
