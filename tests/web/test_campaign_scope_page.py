@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from feedback_app.clock import local_today
+from feedback_app.domain.access import Principal, Role
 from feedback_app.extensions import db
 from feedback_app.models import CampaignExclusion, CampaignSampleVillage, HouseholdCode, Unit
 from feedback_app.services.campaigns.setup import campaign_commune, get_campaign, issue_codes
 from feedback_app.services.units import villages as register
-from feedback_app.domain.access import Principal, Role
 
 from ..committee_support import csrf_token, logged_in, make_account
 
