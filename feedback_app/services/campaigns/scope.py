@@ -310,7 +310,7 @@ def set_sample(principal: Principal, key: str, commune_code: str, village_codes:
                            for v in chosen)
         row.households = sampled_households({v.id: v.households for v in chosen}, [v.id for v in chosen])
         _record(principal, campaign, "sample_set", unit, villages=sorted(picked),
-                households=row.households, of_villages=len(current))
+                names=[v.name for v in chosen], households=row.households, of_villages=len(current))
     else:  # none, or every village: the whole commune
         row.households = (sum(v.households or 0 for v in current.values()) if current
                           else unit.households)
