@@ -228,3 +228,23 @@ def test_clearing_the_sample_surveys_the_whole_commune(province_campaign):  # ty
     assert row.households == 22
     assert [e.action for e in db.session.scalars(select(CampaignScopeEvent).order_by(
         CampaignScopeEvent.id))] == ["sample_set", "sample_cleared"]
+
+
+def test_the_report_content_and_document_name_the_communes_left_out(province_campaign, app):  # type: ignore[no-untyped-def]
+    from feedback_app.services.exports.document import report_document
+    from feedback_app.services.exports.source import Source
+    from feedback_app.services.reports.content import results_content
+
+    scope.exclude_commune(_principal("12"), "province-scope", "03430", "Đang sáp nhập", local_today())
+    db.session.commit()
+    campaign = get_campaign("province-scope")
+    province = db.session.scalars(select(Unit).filter_by(code="12")).one()
+    content = results_content(campaign, province)
+    assert content["communes_left_out"] == [
+        {"code": "03430", "name": "Xã Tả Lèng", "name_en": "Ta Leng Commune", "reason": "Đang sáp nhập"}]
+    commune = db.session.scalars(select(Unit).filter_by(code="03390")).one()
+    assert "communes_left_out" not in results_content(campaign, commune)  # a commune's own report
+    with app.test_request_context():
+        document = report_document(Source(content, "x"), "vi")
+    texts = [block.text for block in document.sections[0].blocks if hasattr(block, "text")]
+    assert "Xã Tả Lèng (03430): Đang sáp nhập" in texts
