@@ -113,7 +113,8 @@ def test_a_province_officer_leaves_a_commune_out_and_samples_villages(browser, s
     _shoot(page, "dashboard-en")
 
     # The filed document of the province's results, as downloaded, says it too.
-    response = ctx.request.get(f"{server}/committee/campaigns/province-scope/units/12/export/results.docx?lang=vi")
+    response = ctx.request.get(
+        f"{server}/committee/campaigns/province-scope/units/12/export/results.docx?lang=vi")
     assert response.ok, response.status
     from docx import Document  # python-docx, a dependency of the report's Word file
 
