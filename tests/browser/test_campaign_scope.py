@@ -120,5 +120,5 @@ def test_a_province_officer_leaves_a_commune_out_and_samples_villages(browser, s
 
     text = "\n".join(p.text for p in Document(io.BytesIO(response.body())).paragraphs)
     assert "Các xã không tham gia khảo sát" in text and f"Xã Tả Lèng (03430): {REASON}" in text
-    assert errors == []
+    assert errors == [], errors
     ctx.close()
