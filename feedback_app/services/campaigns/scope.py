@@ -69,6 +69,7 @@ class ScopeCommune:
     households: int | None  # the register's households of the whole commune
     codes_issued: int
     registered: bool  # codes issued: the register (and the sample) is fixed
+    counted: int | None = None  # the campaign's own denominator for it (campaign_communes.households)
 
     @property
     def sample_households(self) -> int:
@@ -76,7 +77,10 @@ class ScopeCommune:
 
     @property
     def surveyed_households(self) -> int | None:
-        """Coverage's denominator: the sampled villages' households, or the commune's."""
+        """Coverage's denominator: the campaign's copy for a surveyed commune (the sampled
+        villages' households, or the commune's), as the dashboard counts it."""
+        if self.exclusion is None and self.counted is not None:
+            return self.counted
         return self.sample_households if self.sample else self.households
 
 
@@ -171,7 +175,8 @@ def scope_of(principal: Principal, key: str, today: date) -> Scope:
         registered = included[unit_id].registered_at is not None if unit_id in included else False
         households = (sum(v.households or 0 for v in own) if own else unit.households)
         rows.append(ScopeCommune(unit, excluded.get(unit_id), own, frozenset(samples[unit_id]),
-                                 households, issued.get(unit_id, 0), registered))
+                                 households, issued.get(unit_id, 0), registered,
+                                 included[unit_id].households if unit_id in included else None))
     events = list(db.session.scalars(
         select(CampaignScopeEvent).where(CampaignScopeEvent.campaign_id == campaign.id)
         .order_by(CampaignScopeEvent.at.desc(), CampaignScopeEvent.id.desc()).limit(LOG_SHOWN)))
