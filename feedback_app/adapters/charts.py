@@ -157,8 +157,9 @@ def timeline_figure(days: Sequence[date], per_channel: Mapping[str, Sequence[int
         "layout": _layout(
             lang,
             height=320, barmode="stack", margin={"l": 10, "r": 10, "t": 40, "b": 40},
+            # No tick0 without days (a campaign not open yet): plotly logs "unrecognized date null"
             xaxis={"type": "date", "fixedrange": True, "tickformat": day_format,
-                   "dtick": step * DAY_MS, "tick0": x[0] if x else None,
+                   "dtick": step * DAY_MS, **({"tick0": x[0]} if x else {}),
                    "automargin": True},
             yaxis={"title": {"text": y_label, "standoff": 8}, "rangemode": "tozero", "fixedrange": True,
                    "automargin": True, "tickformat": ",d"},

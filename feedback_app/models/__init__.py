@@ -7,6 +7,7 @@ from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter,
 from .follows import CampaignFollows
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
+from .scope import CampaignExclusion, CampaignSampleVillage, CampaignScopeEvent
 from .sms import (
     SmsConversation,
     SmsInbound,
@@ -28,7 +29,10 @@ __all__ = [
     "Campaign",
     "CampaignCommune",
     "CampaignEvent",
+    "CampaignExclusion",
     "CampaignFollows",
+    "CampaignSampleVillage",
+    "CampaignScopeEvent",
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",

@@ -68,6 +68,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(villages.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(follows.bp)
+    from .committee.scope import bp as campaign_scope  # a province campaign's scope
+    app.register_blueprint(campaign_scope)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

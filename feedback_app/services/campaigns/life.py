@@ -21,7 +21,7 @@ from ...domain.access import Principal, Role
 from ...domain.campaign_life import Action, DateRefusal, Dates
 from ...domain.units import is_surveyed
 from ...extensions import db
-from ...models import Campaign, CampaignCommune, HouseholdCode, Unit
+from ...models import Campaign, CampaignCommune, CampaignExclusion, HouseholdCode, Unit
 from ..accounts.access import check_can_act
 from ..errors import Refused
 from ..indices import counters
@@ -55,10 +55,14 @@ def managed(principal: Principal, key: str) -> Campaign:
 
 def commune_choices(campaign: Campaign) -> list[Unit]:
     """The communes an edit may choose from: the rural communes below the campaign's unit, and any
-    it surveys already (an urban one chosen at the command line), by code."""
+    it surveys already (an urban one chosen at the command line), by code. A commune the province
+    left out with a reason (services.campaigns.scope) is not among them: it comes back on the
+    scope page ("Survey it again"), which closes its published exclusion."""
     current = {c.unit_id for c in campaign.communes}
-    return [u for u in descendant_communes(campaign.unit)
-            if u.id in current or is_surveyed(u.unit_type, include_urban=False)]
+    left_out = set(db.session.scalars(select(CampaignExclusion.unit_id).where(
+        CampaignExclusion.campaign_id == campaign.id)))
+    return [u for u in descendant_communes(campaign.unit) if u.id not in left_out
+            and (u.id in current or is_surveyed(u.unit_type, include_urban=False))]
 
 
 def edit(principal: Principal, key: str, settings: Settings, today: date) -> Campaign:

@@ -17,7 +17,15 @@ from sqlalchemy import func, insert, select
 from ...clock import utcnow
 from ...domain.index import coverage
 from ...extensions import db
-from ...models import Campaign, CampaignCommune, CampaignVillage, HouseholdCode, Response, Unit
+from ...models import (
+    Campaign,
+    CampaignCommune,
+    CampaignSampleVillage,
+    CampaignVillage,
+    HouseholdCode,
+    Response,
+    Unit,
+)
 from ..indices import counters
 from ..units.villages import register_of
 
@@ -27,16 +35,25 @@ def take_register(campaign: Campaign, commune: CampaignCommune) -> None:
     if commune.registered_at is not None:
         return
     register = register_of(commune.unit)
-    if register.villages:
+    sample = sampled_villages(campaign.id, commune.unit_id)
+    villages = [v for v in register.villages if not sample or v.id in sample]
+    if villages:
         db.session.execute(insert(CampaignVillage), [
             {"campaign_id": campaign.id, "commune_id": commune.unit_id, "village_id": v.id,
              "households": v.households or 0}
-            for v in register.villages
+            for v in villages
         ])
-        counters.create_village_rows(campaign, [v.id for v in register.villages])
-    commune.households = register.households
+        counters.create_village_rows(campaign, [v.id for v in villages])
+    commune.households = sum(v.households or 0 for v in villages) if sample else register.households
     commune.registered_at = utcnow()
     db.session.flush()
+
+
+def sampled_villages(campaign_id: int, commune_id: int) -> set[int]:
+    """The villages a campaign samples in a commune (services.campaigns.scope); empty: the whole
+    commune is surveyed."""
+    return set(db.session.scalars(select(CampaignSampleVillage.village_id).where(
+        CampaignSampleVillage.campaign_id == campaign_id, CampaignSampleVillage.commune_id == commune_id)))
 
 
 def campaign_villages(campaign: Campaign, commune_id: int) -> list[CampaignVillage]:
@@ -96,8 +113,11 @@ def code_counts(campaign: Campaign, communes: list[CampaignCommune]) -> list[Com
     for commune in communes:
         now = register_of(commune.unit)
         if commune.registered_at is None:  # what the register will be when the codes are issued
-            rows = [CodeCounts(v, v.households, 0, 0) for v in now.villages]
-            registered = now.households
+            sample = sampled_villages(campaign.id, commune.unit_id)
+            rows = [CodeCounts(v, v.households, 0, 0) for v in now.villages
+                    if not sample or v.id in sample]
+            registered = sum(v.households or 0 for v in now.villages if v.id in sample) if sample \
+                else now.households
         else:
             rows = [CodeCounts(v.village, v.households, issued.get((commune.unit_id, v.village_id), 0),
                                used.get((commune.unit_id, v.village_id), 0))

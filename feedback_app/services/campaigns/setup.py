@@ -21,7 +21,7 @@ from ...models import Campaign, CampaignCommune, HouseholdCode, Response, Unit
 from ..errors import Refused
 from ..indices import counters
 from ..surveys import freeze, survey_of
-from .register import campaign_villages, take_register
+from .register import campaign_villages, sampled_villages, take_register
 
 # The whole key (fullmatch: with match and $, "key\n" passed and every page of it was a 404).
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
@@ -190,6 +190,8 @@ def issue_codes(campaign: Campaign, commune: CampaignCommune, count: int | None 
     if village is not None and village.id not in villages:
         raise Refused("village_not_registered", status=409, village=village.code,
                       commune=commune.unit.code, registered_at=commune.registered_at)
+    if count is not None and village is None and sampled_villages(campaign.id, commune.unit_id):
+        raise Refused("sample_village_required", status=409, commune=commune.unit.code)
     issued = _issued(campaign, commune)
     if count is not None:
         plan = {village.id if village is not None else None: count}

@@ -174,6 +174,11 @@ def _organisation(source: Source, lang: str) -> Section:
                      _share(index["communes_meeting"], index["communes_total"])])
     blocks.append(Table([_("Figure"), _("Number"), _("Per cent")], rows, numeric=frozenset({1, 2}),
                         widths=(6.4, 1.8, 1.8), id="organisation"))
+    left = content.get("communes_left_out") or []
+    if left:  # the province left these out (services.campaigns.scope): said, with the reasons
+        blocks.append(Paragraph(_("Communes left out of the survey (not counted in any figure):"), bold=True))
+        blocks.extend(Paragraph(f"{c['name'] if lang == 'vi' else c['name_en']} ({c['code']}): {c['reason']}",
+                                bullet=True) for c in left)
     return Section(_("I. HOW THE SURVEY WAS ORGANISED"), blocks)
 
 

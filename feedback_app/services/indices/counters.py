@@ -49,16 +49,21 @@ def create_rows(campaign: Campaign) -> None:
     create_commune_rows(campaign, communes)
 
 
-def create_commune_rows(campaign: Campaign, communes: list[int]) -> None:
-    """Zero counters for communes entering a campaign (at creation, or an edit before it opens)."""
+def create_commune_rows(campaign: Campaign, communes: list[int],
+                        item_ids: tuple[str, ...] | None = None) -> None:
+    """Zero counters for communes entering a campaign (at creation, an edit before it opens, or a
+    commune taken back into a province campaign's scope: services.campaigns.scope); `item_ids`
+    default to the campaign survey's."""
     if not communes:
         return
-    survey = survey_of(campaign.survey_version)
+    if item_ids is None:
+        item_ids = survey_of(campaign.survey_version).item_ids
     db.session.execute(insert(COMMUNES), [_zero_commune(campaign.id, c) for c in communes])
-    db.session.execute(
-        insert(ITEMS),
-        [_zero_item(campaign.id, c, item) for c in communes for item in survey.item_ids],
-    )
+    if item_ids:
+        db.session.execute(
+            insert(ITEMS),
+            [_zero_item(campaign.id, c, item) for c in communes for item in item_ids],
+        )
 
 
 def delete_commune_rows(campaign: Campaign, communes: list[int]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Campaign, CampaignCommune, Unit
+from ..campaigns.scope import left_out
 from ..campaigns.setup import campaign_title
 from ..errors import Refused
 from ..indices.dashboard import communes_below
@@ -92,4 +93,8 @@ def results_content(campaign: Campaign, unit: Unit, depth: int = 1, public: bool
     }
     if public:
         content["public"] = index_document(report, public=True)
+    left = [] if unit.level == "commune" else left_out(campaign.key)
+    if left:  # communes the province left out, with why (services.campaigns.scope)
+        content["communes_left_out"] = [
+            {"code": c.code, "name": c.name, "name_en": c.name_en, "reason": c.reason} for c in left]
     return content

@@ -12,6 +12,7 @@ from .committee import committee_message, committee_page_message
 from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
+from .scope import scope_message
 from .villages import village_message
 
 __all__ = ["Message", "refusal_message"]
@@ -24,7 +25,7 @@ def refusal_message(refused: Refused, committee: bool = False) -> Message:
     if reporting is not None:
         return Message(*reporting)
     order = ((account_message, life_message, committee_page_message, committee_message, village_message,
-              resident_message) if committee
+              scope_message, resident_message) if committee
              else (account_message, resident_message, committee_message, village_message))
     for wording in order:
         message = wording(refused)
