@@ -3,6 +3,7 @@
 from .accounts import Account, AccountEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
+from .recontact import RecontactEntry, RecontactOutcome, RecontactSample, ReportPosting
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
 from .sms import (
@@ -30,9 +31,13 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "RecontactEntry",
+    "RecontactOutcome",
+    "RecontactSample",
     "Remark",
     "Report",
     "ReportEvent",
+    "ReportPosting",
     "Response",
     "SmsConversation",
     "SmsInbound",

@@ -11,6 +11,7 @@ from .committee import committee_message, committee_page_message
 from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
+from .verification import verification_refusal
 from .villages import village_message
 
 __all__ = ["Message", "refusal_message"]
@@ -19,7 +20,7 @@ __all__ = ["Message", "refusal_message"]
 def refusal_message(refused: Refused, committee: bool = False) -> Message:
     """A title and a sentence the person who was refused can act on; on a committee page
     (`committee`) the committee's wording comes before the residents'."""
-    reporting = report_refusal(refused)
+    reporting = report_refusal(refused) or verification_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
     order = ((account_message, committee_page_message, committee_message, village_message,
