@@ -122,8 +122,9 @@ def test_outcomes_are_appended_with_who_and_when_and_in_the_audit_log(campaign):
             outcomes.tally.pending) == (2, 1, 0, 3)
     second = outcomes.lines[1].outcome
     assert second is not None and second.note == "second visit" and second.actor_username == PROVINCE.name
-    assert db.session.scalars(select(RecontactOutcome)).all().__len__() == 4  # appended, never changed
-    log = [(e.action, e.actor_username) for e in db.session.scalars(select(ReportEvent).order_by(ReportEvent.id))]
+    assert len(db.session.scalars(select(RecontactOutcome)).all()) == 4  # appended, never changed
+    entries = db.session.scalars(select(ReportEvent).order_by(ReportEvent.id))
+    log = [(e.action, e.actor_username) for e in entries]
     assert ("sample", PROVINCE.name) in log
     assert [a for a, _ in log].count("recontact") == 4
     with pytest.raises(ImmutableRecord):
