@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Optional
 from ...clock import local_today
 from ...domain.recontact import MAX_POSTING_DAYS
 from ...i18n import fmt_date, language
-from ...services.exports.labels import item_label, percent, verdict_label
+from ...services.exports.labels import item_short_label, percent, verdict_label
 from ...services.reports import posting as service
 from .auth import login_required
 from .forms import Form
@@ -65,7 +65,7 @@ def record(key: str, code: str) -> Response | tuple[str, int]:
 def sheet_html(key: str, code: str, lang: str, standalone: bool) -> str:
     sheets = service.posting_sheets(g.principal, key, code)
     return render_template("verification/posting_sheet.html", sheets=sheets, lang=lang, standalone=standalone,
-                           percent=percent, verdict_label=verdict_label, item_label=item_label,
+                           percent=percent, verdict_label=verdict_label, item_label=item_short_label,
                            fmt_date=fmt_date, today=local_today())
 
 

@@ -33,7 +33,7 @@ def outcome_labels() -> dict[str, str]:
 
 
 def channel_labels() -> dict[str, str]:
-    return {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted entry")}
+    return {"web": gettext("Web"), "sms": gettext("SMS"), "assisted": gettext("Assisted")}
 
 
 def field_name(group: str) -> str:
