@@ -30,7 +30,7 @@ def test_the_end_defaults_to_the_campaigns_posting_days(campaign):  # type: igno
     today = local_today()
     recorded = posting.record_posting(COMMUNE, "verify", "03390", today)
     assert (recorded.starts_on, recorded.ends_on) == (today, today + timedelta(days=10))
-    assert recorded.contact.startswith("Ban Thường trực Ủy ban MTTQ Xã Bình Lư")
+    assert recorded.contact.startswith("Ban Thường trực Ủy ban MTTQ xã Bình Lư")
 
 
 def test_postings_are_appended_and_the_last_is_current(campaign):  # type: ignore[no-untyped-def]

@@ -64,7 +64,8 @@ def default_contact(commune: Unit) -> str:
         Account.role.in_([Role.OFFICER.value, Role.ADMIN.value])).order_by(Account.username))
     reach = [", ".join(part for part in (a.full_name, a.phone, a.email) if part)
              for a in accounts if a.phone or a.email]
-    head = f"Ban Thường trực Ủy ban MTTQ {commune.full_name}"
+    name = commune.full_name
+    head = f"Ban Thường trực Ủy ban MTTQ {name[:1].lower()}{name[1:]}"  # "… MTTQ xã Bình Lư"
     return "; ".join([head, *reach])
 
 

@@ -33,7 +33,10 @@ class PostingForm(Form):
 
 def _render(key: str, code: str, form: PostingForm | None = None, status: int = 200) -> tuple[str, int]:
     state = service.posting_state(g.principal, key, code)
-    if form is None:
+    if form is None and state.posting is not None:  # a correction starts from what is in force
+        form = PostingForm(starts_on=state.posting.starts_on, ends_on=state.posting.ends_on,
+                           contact=state.posting.contact)
+    elif form is None:
         form = PostingForm(starts_on=local_today(), contact=state.default_contact)
     return render_template("committee/posting.html", state=state, form=form, maximum=MAX_POSTING_DAYS,
                            lang=language()), status
