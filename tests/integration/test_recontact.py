@@ -19,6 +19,7 @@ from feedback_app.services.reports import recontact
 from feedback_app.services.reports import workflow as reports
 
 from ..reports_support import officer
+from ..skips import postgresql_only
 from ..verification_support import COMMUNE, PROVINCE, SIBLING, USED, verified_commune, village_code
 
 
@@ -155,3 +156,22 @@ def test_outcomes_stop_once_the_report_is_accepted(campaign):  # type: ignore[no
     assert refused.value.status == 409
     state = recontact.recontact_state(PROVINCE, "verify", "03390")
     assert state.sample is not None and not state.may_record and state.tally.confirmed == 1
+
+
+def test_postgresql_refuses_changes_to_samples_outcomes_and_postings(campaign):  # type: ignore[no-untyped-def]
+    postgresql_only("database triggers exist on PostgreSQL only")
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from feedback_app.clock import local_today
+    from feedback_app.services.reports import posting
+
+    recontact.draw_sample(PROVINCE, "verify", "03390", _sizes())
+    recontact.record_outcomes(PROVINCE, "verify", "03390", {1: ("confirmed", "")})
+    posting.record_posting(COMMUNE, "verify", "03390", local_today())
+    db.session.commit()
+    for table in ("recontact_samples", "recontact_entries", "recontact_outcomes", "report_postings"):
+        for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+            with pytest.raises(DBAPIError):
+                db.session.execute(text(statement))
+            db.session.rollback()
