@@ -5,6 +5,7 @@ from .campaign_events import CampaignEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
 from .follows import CampaignFollows
+from .recontact import RecontactEntry, RecontactOutcome, RecontactSample, ReportPosting
 from .reports import Report, ReportEvent
 from .responses import Answer, Remark, Response
 from .scope import CampaignExclusion, CampaignSampleVillage, CampaignScopeEvent
@@ -38,9 +39,13 @@ __all__ = [
     "DailyCounter",
     "HouseholdCode",
     "ItemCounter",
+    "RecontactEntry",
+    "RecontactOutcome",
+    "RecontactSample",
     "Remark",
     "Report",
     "ReportEvent",
+    "ReportPosting",
     "Response",
     "SmsConversation",
     "SmsInbound",

@@ -20,6 +20,14 @@ from .messages import Message, refusal_message
 log = logging.getLogger(__name__)
 
 
+def register_verification(app: Flask) -> None:
+    """Verification by re-contact and the posting sheets (issue 19)."""
+    from .committee import posting, recontact
+
+    app.register_blueprint(recontact.bp)
+    app.register_blueprint(posting.bp)
+
+
 def register(app: Flask) -> None:
     from . import api, json_bounds, limits, security
     from .committee import (
@@ -70,6 +78,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(follows.bp)
     from .committee.scope import bp as campaign_scope  # a province campaign's scope
     app.register_blueprint(campaign_scope)
+    register_verification(app)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

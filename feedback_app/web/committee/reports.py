@@ -40,7 +40,9 @@ from .forms import AcceptReportForm, ReturnReportForm, SubmitReportForm
 
 bp = Blueprint("committee_reports", __name__, url_prefix="/committee")
 STEPS = {"draft": _l("Draft saved"), "submit": _l("Submitted"), "resubmit": _l("Submitted again"),
-         "accept": _l("Accepted"), "return": _l("Returned")}
+         "accept": _l("Accepted"), "return": _l("Returned"),
+         "sample": _l("Re-contact sample drawn"), "recontact": _l("Re-contact outcome"),
+         "posting": _l("Posting dates recorded")}
 
 
 def current_actor() -> Principal:

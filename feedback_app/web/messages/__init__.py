@@ -13,6 +13,7 @@ from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
 from .scope import scope_message
+from .verification import verification_refusal
 from .villages import village_message
 
 __all__ = ["Message", "refusal_message"]
@@ -21,7 +22,7 @@ __all__ = ["Message", "refusal_message"]
 def refusal_message(refused: Refused, committee: bool = False) -> Message:
     """A title and a sentence the person who was refused can act on; on a committee page
     (`committee`) the committee's wording comes before the residents'."""
-    reporting = report_refusal(refused)
+    reporting = report_refusal(refused) or verification_refusal(refused)
     if reporting is not None:
         return Message(*reporting)
     order = ((account_message, life_message, committee_page_message, committee_message, village_message,
