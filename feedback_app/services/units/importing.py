@@ -101,8 +101,7 @@ def import_units(stream: Iterable[str]) -> ImportReport:
         key = (row["scheme"], row["code"])
         if row["commune_group"] is not None and row["level"] != "commune":
             report.errors.append(f"line {line}: commune_group: only a commune has a group, "
-                                 f"not a {row['level']}")
-            continue
+                                 f"not a {row['level']}")  # the row stays: its children still find it
         if key in rows:
             report.errors.append(f"line {line}: {row['scheme']} {row['code']} repeats line {rows[key][0]}")
             continue
