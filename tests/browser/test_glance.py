@@ -79,7 +79,8 @@ def test_the_table_is_in_view_sorted_and_filtered(browser, server, province, wid
         assert wide or width > 390
         _shot(page, f"glance-table-{width}.png")
         # scrolled inside the box, the heading row and the communes' names stay in view, on top
-        page.evaluate("(b => { b.scrollTop = 400; b.scrollLeft = 300; })(document.getElementById('glance-box'))")
+        page.evaluate("(b => { b.scrollTop = 400; b.scrollLeft = 300; })"
+                      "(document.getElementById('glance-box'))")
         assert page.evaluate("document.getElementById('glance-box').scrollTop") > 0
         column = page.evaluate(FIRST_HEADING_IN_VIEW)
         assert column not in (None, "name", "coverage"), column  # the box did scroll sideways

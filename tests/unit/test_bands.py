@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 
@@ -14,7 +15,7 @@ def test_five_bands_cover_0_to_100_percent_without_gap_or_overlap():
     found = bands()
     assert [b.number for b in found] == [1, 2, 3, 4, 5]
     assert found[0].low is None and found[-1].high is None
-    for lower, upper in zip(found, found[1:], strict=False):
+    for lower, upper in pairwise(found):
         assert lower.high == upper.low  # each band starts where the one below stops
     for percent in range(0, 101):
         assert sum(b.holds(Fraction(percent, 100)) for b in found) == 1, percent
@@ -59,7 +60,7 @@ def test_other_edges_move_the_bands():
     edges = (Fraction(5, 10), Fraction(6, 10), Fraction(7, 10), Fraction(8, 10))
     assert band_of(Fraction(75, 100), edges).number == 4
     assert band_of(Fraction(75, 100)).number == 2
-    assert DEFAULT_EDGES == (Fraction(7, 10), Fraction(8, 10), Fraction(9, 10), Fraction(95, 100))
+    assert (Fraction(7, 10), Fraction(8, 10), Fraction(9, 10), Fraction(95, 100)) == DEFAULT_EDGES
 
 
 def test_a_cell_with_fewer_than_five_valid_answers_shows_no_rate():

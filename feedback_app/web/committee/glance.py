@@ -82,7 +82,8 @@ def _sort_url(view: Glance, args: dict[str, Any]) -> Callable[[str], str]:
             query["group"] = args["group"]
         if args["paper"] != "a4":
             query["paper"] = args["paper"]
-        return url_for(".glance", key=view.report.campaign.key, code=view.unit.code, **query)
+        return url_for(".glance", key=view.report.campaign.key, code=view.unit.code,
+                       **query)  # type: ignore[arg-type]  # url_for's _external etc. are not in query
 
     return url
 

@@ -17,8 +17,8 @@ def glance_message(refused: Refused) -> Message | None:
                                "old units). Open it from the province's page of the campaign."))
     if reason == "glance_sort":
         return Message(gettext("Unknown column to sort by"),
-                       gettext("The table sorts by name, group, coverage, overall or an item's id (%(items)s). "
-                               "Please click a column's heading instead.",
+                       gettext("The table sorts by name, group, coverage, overall or an item's id "
+                               "(%(items)s). Please click a column's heading instead.",
                                items=", ".join(refused.data["allowed"][4:])))
     if reason == "glance_group":
         return Message(gettext("Unknown commune group"),
