@@ -13,7 +13,8 @@ group = click.Group("units", help="Administrative units (province, district, com
 @group.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 def import_command(file: TextIO) -> None:
-    """Load units from a CSV file (columns: see docs/using.md). Safe to run again with the same file."""
+    """Load units from a CSV file (columns: see docs/using.md; optional commune_group: 1, 2 or 3
+    of Decision 51). Safe to run again with the same file."""
     with unit_of_work():
         report = import_units(file)
     click.echo(

@@ -25,6 +25,9 @@ KNOWN_SCHEMES: dict[str, tuple[date | None, date | None]] = {
 }
 # New rural construction concerns rural communes; wards (phường) and towns are urban.
 RURAL_UNIT_TYPES = frozenset({"commune"})
+# The commune groups of Decision 51/2025/QĐ-TTg (group 3: ethnic-minority and mountain communes of
+# zones II and III), each with its own levels of the criteria.
+COMMUNE_GROUPS = (1, 2, 3)
 
 
 def parent_level_ok(level: str, parent_level: str | None) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -12,7 +12,8 @@ class Unit(Model):
     """A node of an administrative tree. Codes are unique only within a scheme (vn-2025, vn-legacy)."""
 
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("scheme", "code"),)
+    __table_args__ = (UniqueConstraint("scheme", "code"),
+                      CheckConstraint("commune_group IN (1, 2, 3)", name="commune_group"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme: Mapped[str] = mapped_column(String(32))
@@ -28,6 +29,9 @@ class Unit(Model):
     households_synthetic: Mapped[bool] = mapped_column(default=False)
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
+    # A commune's group of Decision 51/2025/QĐ-TTg (1, 2 or 3; group 3: ethnic-minority and
+    # mountain communes of zones II and III); None when not known.
+    commune_group: Mapped[int | None] = mapped_column(SmallInteger)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent")

@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
         dashboard,
         exports,
         follows,
+        glance,
         invitations,
         national,
         passwords,
@@ -79,6 +80,7 @@ def register(app: Flask) -> None:
     from .committee.scope import bp as campaign_scope  # a province campaign's scope
     app.register_blueprint(campaign_scope)
     register_verification(app)
+    app.register_blueprint(glance.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

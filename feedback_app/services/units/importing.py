@@ -11,7 +11,14 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from sqlalchemy import select
 
-from ...domain.units import COUNTRY_CODE, COUNTRY_NAMES, KNOWN_SCHEMES, LEVELS, parent_level_ok
+from ...domain.units import (
+    COMMUNE_GROUPS,
+    COUNTRY_CODE,
+    COUNTRY_NAMES,
+    KNOWN_SCHEMES,
+    LEVELS,
+    parent_level_ok,
+)
 from ...extensions import db
 from ...models import Unit
 from ..errors import Refused
@@ -20,7 +27,7 @@ from .villages import sync_commune, update_unit
 REQUIRED_COLUMNS = ("scheme", "code", "parent_code", "level", "name")
 OPTIONAL_COLUMNS = (
     "unit_type", "full_name", "name_en", "full_name_en",
-    "households", "households_synthetic", "valid_from", "valid_to",
+    "households", "households_synthetic", "valid_from", "valid_to", "commune_group",
 )  # fmt: skip
 MAX_ERRORS_REPORTED = 50
 
@@ -48,6 +55,8 @@ class UnitRowSchema(Schema):
     households_synthetic = fields.Boolean(load_default=None)
     valid_from = fields.Date(load_default=None)
     valid_to = fields.Date(load_default=None)
+    commune_group = fields.Integer(load_default=None, strict=False, validate=validate.OneOf(
+        COMMUNE_GROUPS, error="A commune group is 1, 2 or 3 (Decision 51/2025/QĐ-TTg)."))
 
     @pre_load
     def _blank_is_absent(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -90,6 +99,9 @@ def import_units(stream: Iterable[str]) -> ImportReport:
             report.errors.append(f"line {line}: {problems}")
             continue
         key = (row["scheme"], row["code"])
+        if row["commune_group"] is not None and row["level"] != "commune":
+            report.errors.append(f"line {line}: commune_group: only a commune has a group, "
+                                 f"not a {row['level']}")  # the row stays: its children still find it
         if key in rows:
             report.errors.append(f"line {line}: {row['scheme']} {row['code']} repeats line {rows[key][0]}")
             continue
@@ -188,6 +200,8 @@ def _apply(unit: Unit, row: dict[str, Any], parent_id: int | None) -> bool:
         "valid_from": row["valid_from"] or default_from,
         "valid_to": row["valid_to"] or default_to,
     }
+    if row["commune_group"] is not None:  # an empty cell keeps the known group
+        values["commune_group"] = row["commune_group"]
     if row["households"] is not None:
         values["households"] = row["households"]
         values["households_synthetic"] = bool(row["households_synthetic"])

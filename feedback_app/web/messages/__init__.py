@@ -9,6 +9,7 @@ from ...services.errors import Refused
 from .accounts import account_message
 from .campaign_life import life_message
 from .committee import committee_message, committee_page_message
+from .glance import glance_message
 from .message import Message
 from .reports import report_refusal
 from .resident import resident_message
@@ -26,7 +27,7 @@ def refusal_message(refused: Refused, committee: bool = False) -> Message:
     if reporting is not None:
         return Message(*reporting)
     order = ((account_message, life_message, committee_page_message, committee_message, village_message,
-              scope_message, resident_message) if committee
+              scope_message, glance_message, resident_message) if committee
              else (account_message, resident_message, committee_message, village_message))
     for wording in order:
         message = wording(refused)
