@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         collect,
         dashboard,
         exports,
+        flags,
         national,
         passwords,
         privacy,
@@ -62,6 +63,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(passwords.bp)
     app.register_blueprint(sso.bp)
     app.register_blueprint(villages.bp)
+    app.register_blueprint(flags.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)
