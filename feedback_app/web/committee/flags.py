@@ -11,11 +11,18 @@ from dataclasses import dataclass
 
 from flask import Blueprint, g
 
+from ...domain.plausibility import FlagRule
 from ...i18n import language
-from ...models import Campaign, Unit
-from ...services.verification.flags import UnitFlag, may_see_flags, report_flags, visible_flags
+from ...models import Campaign, ReportEvent, Unit
+from ...services.verification.flags import (
+    UnitFlag,
+    may_see_flags,
+    recorded_flags,
+    report_flags,
+    visible_flags,
+)
 from ...services.verification.settings import campaign_settings
-from ...services.verification.wording import sentence, title
+from ...services.verification.wording import TITLES, sentence, title
 
 bp = Blueprint("committee_flags", __name__)
 
@@ -72,3 +79,20 @@ def flags_to_acknowledge(campaign: Campaign, unit: Unit) -> list[FlagLine]:
         return []
     return _cached(("accept", campaign.id, unit.id),
                    lambda: _lines(campaign, report_flags(campaign, unit)))
+
+
+@bp.app_template_global()
+def acknowledged_flags(entry: ReportEvent) -> list[str]:
+    """The flags an acceptance acknowledged, as "unit: title" lines, for a committee above the
+    report's unit (the unit's own committee reads its log without them)."""
+    principal = g.get("principal")
+    if not entry.flags or principal is None or not may_see_flags(principal, entry.unit):
+        return []
+    lines = []
+    for flag in recorded_flags(entry.flags):
+        try:
+            rule = FlagRule(flag.get("rule"))
+        except ValueError:
+            continue
+        lines.append(f"{flag.get('id')} · {TITLES[rule]}")
+    return lines
