@@ -45,6 +45,8 @@ def _lines(campaign: Campaign, flags: list[UnitFlag]) -> list[FlagLine]:
 
 def _cached(key: tuple[object, ...], compute: object) -> list[FlagLine]:
     cache: dict[tuple[object, ...], list[FlagLine]] = g.setdefault("flag_lines", {})
+    principal = g.get("principal")
+    key = (principal.name if principal else None, principal.unit_id if principal else None, *key)
     if key not in cache:
         cache[key] = compute()  # type: ignore[operator]
     return cache[key]
