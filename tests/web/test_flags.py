@@ -174,7 +174,7 @@ def test_the_resident_form_records_device_address_and_seconds(app, client, campa
     code = codes_of(campaign, COMMUNE)[0]
     page = client.get(f"/h/{code}")
     started = re.search(r'name="started" value="([^"]+)"', page.text)
-    assert started and seconds_since(started.group(1)) == 0
+    assert started and seconds_since(started.group(1)) in (0, 1, 2)
     assert "device=" in page.headers.get("Set-Cookie", "")
     fields = {f"q_{item}": "1" for item in all_answers(campaign)}
     earlier = started_token(now=time.time() - 95)

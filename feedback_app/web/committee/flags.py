@@ -93,7 +93,7 @@ def acknowledged_flags(entry: ReportEvent) -> list[str]:
     lines = []
     for flag in recorded_flags(entry.flags):
         try:
-            rule = FlagRule(flag.get("rule"))
+            rule = FlagRule(str(flag.get("rule")))
         except ValueError:
             continue
         lines.append(f"{flag.get('id')} · {TITLES[rule]}")
