@@ -56,6 +56,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # committee sessions
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
+        # The limits of the plausibility flags (domain.plausibility.Settings; a campaign sets its own).
+        "FLAG_SETTINGS": {},
     }
     config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))

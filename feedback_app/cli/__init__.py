@@ -6,7 +6,20 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import campaigns, demo, follows, indices, reports, sms, succession, surveys, tokens, units, users
+    from . import (
+        campaigns,
+        demo,
+        flags,
+        follows,
+        indices,
+        reports,
+        sms,
+        succession,
+        surveys,
+        tokens,
+        units,
+        users,
+    )
 
     app.cli.add_command(units.group)
     app.cli.add_command(surveys.group)
@@ -20,3 +33,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(tokens.group)
     app.cli.add_command(users.group)
     app.cli.add_command(reports.group)
+    reports.group.add_command(flags.report_flags)
+    campaigns.group.add_command(flags.flag_settings)

@@ -75,12 +75,16 @@ def submit(campaign_key: str, username: str, role: str, actor_unit: str, actor_s
 @group.command("accept")
 @actor_options
 @click.option("--child", "child_code", required=True, help="Code of the child unit whose report it is.")
+@click.option("--acknowledge", "acknowledged", multiple=True, metavar="FLAG_ID",
+              help="A plausibility flag you looked into (repeatable; the ids from `reports flags`). "
+                   "A report with flags is accepted only when every one is acknowledged.")
 def accept(campaign_key: str, username: str, role: str, actor_unit: str, actor_scheme: str,
-           child_code: str) -> None:
-    """Accept a child unit's submitted report (it never changes afterwards)."""
+           child_code: str, acknowledged: tuple[str, ...]) -> None:
+    """Accept a child unit's submitted report (it never changes afterwards). The flags
+    acknowledged are recorded with the step in the audit log."""
     with unit_of_work():
         said = _said(service.accept_report(_actor(username, role, actor_unit, actor_scheme), campaign_key,
-                                           child_code))
+                                           child_code, acknowledged=acknowledged))
     click.echo(said)
 
 

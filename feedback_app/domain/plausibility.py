@@ -14,12 +14,13 @@ is a reason to look, and an unknown is not one.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from statistics import median
+from typing import Any
 
 
 class FlagRule(StrEnum):
@@ -233,3 +234,64 @@ def flags_of(facts: UnitFacts, settings: Settings = Settings()) -> list[Flag]:
         outside_window(facts),
     ]
     return [flag for flag in found if flag is not None]
+
+
+class SettingError(ValueError):
+    """A limit that is not a setting, or a value it cannot take: `name` says which."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem  # unknown | not_a_number | out_of_range
+
+
+SHARES = frozenset(name for name, kind in Settings.__annotations__.items() if kind == "Fraction")
+COUNTS = frozenset(name for name in Settings.__annotations__ if name not in SHARES)
+
+
+def _share(name: str, raw: object) -> Fraction:
+    """A share from 0.5, "0.5", "50%", "50 %" or "1/2"; it must lie in [0, 1]."""
+    try:
+        if isinstance(raw, str) and raw.strip().endswith("%"):
+            value = Fraction(raw.strip()[:-1].strip().replace(",", ".")) / 100
+        elif isinstance(raw, bool):
+            raise ValueError
+        else:
+            value = Fraction(str(raw).strip().replace(",", "."))
+    except (ValueError, ZeroDivisionError):
+        raise SettingError(name, "not_a_number") from None
+    if not 0 <= value <= 1:
+        raise SettingError(name, "out_of_range")
+    return value
+
+
+def _count(name: str, raw: object) -> int:
+    if isinstance(raw, bool):
+        raise SettingError(name, "not_a_number")
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise SettingError(name, "not_a_number") from None
+    if not 0 <= value <= 1_000_000 or (name == "burst_minutes" and value < 1):
+        raise SettingError(name, "out_of_range")
+    return value
+
+
+def settings_from(values: Mapping[str, object], base: Settings | None = None) -> Settings:
+    """`base` (default: the product's) with the limits named in `values` changed, checked: shares
+    in [0, 1] (0.5, "50 %" or "1/2"), counts whole numbers from 0 (minutes from 1)."""
+    changes: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name in SHARES:
+            changes[name] = _share(name, raw)
+        elif name in COUNTS:
+            changes[name] = _count(name, raw)
+        else:
+            raise SettingError(str(name), "unknown")
+    return replace(base or Settings(), **changes)
+
+
+def settings_values(settings: Settings) -> dict[str, str | int]:
+    """The limits as JSON values (a share as its exact fraction text: "1/2")."""
+    return {name: (str(getattr(settings, name)) if name in SHARES else int(getattr(settings, name)))
+            for name in Settings.__annotations__}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -39,6 +39,8 @@ class Campaign(Model):
     open_link: Mapped[bool] = mapped_column(default=False)
     # Days after closing at which its SMS rows are deleted (None: SMS_RETENTION_DAYS).
     sms_retention_days: Mapped[int | None]
+    # The campaign's own limits of the plausibility flags, as JSON (None: FLAG_SETTINGS).
+    flag_settings: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey_version: Mapped[SurveyVersion] = relationship()

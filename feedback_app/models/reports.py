@@ -89,6 +89,8 @@ class ReportEvent(Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")  # remarks on submission, reason on return
+    # On acceptance: the plausibility flags the decider acknowledged, as JSON (None: there were none).
+    flags: Mapped[str | None] = mapped_column(Text)
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -32,6 +32,13 @@ class Response(Model):
     comment: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Facts for the verifier's plausibility flags (domain.plausibility; None: not known): the
+    # account that collected an assisted answer, an opaque key of the sending browser, an HMAC of
+    # the client's address (never the address), the seconds from opening the form to sending it.
+    collector: Mapped[str | None] = mapped_column(String(64))
+    device_key: Mapped[str | None] = mapped_column(String(32))
+    address_key: Mapped[str | None] = mapped_column(String(32))
+    seconds: Mapped[int | None]
 
     campaign: Mapped[Campaign] = relationship()
     commune: Mapped[Unit] = relationship(foreign_keys=[commune_id])

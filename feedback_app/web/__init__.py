@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
         collect,
         dashboard,
         exports,
+        flags,
         follows,
         glance,
         invitations,
@@ -81,6 +82,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(campaign_scope)
     register_verification(app)
     app.register_blueprint(glance.bp)
+    app.register_blueprint(flags.bp)
     api.register(app)
     app.url_value_preprocessor(_refuse_control_characters)
     app.after_request(_commit_request)

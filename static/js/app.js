@@ -431,6 +431,8 @@
       if (!checkAnswers(form, read)) { return; }  // also offline, where the server cannot say it
       var body = { uuid: crypto.randomUUID(), answers: read.answers, reasons: read.reasons,
                    comment: form.querySelector("[name=comment]").value };
+      var started = form.querySelector("[name=started]");
+      if (started && started.value) { body.started = started.value; }
       var d = form.dataset;
       if (d.householdCode) { body.household_code = d.householdCode; } else {
         body.campaign = d.campaign;

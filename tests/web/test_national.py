@@ -3,6 +3,7 @@ on the national view and accepts or returns the province's report; no one else r
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 from feedback_app.extensions import db
@@ -60,8 +61,11 @@ def test_the_country_accepts_the_province_s_report_and_has_none_of_its_own(clien
     own = client.post(f"/committee/campaigns/{campaign.key}/report?lang=en",
                       data={"csrf_token": csrf_token(page.text), "remarks": "", "action": "submit"})
     assert own.status_code == 409 and "has no report of its own here" in own.text
+    # 30 open-link answers, all alike: plausibility flags, each acknowledged to accept
+    acknowledged = re.findall(r'name="acknowledge" value="([^"]+)"', page.text)
+    assert "12:open_link_share" in acknowledged and "03390:straight_lining" in acknowledged
     accepted = client.post(f"{report_url}/accept", data={
-        "csrf_token": csrf_token(page.text), "confirm_insufficient": "y"})
+        "csrf_token": csrf_token(page.text), "confirm_insufficient": "y", "acknowledge": acknowledged})
     assert accepted.status_code == 303 and accepted.headers["Location"].endswith("/committee/national")
     assert reports.get_report(None, campaign.key, "12").status == "accepted"
     assert "trung-uong" in (reports.get_report(None, campaign.key, "12").decided_by or "")

@@ -20,7 +20,7 @@ from ...domain.access import Principal, Role
 from ...extensions import db
 from ...models import Campaign, HouseholdCode, Unit
 from ..campaigns.setup import campaign_commune, issue_codes
-from ..responses.record import Channel, Submission, record_response
+from ..responses.record import Channel, Provenance, Submission, record_response
 from ..surveys import survey_of
 from ..units.villages import add_village, register_of
 
@@ -50,6 +50,13 @@ DEMO_VILLAGES: dict[str, tuple[DemoVillage, ...]] = {
               DemoVillage("Bản Lao Chải (demo)", 10, 2, 1.0)),
 }
 CHANNELS = (Channel.WEB, Channel.WEB, Channel.ASSISTED, Channel.SMS)
+# So that a verifier sees plausibility flags in the demo (services.verification): in Bình Lư, one
+# cadre account records every answer of Thôn Nà Sài at once, and every answer of Thôn Bình Lư comes
+# from one phone, each form filled in within 25 seconds.
+DEMO_FACTS: dict[tuple[str, str], Provenance] = {
+    ("03390", "Thôn Nà Sài (demo)"): Provenance(collector="demo-can-bo-na-sai"),
+    ("03390", "Thôn Bình Lư (demo)"): Provenance(device_key="demo-one-phone", seconds=25),
+}
 
 
 def add_demo_villages(province: Unit) -> None:
@@ -88,6 +95,10 @@ def answer_demo_villages(campaign: Campaign) -> None:
                 overall = next((i.id for i in survey.items if i.overall), None)
                 if overall is not None:
                     answers[overall] = SATISFIED if happy else NOT_SATISFIED
-                record_response(Submission(campaign_key=None, channel=rng.choice(CHANNELS),
+                channel = rng.choice(CHANNELS)
+                facts = DEMO_FACTS.get((commune_code, village.name))
+                if facts is not None and facts.collector:
+                    channel = Channel.ASSISTED
+                record_response(Submission(campaign_key=None, channel=channel,
                                            answers=answers, client_uuid=str(uuid.uuid4()),
-                                           household_code=code))
+                                           household_code=code, provenance=facts or Provenance()))

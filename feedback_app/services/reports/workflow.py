@@ -8,6 +8,7 @@ entry to the audit log. Services flush and never commit. Reports are in the camp
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from ..accounts.access import relation, unit_of
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
 from ..indices.index import IndexReport, campaign_index
+from ..verification.flags import check_acknowledged, report_flags
 from .content import results_content, timestamp
 
 MAX_TEXT = 4000
@@ -113,8 +115,9 @@ def _text(value: str, name: str, required: bool = False) -> str:
     return value
 
 
-def _log(report: Report, action: Action, actor: Principal, at: datetime, note: str = "") -> ReportEvent:
-    entry = ReportEvent(
+def _log(report: Report, action: Action, actor: Principal, at: datetime, note: str = "",
+         flags: str | None = None) -> ReportEvent:
+    entry = ReportEvent(flags=flags,
         campaign_id=report.campaign_id, unit_id=report.unit_id, report_id=report.id, action=action.value,
         status_after=report.status, actor_username=actor.name, actor_full_name=actor.full_name,
         actor_role=actor.role.value,
@@ -218,7 +221,7 @@ def submit_report(actor: Principal, campaign_key: str, remarks: str = "",
 
 
 def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action, reason: str = "",
-            confirm_insufficient: bool = True) -> Report:
+            confirm_insufficient: bool = True, acknowledged: Collection[str] = ()) -> Report:
     campaign, unit, actor = _target(campaign_key, unit_code, actor)
     report = find_report(campaign, unit, lock=True)
     authorize(actor, campaign, unit, action)
@@ -227,6 +230,9 @@ def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action,
     if (action is Action.ACCEPT and not confirm_insufficient
             and json.loads(report.content)["index"]["verdict"] == "insufficient"):
         raise Refused("insufficient_unconfirmed", status=422)
+    flags = None
+    if action is Action.ACCEPT:  # every plausibility flag acknowledged, or Refused 422
+        flags = check_acknowledged(report_flags(campaign, unit), acknowledged)
     if action is Action.RETURN:
         reason = _text(reason, "reason", required=True)
     at = utcnow()
@@ -236,18 +242,20 @@ def _decide(actor: Principal, campaign_key: str, unit_code: str, action: Action,
     report.decided_at = at
     report.return_reason = reason or None
     db.session.flush()
-    _log(report, action, actor, at, reason)
+    _log(report, action, actor, at, reason, flags)
     db.session.flush()
     return report
 
 
 def accept_report(actor: Principal, campaign_key: str, unit_code: str,
-                  confirm_insufficient: bool = True) -> Report:
+                  confirm_insufficient: bool = True, acknowledged: Collection[str] = ()) -> Report:
     """The parent unit's officer accepts a child's submitted report; it never changes afterwards.
     A report whose verdict is "insufficient" (too few households answered) is accepted only when
-    `confirm_insufficient` (the committee pages ask for it explicitly; Refused 422 otherwise)."""
+    `confirm_insufficient` (the committee pages ask for it explicitly; Refused 422 otherwise).
+    Each plausibility flag of the unit and the units below it (services.verification.flags) must be
+    in `acknowledged` (Refused 422 otherwise); the audit entry records them."""
     return _decide(actor, campaign_key, unit_code, Action.ACCEPT,
-                   confirm_insufficient=confirm_insufficient)
+                   confirm_insufficient=confirm_insufficient, acknowledged=acknowledged)
 
 
 def return_report(actor: Principal, campaign_key: str, unit_code: str, reason: str) -> Report:

@@ -9,7 +9,7 @@ to the campaign and commune of the collect page, so a cadre never records anothe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...database import writing
 from ...domain.access import Principal, Role
@@ -19,6 +19,7 @@ from ..accounts.access import check_can_act
 from ..campaigns.setup import campaign_commune, get_campaign
 from ..errors import Refused
 from ..units.villages import village_of
+from .provenance import Provenance
 from .record import Channel, Recorded, Submission, lookup_code, record_response
 
 COLLECT_ROLE = Role.OFFICER
@@ -62,8 +63,10 @@ def record_assisted(
     comment: str = "",
     reasons: Mapping[str, str] | None = None,
     village_code: str | None = None,
+    provenance: Provenance | None = None,
 ) -> Recorded:
-    """Record one household's answers given to a cadre; flushes, never commits."""
+    """Record one household's answers given to a cadre; flushes, never commits. The collecting
+    account is recorded with it (the verifier's flags count one cadre's share and bursts)."""
     place = collect_place(principal, campaign_key, commune_code, village_code)
     code = lookup_code(household_code)
     if code.campaign_id != place.campaign.id or code.commune_id != place.commune.unit_id:
@@ -78,4 +81,5 @@ def record_assisted(
         household_code=household_code,
         comment=comment,
         reasons=reasons or {},
+        provenance=replace(provenance or Provenance(), collector=principal.name),
     ))

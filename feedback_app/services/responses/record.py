@@ -29,8 +29,9 @@ from ..errors import Refused
 from ..indices import counters
 from ..surveys import survey_of
 from .entries import CodeView, Entry, check_digits, code_entry, link_entry
+from .provenance import Provenance
 
-__all__ = ["Channel", "Entry", "Recorded", "Submission", "check_may_answer", "open_entry",
+__all__ = ["Channel", "Entry", "Provenance", "Recorded", "Submission", "check_may_answer", "open_entry",
            "record_response"]
 
 RESPONSES = Response.__table__
@@ -59,6 +60,8 @@ class Submission:
     # the person confirming it is for another household (web/device.py reads the marker).
     device_answered_before: bool = False
     reasons: Mapping[str, str] = field(default_factory=dict)  # item id -> why not satisfied
+    # Who collected it, from which browser and address, how long it took (the verifier's flags).
+    provenance: Provenance = field(default_factory=Provenance)
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
         "comment": comment or None,
         "content_hash": submission_hash(entry, sub.channel, answers, comment, reasons),
         "created_at": now,
+        **sub.provenance.columns(),
     })
     if response_id is None:
         # The same UUID or the same household code is stored already (a replay, or a lost race).

@@ -44,7 +44,7 @@ from ...domain.survey import Survey
 from ...extensions import db
 from ...models import SmsConversation
 from ..errors import Refused
-from ..responses.record import Channel, Entry, Submission, record_response
+from ..responses.record import Channel, Entry, Provenance, Submission, record_response
 from . import replays, texts
 from .conversations import (
     Conversation,
@@ -290,6 +290,8 @@ class _Dialogue:
                         household_code=entry.code.code if entry.code else None,
                         commune_code=None if entry.code else entry.commune.unit.code,
                         comment=comment,
+                        # the number's keyed hash is the SMS answer's device (bursts per phone)
+                        provenance=Provenance(device_key=self.hashed[:32]),
                     ),
                     self.today,
                 )

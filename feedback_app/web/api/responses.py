@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, abort, after_this_request, request
 
 from ...services.responses.record import Channel, Submission, record_response
-from .. import device
+from .. import device, provenance
 from ..limits import answer_submissions, code_lookups, failed_code_lookups
 from .base import api_blueprint
 from .schemas import ApiErrorSchema, RecordedSchema, SubmissionSchema
@@ -59,6 +59,7 @@ def submit(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
         comment=body["comment"] or "",
         device_answered_before=marked and not body["another_household"],
         reasons=body["reasons"],
+        provenance=provenance.provenance(request, body.get("started")),
     ))
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,

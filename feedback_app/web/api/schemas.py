@@ -228,6 +228,9 @@ class SubmissionSchema(Schema):
     another_household = fields.Boolean(load_default=False, metadata={
         "description": "open link only: the person confirmed that this answer is for another "
                        "household than the one that answered before from this browser"})
+    started = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "the survey page's signed 'started' field, as served (the completion time "
+                       "is measured from it; a missing or altered value records none)"})
     reasons = fields.Dict(
         keys=fields.String(validate=validate.And(validate.Length(
             max=32, error=_l("Not a question id.")), Printable)),

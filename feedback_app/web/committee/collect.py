@@ -34,6 +34,7 @@ from ..api import errors
 from ..api.schemas import SubmissionSchema
 from ..messages import refusal_message
 from ..messages.collect import cadre_message
+from ..provenance import STARTED_FIELD, provenance, started_token
 from ..resident.forms import read_response_form
 from .auth import current_principal, login_required
 
@@ -63,7 +64,7 @@ def _render(place: CollectPlace, status: int = 200, **extra: Any) -> tuple[str, 
     survey = survey_of(place.campaign.survey_version)
     context: dict[str, Any] = {"rid": str(uuid.uuid4()), "chosen": {}, "comment": "", "missing": set(),
                                "comment_too_long": False, "household_code": "", "code_problem": None,
-                               "reasons": {}, "reasons_too_long": set()}
+                               "reasons": {}, "reasons_too_long": set(), "started": started_token()}
     context.update(extra)
     state = window(place.campaign.opens_on, place.campaign.closes_on, local_today())
     return render_template("committee/collect.html", place=place, survey=survey, window=state.value,
@@ -85,7 +86,8 @@ def page(campaign: str, commune: str) -> ResponseReturnValue:
         return _render(place, 422, code_problem=gettext("Enter the household's code."), **keep)
     try:
         recorded = record_assisted(g.principal, campaign, commune, code, form["answers"], form["rid"],
-                                   form["comment"], form["reasons"], village)
+                                   form["comment"], form["reasons"], village,
+                                   provenance(request, request.form.get(STARTED_FIELD)))
     except Refused as refused:
         if refused.reason == "answers_invalid":
             problems = refused.data["problems"]
@@ -139,7 +141,7 @@ def answers(campaign: str, commune: str) -> ResponseReturnValue:
         return errors.invalid(errors.flatten(exc.messages))
     recorded = record_assisted(principal, campaign, commune, data["household_code"], data["answers"],
                                str(data["uuid"]), data["comment"] or "", data["reasons"] or {},
-                               _village())
+                               _village(), provenance(request, data.get("started")))
     response = recorded.response
     result = {"uuid": response.uuid, "status": "recorded", "campaign": response.campaign.key,
               "commune": response.commune.code}

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -138,7 +138,8 @@ def accept(key: str, code: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     report = reports.accept_report(current_actor(), key, code,
-                                   confirm_insufficient=bool(form.confirm_insufficient.data))
+                                   confirm_insufficient=bool(form.confirm_insufficient.data),
+                                   acknowledged=request.form.getlist("acknowledge"))
     flash(gettext("The report of %(unit)s is accepted.", unit=report.unit.display_name(language())))
     return _after_decision(report)
 

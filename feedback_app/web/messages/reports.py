@@ -39,6 +39,15 @@ def report_refusal(refused: Refused) -> tuple[str, str] | None:
         return (gettext("Not enough households answered"),
                 gettext("This report's verdict is that not enough households answered. To accept it "
                         "all the same, tick the box under Accept, so that the published page says so."))
+    if reason == "flags_unacknowledged":
+        return (gettext("Acknowledge the flags first"),
+                gettext("This report has plausibility flags. To accept it, tick the box of each "
+                        "flag under Accept, once you have looked into it (%(n)s not ticked).",
+                        n=d.get("count", "")))
+    if reason == "flags_not_permitted":
+        return (gettext("Flags are for the committee above"),
+                gettext("Plausibility flags are shown only to the committee that verifies the "
+                        "unit's report, never to the unit itself."))
     if reason == "reason_required":
         return (gettext("Please give a reason"),
                 gettext("Say why the report is returned, so that the unit can correct it."))

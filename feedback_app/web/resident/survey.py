@@ -18,7 +18,7 @@ from ...extensions import csrf
 from ...services.errors import Refused
 from ...services.responses.receipts import receipt
 from ...services.responses.record import Channel, Entry, Submission, open_entry, record_response
-from .. import device
+from .. import device, provenance
 from ..limits import answer_submissions, code_lookups, failed_code_lookups
 from .forms import read_response_form
 
@@ -86,6 +86,7 @@ def _survey_page(entry_of: Callable[[], Entry], **who: str) -> ResponseReturnVal
         comment=form["comment"],
         device_answered_before=marked and not form["another_household"],
         reasons=form["reasons"],
+        provenance=provenance.provenance(request, request.form.get(provenance.STARTED_FIELD)),
     )
     try:
         recorded = record_response(submission)
@@ -111,6 +112,7 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
     """The form; for an open link answered before on this device, the kind refusal in its place
     (`device_answered`), or the form marked as answered for another household (`another`)."""
     problems = problems or []
+    provenance.device_key(request)  # the browser gets its device key with the form
     return render_template(
         "resident/survey.html",
         entry=entry,
@@ -126,6 +128,7 @@ def _render_form(entry: Entry, rid: str | None, form: dict[str, Any] | None = No
         device_answered=device_answered,
         another_household=another,
         reasons_too_long={p.item for p in problems if p.code == "reason_too_long"},
+        started=provenance.started_token(),
     )
 
 

@@ -1,0 +1,239 @@
+"""The plausibility flags of a campaign's units, for the committee above (issue 19 item 1).
+
+The rules are pure (domain.plausibility); this module gathers their facts from the database (the
+campaign's register and its responses with their provenance, services.responses.provenance) for a
+unit and the units directly below it, and says who may see them: only a committee above the unit
+(a province for its communes and their villages, the country for a province), never the unit
+itself, never a commune or a village account, never the public.
+
+`report_flags(campaign, unit)` is what accepting `unit`'s report asks to acknowledge: the flags of
+the unit and of the units directly below it (for a commune, its villages). The report documents may
+call it for their verification section.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ...clock import as_utc, local_day
+from ...domain.access import Principal, Relation
+from ...domain.plausibility import Answered, Flag, UnitFacts, flags_of
+from ...domain.survey import OverallRule, Survey
+from ...extensions import db
+from ...models import Answer, Campaign, CampaignCommune, CampaignVillage, Response, Unit
+from ..accounts.access import relation, unit_of
+from ..campaigns.setup import get_campaign, get_unit
+from ..errors import Refused
+from ..surveys import survey_of
+from .settings import campaign_settings
+
+# Accounts of these units never see flags: the commune is the one being verified.
+VERIFIED_LEVELS = frozenset({"commune", "village"})
+
+
+@dataclass(frozen=True)
+class UnitFlag:
+    """One flag of one unit, with a stable id for its acknowledgement."""
+
+    unit: Unit
+    flag: Flag
+
+    @property
+    def ident(self) -> str:
+        source = f":{self.flag.source.value}" if self.flag.source else ""
+        return f"{self.unit.code}:{self.flag.rule.value}{source}"
+
+    def record(self) -> dict[str, Any]:
+        """As the audit log keeps it (report_events.flags): what was flagged, with its figures."""
+        return {"id": self.ident, "unit": self.unit.code, "level": self.unit.level,
+                "rule": self.flag.rule.value, "value": str(self.flag.value),
+                "limit": str(self.flag.limit), "count": self.flag.count,
+                "source": self.flag.source.value if self.flag.source else None}
+
+
+@dataclass(frozen=True)
+class _Row:
+    commune_id: int
+    village_id: int | None
+    fact: Answered
+    satisfied: bool | None  # overall; None: not a valid answer
+
+
+@dataclass
+class _Pool:
+    rows: list[_Row] = field(default_factory=list)
+
+
+def _row(response: Any, straight: bool, satisfied: bool | None) -> _Row:
+    at: datetime = as_utc(response.created_at)
+    return _Row(response.commune_id, response.village_id, Answered(
+        at=at, day=local_day(at), open_link=response.household_code_id is None, straight=straight,
+        seconds=response.seconds, device=response.device_key, address=response.address_key,
+        cadre=response.collector), satisfied)
+
+
+def _rows(campaign: Campaign, commune_ids: Collection[int]) -> list[_Row]:
+    """Every response of these communes as the rules see it. Per response the database returns
+    its facts, whether all its answers are one value (min = max over every item), and its overall
+    answer, not each answer: a province's 100,000 responses are 100,000 rows, not two million."""
+    if not commune_ids:
+        return []
+    survey = survey_of(campaign.survey_version)
+    where = (Response.campaign_id == campaign.id, Response.commune_id.in_(list(commune_ids)))
+    responses = db.session.execute(
+        select(Response.id, Response.commune_id, Response.village_id, Response.household_code_id,
+               Response.created_at, Response.seconds, Response.device_key, Response.address_key,
+               Response.collector).where(*where).order_by(Response.id)).all()
+    shape = {rid: (low == high and n == len(survey.item_ids)) for rid, low, high, n in db.session.execute(
+        select(Answer.response_id, func.min(Answer.value), func.max(Answer.value), func.count())
+        .join(Response).where(*where).group_by(Answer.response_id))}
+    overall = next((item.id for item in survey.items if item.overall), None)
+    if survey.overall_rule is OverallRule.OVERALL_ITEM and overall is not None:
+        values = dict(db.session.execute(select(Answer.response_id, Answer.value).join(Response)
+                                         .where(*where, Answer.item_id == overall)).all())
+        return [_row(r, shape.get(r.id, False),
+                     survey.is_satisfied(values[r.id]) if r.id in values else None) for r in responses]
+    answers: dict[int, dict[str, int]] = defaultdict(dict)
+    for response_id, item_id, value in db.session.execute(
+            select(Answer.response_id, Answer.item_id, Answer.value).join(Response).where(*where)):
+        answers[response_id][item_id] = value
+    return [_row(r, shape.get(r.id, False), _overall(survey, answers[r.id])) for r in responses]
+
+
+def _overall(survey: Survey, answers: dict[str, int]) -> bool | None:
+    try:
+        return survey.overall_satisfied(answers)
+    except KeyError:  # an incomplete response (none is stored so; a guard, not a rule)
+        return None
+
+
+def _chain(unit: Unit) -> list[int]:
+    """The unit's id and its ancestors' ids, itself first."""
+    chain = []
+    current: Unit | None = unit
+    while current is not None:
+        chain.append(current.id)
+        current = current.parent
+    return chain
+
+
+def _facts(campaign: Campaign, unit: Unit, rows: Sequence[_Row], households: int | None) -> UnitFacts:
+    valid = [r.satisfied for r in rows if r.satisfied is not None]
+    return UnitFacts(unit=unit.id, respondents=len(rows), households=households,
+                     overall_satisfied=sum(1 for v in valid if v), overall_valid=len(valid),
+                     min_coverage=Fraction(campaign.min_coverage), opens_on=campaign.opens_on,
+                     closes_on=campaign.closes_on, responses=tuple(r.fact for r in rows))
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+    """The flags of `unit` and of each unit directly below it in the campaign (a commune's
+    villages; a province's communes, or a legacy district's), the unit's first, then by code."""
+    settings = campaign_settings(campaign)
+    communes = list(db.session.scalars(select(CampaignCommune).filter_by(campaign_id=campaign.id)))
+    below: dict[int, CampaignCommune] = {}
+    child_of: dict[int, int] = {}  # commune id -> the id of the child of `unit` it lies under
+    for commune in communes:
+        chain = _chain(commune.unit)
+        if unit.id in chain:
+            below[commune.unit_id] = commune
+            position = chain.index(unit.id)
+            if position > 0:
+                child_of[commune.unit_id] = chain[position - 1]
+    if not below:
+        return []
+    rows = _rows(campaign, below.keys())
+    pools: list[tuple[Unit, list[_Row], int | None]] = [
+        (unit, rows, _sum(c.households for c in below.values()))]
+    if unit.level == "commune":
+        villages = {v.village_id: v for v in db.session.scalars(
+            select(CampaignVillage).filter_by(campaign_id=campaign.id, commune_id=unit.id))}
+        by_village: dict[int, list[_Row]] = defaultdict(list)
+        for row in rows:
+            if row.village_id is not None:
+                by_village[row.village_id].append(row)
+        for village_id in set(villages) | set(by_village):
+            village = db.session.get(Unit, village_id)
+            assert village is not None
+            registered = villages.get(village_id)
+            pools.append((village, by_village[village_id], registered.households if registered else None))
+    else:
+        by_child: dict[int, list[_Row]] = defaultdict(list)
+        for row in rows:
+            by_child[child_of[row.commune_id]].append(row)
+        for child_id in sorted(set(child_of.values())):
+            child = db.session.get(Unit, child_id)
+            assert child is not None
+            pools.append((child, by_child[child_id],
+                          _sum(c.households for cid, c in below.items() if child_of.get(cid) == child_id)))
+    head, *rest = pools
+    ordered = [head, *sorted(rest, key=lambda pool: pool[0].code)]
+    return [UnitFlag(pool_unit, flag) for pool_unit, pool_rows, households in ordered
+            for flag in flags_of(_facts(campaign, pool_unit, pool_rows, households), settings)]
+
+
+def report_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+    """What the one who accepts `unit`'s report must acknowledge (also for the report documents)."""
+    return unit_flags(campaign, unit)
+
+
+def may_see_flags(principal: Principal, unit: Unit) -> bool:
+    """Only a committee strictly above the unit, and never a commune's or a village's account."""
+    own = unit_of(principal)
+    if own.level in VERIFIED_LEVELS:
+        return False
+    return relation(principal, unit) in (Relation.CHILD, Relation.BELOW)
+
+
+def visible_flags(principal: Principal, campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+    """The flags of `unit` and the units below it that `principal` may see (none for the unit's
+    own committee, a commune or a village account)."""
+    own = unit_of(principal)
+    if own.level in VERIFIED_LEVELS or relation(principal, unit) is Relation.OUTSIDE:
+        return []
+    return [f for f in unit_flags(campaign, unit) if may_see_flags(principal, f.unit)]
+
+
+def flags_for(principal: Principal, campaign_key: str, unit_code: str) -> list[UnitFlag]:
+    """For `reports flags`: the flags of a unit's report, Refused 403 unless the principal is a
+    committee above it."""
+    campaign = get_campaign(campaign_key)
+    unit = get_unit(campaign.unit.scheme, unit_code)
+    if principal.unit_id is None:  # the operator names the unit at the shell (reports CLI)
+        scheme = principal.unit_scheme or campaign.unit.scheme
+        principal = replace(principal, unit_id=get_unit(scheme, principal.unit_code).id)
+    if not may_see_flags(principal, unit):
+        raise Refused("flags_not_permitted", status=403, code=unit.code)
+    return report_flags(campaign, unit)
+
+
+def check_acknowledged(flags: Sequence[UnitFlag], acknowledged: Collection[str]) -> str | None:
+    """The flags as the audit log records them, or None when there are none; Refused 422 naming
+    the flags not acknowledged."""
+    if not flags:
+        return None
+    missing = [f.ident for f in flags if f.ident not in acknowledged]
+    if missing:
+        raise Refused("flags_unacknowledged", status=422, flags=", ".join(missing), count=len(missing))
+    return json.dumps([f.record() for f in flags], sort_keys=True, ensure_ascii=False)
+
+
+def recorded_flags(text: str | None) -> list[dict[str, Any]]:
+    """report_events.flags read back (empty: none)."""
+    if not text:
+        return []
+    read = json.loads(text)
+    return read if isinstance(read, list) else []
+

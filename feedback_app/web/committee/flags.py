@@ -1,0 +1,100 @@
+"""The verifier's plausibility flags on committee pages: the card on a dashboard and a report page
+(templates/committee/_flags.html) and the boxes to tick when accepting a report that has flags
+(templates/committee/_flag_acknowledge.html). Both read through template globals registered here,
+so that each page includes them with one line; who may see them is decided by
+services.verification.flags (only a committee above the unit: never the unit itself, a commune or a
+village account, or the public)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, g
+
+from ...domain.plausibility import FlagRule
+from ...i18n import language
+from ...models import Campaign, ReportEvent, Unit
+from ...services.verification.flags import (
+    UnitFlag,
+    may_see_flags,
+    recorded_flags,
+    report_flags,
+    visible_flags,
+)
+from ...services.verification.settings import campaign_settings
+from ...services.verification.wording import TITLES, sentence, title
+
+bp = Blueprint("committee_flags", __name__)
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    ident: str
+    unit: str  # the unit's name in the reader's language
+    level: str
+    title: str
+    sentence: str
+
+
+def _lines(campaign: Campaign, flags: list[UnitFlag]) -> list[FlagLine]:
+    settings = campaign_settings(campaign)
+    lang = language()
+    return [FlagLine(f.ident, f.unit.display_name(lang), f.unit.level, title(f),
+                     sentence(f, campaign, settings)) for f in flags]
+
+
+def _cached(key: tuple[object, ...], compute: object) -> list[FlagLine]:
+    cache: dict[tuple[object, ...], list[FlagLine]] = g.setdefault("flag_lines", {})
+    principal = g.get("principal")
+    key = (principal.name if principal else None, principal.unit_id if principal else None, *key)
+    if key not in cache:
+        cache[key] = compute()  # type: ignore[operator]
+    return cache[key]
+
+
+@bp.app_template_global()
+def flag_card(campaign: Campaign, unit: Unit) -> list[FlagLine]:
+    """The flags the signed-in committee may see on `unit`'s page: the unit's and its children's
+    when the unit is below it; on its own unit's page, those of each unit directly below."""
+    principal = g.get("principal")
+    if principal is None:
+        return []
+
+    def compute() -> list[FlagLine]:
+        if may_see_flags(principal, unit):
+            return _lines(campaign, visible_flags(principal, campaign, unit))
+        if principal.unit_id != unit.id:
+            return []
+        lines = []
+        for child in sorted(unit.children, key=lambda c: c.code):
+            if may_see_flags(principal, child):
+                lines.extend(_lines(campaign, visible_flags(principal, campaign, child)))
+        return lines
+    return _cached(("card", campaign.id, unit.id), compute)
+
+
+@bp.app_template_global()
+def flags_to_acknowledge(campaign: Campaign, unit: Unit) -> list[FlagLine]:
+    """The flags that accepting `unit`'s report asks the signed-in committee to acknowledge."""
+    principal = g.get("principal")
+    if principal is None or not may_see_flags(principal, unit):
+        return []
+    return _cached(("accept", campaign.id, unit.id),
+                   lambda: _lines(campaign, report_flags(campaign, unit)))
+
+
+@bp.app_template_global()
+def acknowledged_flags(entry: ReportEvent) -> list[str]:
+    """The flags an acceptance acknowledged, as "unit: title" lines, for a committee above the
+    report's unit (the unit's own committee reads its log without them)."""
+    principal = g.get("principal")
+    if not entry.flags or principal is None or not may_see_flags(principal, entry.unit):
+        return []
+    lines = []
+    for flag in recorded_flags(entry.flags):
+        try:
+            rule = FlagRule(str(flag.get("rule")))
+        except ValueError:
+            continue
+        lines.append(f"{flag.get('id')} · {TITLES[rule]}")
+    return lines
