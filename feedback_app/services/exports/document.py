@@ -13,8 +13,8 @@ marked "mẫu tham khảo" (a reference layout) until the Front publishes its ow
 Section I counts the forms (household codes) issued, returned and missing from the report's
 frozen `fieldwork` (services.reports.fieldwork); II has the reasons for dissatisfaction grouped
 per item (reasons.py) and, for a commune, a row per village; an accepted report ends with V., the
-verification by the committee above (`_verification`, where plausibility flags and re-contact
-outcomes are to be added).
+verification by the committee above (`_verification`: who accepted it, the plausibility flags
+acknowledged and the re-contact sample's outcomes).
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ...clock import local_today
+from ...domain.plausibility import FlagRule
 from ...i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, to_vietnam_time
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
+from ..verification.wording import TITLES as FLAG_TITLES
 from .labels import item_label, role_label, status_label, unit_name, verdict_label
 from .reasons import reasons_by_item, reasons_cell
 from .source import METHODS, Signatory, Source
@@ -307,7 +309,47 @@ def _verification(source: Source, lang: str) -> Section | None:
     if source.content["index"]["verdict"] == "insufficient":
         blocks.append(Paragraph(_("The committee accepted the report knowing that not enough households "
                                   "answered.")))
+    blocks.extend(_flag_blocks(source.meta.get("flags") or []))
+    blocks.extend(_recontact_blocks(source.meta.get("recontact")))
     return Section(_("V. VERIFICATION"), blocks)
+
+
+def _flag_blocks(flags: list[dict[str, Any]]) -> list[Block]:
+    """The plausibility flags the acceptance acknowledged (services.verification), one row each."""
+    if not flags:
+        return [Paragraph(_("Plausibility flags: none was raised when the report was accepted."))]
+    rows = []
+    for flag in flags:
+        try:
+            rule = FlagRule(str(flag.get("rule")))
+        except ValueError:
+            continue
+        count = flag.get("count")
+        rows.append([str(flag.get("unit", "")), str(FLAG_TITLES[rule]),
+                     fmt_number(count) if isinstance(count, int) else "–"])
+    return [Paragraph(ngettext("Plausibility flag acknowledged by the verifier when accepting (%(n)s):",
+                               "Plausibility flags acknowledged by the verifier when accepting (%(n)s):",
+                               len(rows), n=fmt_number(len(rows))), bold=True),
+            Table([_("Unit"), _("Flag"), _("Answers concerned")], rows, numeric=frozenset({2}),
+                  widths=(1.8, 5.7, 2.5), id="flags")]
+
+
+def _recontact_blocks(recontact: dict[str, Any] | None) -> list[Block]:
+    """The re-contact sample (services.reports.recontact): how many households were drawn, from
+    which seed, and what their contact gave. Never a code or an answer."""
+    if not recontact:
+        return [Paragraph(_("Re-contact: no sample of households was drawn."))]
+    return [
+        Paragraph(_("Re-contact sample: %(drawn)s households drawn at random from %(population)s "
+                    "that answered with a household code (seed %(seed)s, drawn %(when)s).",
+                    drawn=fmt_number(recontact["drawn"]), population=fmt_number(recontact["population"]),
+                    seed=recontact["seed"], when=fmt_datetime(recontact["drawn_at"])), bold=True),
+        Table([_("Outcome"), _("Households")], [
+            [_("Confirmed they answered"), fmt_number(recontact["confirmed"])],
+            [_("Did not confirm"), fmt_number(recontact["not_confirmed"])],
+            [_("Could not be reached"), fmt_number(recontact["unreachable"])],
+            [_("Not contacted yet"), fmt_number(recontact["pending"])],
+        ], numeric=frozenset({1}), widths=(7, 3), id="recontact")]
 
 
 def report_document(source: Source, lang: str = "vi") -> ReportDocument:

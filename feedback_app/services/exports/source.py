@@ -12,13 +12,17 @@ from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ...domain.access import Principal, actor_parts, person_label
 from ...domain.reports import Action
-from ...models import Campaign, Unit
+from ...extensions import db
+from ...models import Campaign, Report, ReportEvent, Unit
 from ..campaigns.setup import get_campaign, get_unit
 from ..reports.content import check_in_campaign, results_content
+from ..reports.recontact import report_outcomes
 from ..reports.workflow import authorize, get_report
+from ..verification.flags import recorded_flags
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,24 @@ def results_source(actor: Principal | None, campaign_key: str, unit_code: str, d
     return Source(content, f"{key}-{code}-results", meta=document_meta(campaign, unit))
 
 
+def verification_meta(report: Report) -> dict[str, Any]:
+    """What the verifier checked, for the document's section V: the plausibility flags the
+    acceptance acknowledged (as the audit log keeps them) and the re-contact sample's outcomes
+    (None: no sample was drawn)."""
+    accepted = db.session.scalars(
+        select(ReportEvent).where(ReportEvent.report_id == report.id,
+                                  ReportEvent.action == Action.ACCEPT.value)
+        .order_by(ReportEvent.at.desc(), ReportEvent.id.desc())).first()
+    outcomes = report_outcomes(report)
+    recontact = None if outcomes is None else {
+        "seed": outcomes.seed, "population": outcomes.population, "drawn": outcomes.tally.drawn,
+        "confirmed": outcomes.tally.confirmed, "not_confirmed": outcomes.tally.not_confirmed,
+        "unreachable": outcomes.tally.unreachable, "pending": outcomes.tally.pending,
+        "drawn_at": outcomes.drawn_at}
+    return {"flags": recorded_flags(accepted.flags) if accepted is not None else [],
+            "recontact": recontact}
+
+
 def report_source(actor: Principal | None, campaign_key: str, unit_code: str) -> Source:
     """A unit's report: its frozen snapshot, status and content hash."""
     report = get_report(actor, campaign_key, unit_code)
@@ -114,6 +136,7 @@ def report_source(actor: Principal | None, campaign_key: str, unit_code: str) ->
         "decided_at": report.decided_at,
         "return_reason": report.return_reason,
         **document_meta(report.campaign, report.unit),
+        **verification_meta(report),
     })
 
 
