@@ -164,3 +164,12 @@ def make_campaign(app: Flask, units: None) -> Callable[..., Campaign]:
 @pytest.fixture
 def campaign(make_campaign: Callable[..., Campaign]) -> Campaign:
     return make_campaign()
+
+
+@pytest.fixture
+def outbox(app: Flask):  # type: ignore[no-untyped-def]
+    """The app's test SMS sender, emptied before and after the test: what was sent."""
+    sender = app.extensions["sms_sender"]
+    sender.reset()
+    yield sender
+    sender.reset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -99,3 +100,10 @@ def phone(browser, height: int = 568, **options):  # type: ignore[no-untyped-def
     ctx = browser.new_context(viewport={"width": 320, "height": height}, service_workers="allow", **options)
     ctx.set_default_timeout(15_000)
     return ctx
+
+
+def shoot(page, folder: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A full-page screenshot `folder/name-<width>.png`, to look at before resolving."""
+    folder.mkdir(exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)

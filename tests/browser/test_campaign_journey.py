@@ -17,7 +17,7 @@ from feedback_app.i18n import fmt_date
 from feedback_app.models import Campaign
 
 from ..committee_support import make_account
-from .support import assert_readable
+from .support import assert_readable, shoot
 from .test_committee import sign_in
 
 pytestmark = pytest.mark.browser
@@ -27,9 +27,7 @@ MANAGE = "/committee/campaigns/xa-binh-lu-2026/manage"
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    shoot(page, SHOTS, name)
 
 
 def _stored() -> Campaign:

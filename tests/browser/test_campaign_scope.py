@@ -19,7 +19,7 @@ from feedback_app.models import Unit
 from feedback_app.services.units import villages as register
 
 from ..committee_support import make_account
-from .support import assert_readable
+from .support import assert_readable, shoot
 from .test_committee import sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,8 +30,7 @@ REASON = "Xã đang sáp nhập, khảo sát ở đợt sau"
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+    shoot(page, SHOTS, name)
 
 
 @pytest.fixture

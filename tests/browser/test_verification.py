@@ -17,7 +17,7 @@ from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import make_account
 from ..verification_support import PROVINCE, verified_commune
-from .support import assert_readable
+from .support import assert_readable, shoot
 from .test_committee import sign_in
 
 pytestmark = pytest.mark.browser
@@ -27,8 +27,7 @@ UNIT = "/committee/campaigns/verify/units/03390"
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
+    shoot(page, SHOTS, name)
 
 
 def _watch(ctx, page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import pytest
 from feedback_app.clock import local_today
 
 from ..committee_support import make_account
-from .support import answer_all, assert_readable
+from .support import answer_all, assert_readable, shoot
 from .test_committee import sign_in
 
 pytestmark = pytest.mark.browser
@@ -24,9 +24,7 @@ VILLAGES = "/committee/communes/03390/villages"
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SHOTS.mkdir(exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    shoot(page, SHOTS, name)
 
 
 def _add_village(page, name: str, households: int) -> None:  # type: ignore[no-untyped-def]

@@ -25,14 +25,6 @@ NUMBERS = "number,commune\n0912345678,03390\n+84 162 345 6789,03430\n84987654321
 
 
 @pytest.fixture
-def outbox(app):  # type: ignore[no-untyped-def]
-    sender = app.extensions["sms_sender"]
-    sender.reset()
-    yield sender
-    sender.reset()
-
-
-@pytest.fixture
 def numbers_file(tmp_path):  # type: ignore[no-untyped-def]
     def write(text: str = NUMBERS) -> str:
         path = tmp_path / "numbers.csv"

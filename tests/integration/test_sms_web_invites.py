@@ -25,14 +25,6 @@ STATEMENT = "These households gave their numbers at the village meeting to recei
 
 
 @pytest.fixture
-def outbox(app):  # type: ignore[no-untyped-def]
-    sender = app.extensions["sms_sender"]
-    sender.reset()
-    yield sender
-    sender.reset()
-
-
-@pytest.fixture
 def rq_queue(app, monkeypatch):  # type: ignore[no-untyped-def]
     redis_url = require_redis()
     name = f"test-feedback-sms-{uuid.uuid4().hex}"

@@ -29,14 +29,6 @@ NUMBERS = ("sdt\n0912345678\n0912 345 678\n+84 162 345 6789\nhello\n0987654321\n
            "02439876543\n0981111222\n")
 
 
-@pytest.fixture
-def outbox(app):  # type: ignore[no-untyped-def]
-    sender = app.extensions["sms_sender"]
-    sender.reset()
-    yield sender
-    sender.reset()
-
-
 def _officer(client, unit: str = "12", role: str = "officer", name: str = "tinh-lai-chau"):  # type: ignore[no-untyped-def]
     make_account(name, unit, role)
     return logged_in(client, name)
