@@ -1,6 +1,7 @@
 """A commune officer runs a household-code survey through its villages, in a real browser: adds the
 villages, creates a campaign, issues the codes from the register, prints a village's slips (the
-page has the slips), a resident answers with one of them, and the dashboard shows the village.
+page has the slips), a resident answers with one of them, the dashboard shows the village, and the
+officer extends the campaign, then closes it through its confirmation page.
 Screenshots at 390 px and 1280 px go to /tmp/villages/ to be looked at."""
 
 from __future__ import annotations
@@ -103,5 +104,24 @@ def test_a_commune_officer_runs_the_survey_through_its_villages(browser, server,
     page.locator("#villages-drilldown").scroll_into_view_if_needed()
     assert page.locator("#villages tr[data-code='03390001'] td").all_inner_texts()[1] == "25.0%"
     _shoot(page, "dashboard-en")
+
+    # Extend the closing date, then close it through the page that says what closing means.
+    page.goto(f"{server}/committee/campaigns/xa-binh-lu-2026/manage?lang=vi")
+    page.locator("#extend-campaign").click()
+    page.wait_for_url(re.compile(r".*/extend$"))
+    page.fill("[name=closes_on]", (local_today() + timedelta(days=25)).isoformat())
+    page.locator("#save-dates").click()
+    page.wait_for_url(re.compile(r".*/manage$"))
+    page.locator("#close-campaign").click()
+    page.wait_for_url(re.compile(r".*/close$"))
+    assert "chính thức để báo cáo" in page.inner_text("#close-confirm")
+    page.locator("#confirm-close").scroll_into_view_if_needed()
+    assert_readable(page, "#confirm-close")
+    _shoot(page, "close")
+    page.locator("#confirm-close").click()
+    page.wait_for_url(re.compile(r".*/manage$"))
+    assert page.inner_text("#state") == "đã kết thúc"
+    actions = page.locator("#history-log li").evaluate_all("items => items.map(i => i.dataset.action)")
+    assert actions[:2] == ["closed", "extended"]
     assert errors == []
     ctx.close()
