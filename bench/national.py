@@ -321,11 +321,18 @@ def bulk_load(database_url: str, total: int, seed: int) -> dict[str, Any]:
         commune_items: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         added = 0
         commune_rates: dict[tuple[int, int], float] = {}
-        for index, (campaign_id, commune_id, village_id, registered) in enumerate(villages):
-            if index == len(villages) - 1:
-                n = wanted - added  # the last village takes the rounding
-            else:
-                n = min(registered, int(registered * share + rng.random()))
+        counts = [min(registered, int(registered * share + rng.random()))
+                  for *_, registered in villages]
+        # The rounding's difference, a response at a time, on villages with room for it.
+        missing = wanted - sum(counts)
+        step = 1 if missing > 0 else -1
+        index = 0
+        while missing:
+            if (counts[index] < villages[index][3]) if step > 0 else (counts[index] > 0):
+                counts[index] += step
+                missing -= step
+            index = (index + 1) % len(counts)
+        for (campaign_id, commune_id, village_id, _), n in zip(villages, counts, strict=True):
             added += n
             if n <= 0:
                 continue
@@ -415,6 +422,11 @@ def bulk_load(database_url: str, total: int, seed: int) -> dict[str, Any]:
                 table.c.channel == bindparam("b_channel")).values(
                 responses=table.c.responses + bindparam("d_r")), daily_add)
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does to a table after many updates: without it the counters the
+            # reads use carry every old row version of the bulk load.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
         now = db.session.scalar(select(func.sum(CommuneCounter.respondents)))
         villages_sum = db.session.scalar(select(func.sum(VillageCounter.respondents)))
         daily_sum = db.session.scalar(select(func.sum(DailyCounter.responses)))

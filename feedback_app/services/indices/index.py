@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from ...domain.access import Principal
 from ...domain.index import Counts, Rules, Tally
@@ -77,20 +76,22 @@ def commune_counts(campaign: Campaign, item_ids: Iterable[str]) -> dict[int, Cou
 
 
 def ancestry(unit_ids: Iterable[int]) -> tuple[dict[int, int | None], dict[int, str]]:
-    """unit -> parent and unit -> code, for the given units and all their ancestors (one query)."""
-    ids = list(unit_ids)
-    if not ids:
-        return {}, {}
-    tree = select(Unit.id, Unit.parent_id, Unit.code).where(Unit.id.in_(ids)).cte("up", recursive=True)
-    parent = aliased(Unit)
-    tree = tree.union(
-        select(parent.id, parent.parent_id, parent.code).join(tree, parent.id == tree.c.parent_id)
-    )
+    """unit -> parent and unit -> code, for the given units and all their ancestors: one indexed
+    query per level of the tree (three for communes under provinces under the country). A
+    recursive CTE did the same in one statement, but PostgreSQL planned it as a scan of the whole
+    units table (villages included) at each step: 18 ms a campaign, most of the national view."""
     parents: dict[int, int | None] = {}
     codes: dict[int, str] = {}
-    for unit_id, parent_id, code in db.session.execute(select(tree.c.id, tree.c.parent_id, tree.c.code)):
-        parents[unit_id] = parent_id
-        codes[unit_id] = code
+    wanted = set(unit_ids)
+    while wanted:
+        above: set[int] = set()
+        for unit_id, parent_id, code in db.session.execute(
+                select(Unit.id, Unit.parent_id, Unit.code).where(Unit.id.in_(wanted))):
+            parents[unit_id] = parent_id
+            codes[unit_id] = code
+            if parent_id is not None:
+                above.add(parent_id)
+        wanted = above - parents.keys()
     return parents, codes
 
 
