@@ -13,13 +13,12 @@ marked "mẫu tham khảo" (a reference layout) until the Front publishes its ow
 Section I counts the forms (household codes) issued, returned and missing from the report's
 frozen `fieldwork` (services.reports.fieldwork); II has the reasons for dissatisfaction grouped
 per item (reasons.py) and, for a commune, a row per village; an accepted report ends with V., the
-verification by the committee above (`_verification`: who accepted it, the plausibility flags
-acknowledged and the re-contact sample's outcomes).
+verification by the committee above (verification.py: who accepted it, the plausibility flags
+acknowledged and the re-contact sample's outcomes). The blocks it is made of are in blocks.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,75 +26,17 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ...clock import local_today
-from ...domain.plausibility import FlagRule
 from ...i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, to_vietnam_time
 from ..indices.wording import item_numbers, reason_lines, rule_lines, rules_of
-from ..verification.wording import TITLES as FLAG_TITLES
+from .blocks import Block, Paragraph, ReportDocument, Section, Signer, Table
 from .labels import item_label, role_label, status_label, unit_name, verdict_label
 from .reasons import reasons_by_item, reasons_cell
 from .source import METHODS, Signatory, Source
+from .verification import verification_section
 
 # Level words a place name starts with ("Xã Bình Lư" is written "Bình Lư, ngày …" at the head).
 _PLACE_PREFIXES = ("Thành phố ", "Thị trấn ", "Thị xã ", "Phường ", "Huyện ", "Quận ", "Tỉnh ", "Xã ")
 _PLACE_SUFFIXES = (" Commune", " Ward", " Township", " District", " Town", " City", " Province")
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    numeric: frozenset[int] = frozenset()  # columns aligned right (figures)
-    widths: tuple[float, ...] = ()  # relative column widths
-    id: str = ""
-    # A heading row above `headers`: (label, columns spanned); a label over one column stands in
-    # both heading rows (its entry in `headers` is not shown).
-    groups: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    bullet: bool = False
-    bold: bool = False
-
-
-Block = Paragraph | Table
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    blocks: list[Block]
-    subheading: bool = False
-
-
-@dataclass(frozen=True)
-class Signer:
-    title: str  # "NGƯỜI LẬP", "TM. BAN THƯỜNG TRỰC"
-    role: str  # "Người duyệt" under the title, or ""
-    note: str  # "(Ký, ghi rõ họ tên)"
-    person: str  # "Nguyễn Văn An (mttq-03390)", or "" (a line to fill in by hand)
-    person_role: str  # "Cán bộ", or ""
-
-
-@dataclass
-class ReportDocument:
-    lang: str
-    reference_mark: str
-    issuer: list[str]  # upper case, the first ones the parent committee
-    number: str
-    nation: str
-    motto: str
-    place_date: str
-    title: str
-    subtitle: list[str]
-    addressee: str
-    status: str  # for a report not accepted: its status (a draft is no signed document); "" else
-    sections: list[Section] = field(default_factory=list)
-    recipients: list[str] = field(default_factory=list)
-    signers: tuple[Signer, Signer] | None = None
-    footer: list[str] = field(default_factory=list)  # who prepared it, when, and the content hash
-    filename: str = ""
 
 
 def _place(unit: dict[str, Any], lang: str) -> str:
@@ -290,68 +231,6 @@ def _verdict(source: Source) -> Section:
     ])
 
 
-def _verification(source: Source, lang: str) -> Section | None:
-    """V. Verification by the committee above, for an accepted report only: who verified it,
-    when, and the outcome. The place for what the verifier checked: plausibility flags and their
-    acknowledgement, the re-contact sample's outcomes (issue 19 items 1-2) are added here as
-    further blocks, from what the report's record holds."""
-    if source.status != "accepted":
-        return None
-    approver = source.approver
-    blocks: list[Block] = [Table([_("Step"), _("Record")], [
-        [_("Verified and accepted by"),
-         f"{approver.person} – {role_label(approver.role)}" if approver else "–"],
-        [_("Verifying committee"), _committee(source.meta["addressee"], lang)
-         if source.meta.get("addressee") else "–"],
-        [_("Date (Vietnam time)"), fmt_datetime(source.meta.get("decided_at"))],
-        [_("Outcome"), _("Accepted: the result counts.")],
-    ], widths=(3.5, 6.5), id="verification")]
-    if source.content["index"]["verdict"] == "insufficient":
-        blocks.append(Paragraph(_("The committee accepted the report knowing that not enough households "
-                                  "answered.")))
-    blocks.extend(_flag_blocks(source.meta.get("flags") or []))
-    blocks.extend(_recontact_blocks(source.meta.get("recontact")))
-    return Section(_("V. VERIFICATION"), blocks)
-
-
-def _flag_blocks(flags: list[dict[str, Any]]) -> list[Block]:
-    """The plausibility flags the acceptance acknowledged (services.verification), one row each."""
-    if not flags:
-        return [Paragraph(_("Plausibility flags: none was raised when the report was accepted."))]
-    rows = []
-    for flag in flags:
-        try:
-            rule = FlagRule(str(flag.get("rule")))
-        except ValueError:
-            continue
-        count = flag.get("count")
-        rows.append([str(flag.get("unit", "")), str(FLAG_TITLES[rule]),
-                     fmt_number(count) if isinstance(count, int) else "–"])
-    return [Paragraph(ngettext("Plausibility flag acknowledged by the verifier when accepting (%(n)s):",
-                               "Plausibility flags acknowledged by the verifier when accepting (%(n)s):",
-                               len(rows), n=fmt_number(len(rows))), bold=True),
-            Table([_("Unit"), _("Flag"), _("Answers concerned")], rows, numeric=frozenset({2}),
-                  widths=(1.8, 5.7, 2.5), id="flags")]
-
-
-def _recontact_blocks(recontact: dict[str, Any] | None) -> list[Block]:
-    """The re-contact sample (services.reports.recontact): how many households were drawn, from
-    which seed, and what their contact gave. Never a code or an answer."""
-    if not recontact:
-        return [Paragraph(_("Re-contact: no sample of households was drawn."))]
-    return [
-        Paragraph(_("Re-contact sample: %(drawn)s households drawn at random from %(population)s "
-                    "that answered with a household code (seed %(seed)s, drawn %(when)s).",
-                    drawn=fmt_number(recontact["drawn"]), population=fmt_number(recontact["population"]),
-                    seed=recontact["seed"], when=fmt_datetime(recontact["drawn_at"])), bold=True),
-        Table([_("Outcome"), _("Households")], [
-            [_("Confirmed they answered"), fmt_number(recontact["confirmed"])],
-            [_("Did not confirm"), fmt_number(recontact["not_confirmed"])],
-            [_("Could not be reached"), fmt_number(recontact["unreachable"])],
-            [_("Not contacted yet"), fmt_number(recontact["pending"])],
-        ], numeric=frozenset({1}), widths=(7, 3), id="recontact")]
-
-
 def report_document(source: Source, lang: str = "vi") -> ReportDocument:
     """The document of a report (or of a unit's results as of now) in `lang`."""
     with force_locale(lang):
@@ -382,7 +261,8 @@ def report_document(source: Source, lang: str = "vi") -> ReportDocument:
               status=status_label(source.status)),
             filename=source.filename,
         )
-        verification = _verification(source, lang)
+        verification = verification_section(
+            source, _committee(source.meta["addressee"], lang) if source.meta.get("addressee") else "–")
         document.sections = [_organisation(source, lang), *_results(source, lang), _verdict(source),
                              Section(_("IV. REMARKS AND RECOMMENDATIONS"),
                                      [Paragraph(content.get("remarks") or _("None."))]),

@@ -18,7 +18,8 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from .document import Paragraph, ReportDocument, Signer, Table, report_document
+from .blocks import Paragraph, ReportDocument, Signer, Table
+from .document import report_document
 from .source import Source
 
 FONT = "Times New Roman"
