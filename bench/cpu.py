@@ -107,3 +107,17 @@ class Meter:
 def format_per_request(ms: dict[str, float]) -> str:
     parts = [f"{name} {value:.2f}" for name, value in ms.items()]
     return ", ".join(parts) + f"; total {sum(ms.values()):.2f} ms"
+
+
+def memory_mb(field: str) -> float:
+    """This process's resident memory now (VmRSS) or at its peak (VmHWM), in MB, from
+    /proc/self/status: unlike ru_maxrss, the peak starts afresh at exec (a child started by a
+    benchmark does not inherit the parent's size). NaN where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")

@@ -49,22 +49,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import cpu
+
 ITEMS_NO_OPINION = 0.03
 CHANNEL_SHARES = (("web", 0.7), ("sms", 0.2), ("assisted", 0.1))
 DAYS = 10  # the bulk-loaded answers are spread over the campaign's first days
 PASSWORD = "bench-password-national"
 
 
-
-def _memory_mb(field: str) -> float:
-    """This process's resident memory now (VmRSS) or at its peak (VmHWM), in MB, from
-    /proc/self/status: unlike ru_maxrss, the peak starts afresh at exec (a child started by the
-    benchmark does not inherit the parent's size)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 def _app(database_url: str):  # type: ignore[no-untyped-def]
     from feedback_app import create_app
@@ -452,7 +446,7 @@ def measure(database_url: str, repeat: int) -> dict[str, Any]:
 
     app = _app(database_url)
     with app.app_context():
-        before = _memory_mb("VmRSS")
+        before = cpu.memory_mb("VmRSS")
         country = principal_of(db.session.scalars(select(Account).filter_by(username="bench-vn")).one())
         largest_id, communes = db.session.execute(
             select(Campaign.id, func.count()).join(CampaignCommune)
@@ -484,7 +478,7 @@ def measure(database_url: str, repeat: int) -> dict[str, Any]:
         result["commune_ms"] = _timed(commune_read, repeat)
         result["commune_villages"] = len(village_rows(campaign, commune_id, rules, items))
         result["before_mb"] = round(before, 1)
-        result["peak_mb"] = round(_memory_mb("VmHWM"), 1)
+        result["peak_mb"] = round(cpu.memory_mb("VmHWM"), 1)
     return result
 
 

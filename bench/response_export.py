@@ -32,21 +32,15 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import cpu
+
 ODK_ROWS, ODK_SECONDS = 100_053, 9.5
 CHANNELS = ("web", "web", "web", "sms", "assisted")
 REASONS = ("Đường lầy lội", "Chưa có nước sạch", "Điện yếu", "Trạm y tế xa")
 
 
-
-def _memory_mb(field: str) -> float:
-    """This process's resident memory now (VmRSS) or at its peak (VmHWM), in MB, from
-    /proc/self/status: unlike ru_maxrss, the peak starts afresh at exec (a child started by the
-    benchmark does not inherit the parent's size)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 def _app(database_url: str):  # type: ignore[no-untyped-def]
     from feedback_app import create_app
@@ -126,7 +120,7 @@ def measure(database_url: str, fmt: str, spec: dict[str, str]) -> dict[str, floa
         client = app.test_client()
         client.post("/committee/login", data={"username": spec["username"],
                                                "password": spec["password"]})
-        before = _memory_mb("VmRSS")
+        before = cpu.memory_mb("VmRSS")
         started = time.perf_counter()
         response = client.get(f"{spec['url']}.{fmt}", buffered=False)
         assert response.status_code == 200, response.status_code
@@ -151,7 +145,7 @@ def measure(database_url: str, fmt: str, spec: dict[str, str]) -> dict[str, floa
             else:
                 rows = newlines - 1
         response.close()
-        peak = _memory_mb("VmHWM")
+        peak = cpu.memory_mb("VmHWM")
     return {"first": first_seconds, "whole": whole, "bytes": size, "rows": rows,
             "before_mb": before, "peak_mb": peak}
 

@@ -4,6 +4,7 @@ migrations, tables emptied before each test that uses the database."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Generator, Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -173,3 +174,21 @@ def outbox(app: Flask):  # type: ignore[no-untyped-def]
     sender.reset()
     yield sender
     sender.reset()
+
+
+@pytest.fixture
+def rq_queue(app: Flask, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The app's SMS queue on the real Redis (skipped without it), under a name of this test
+    alone, removed afterwards."""
+    from feedback_app.adapters.queue import RQQueue
+
+    from .skips import require_redis
+
+    redis_url = require_redis()
+    name = f"test-feedback-sms-{uuid.uuid4().hex}"
+    queue = RQQueue(redis_url, name)
+    monkeypatch.setitem(app.extensions, "task_queue", queue)
+    yield queue
+    queue.queue.delete(delete_jobs=True)
+    for key in queue.redis.scan_iter(f"{name}*"):
+        queue.redis.delete(key)

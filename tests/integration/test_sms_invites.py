@@ -3,13 +3,10 @@ through RQ on the real Redis or in process; the numbers are never stored."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from redis import Redis
 from sqlalchemy import func, select
 
-from feedback_app.adapters.queue import RQQueue
 from feedback_app.adapters.sms import SmsError
 from feedback_app.domain.gsm import fits_one_segment
 from feedback_app.extensions import db
@@ -17,7 +14,6 @@ from feedback_app.models import SmsInvitationRun, SmsNumber
 from feedback_app.services.sms.invites import read_invite_file
 from feedback_app.services.sms.numbers import hash_of, set_opted_out
 
-from ..skips import require_redis
 from ..sms_support import enable_app_logs
 from ..support import past
 
@@ -138,18 +134,6 @@ def test_provider_opt_out_error_marks_the_number(runner, campaign, outbox, numbe
     result = _invite(runner, numbers_file("0912345678,03390\n"))
     assert "0 sent, 1 skipped" in result.output
     assert db.session.scalar(select(SmsNumber)).opted_out
-
-
-@pytest.fixture
-def rq_queue(app, monkeypatch):  # type: ignore[no-untyped-def]
-    redis_url = require_redis()
-    name = f"test-feedback-sms-{uuid.uuid4().hex}"
-    queue = RQQueue(redis_url, name)
-    monkeypatch.setitem(app.extensions, "task_queue", queue)
-    yield queue
-    queue.queue.delete(delete_jobs=True)
-    for key in queue.redis.scan_iter(f"{name}*"):
-        queue.redis.delete(key)
 
 
 def test_rq_invitations_wait_for_the_worker(runner, campaign, outbox, numbers_file, rq_queue):

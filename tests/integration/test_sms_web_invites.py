@@ -8,7 +8,6 @@ import re
 import uuid
 import zlib
 
-import pytest
 from sqlalchemy import select
 
 from feedback_app.adapters.queue import RQQueue
@@ -17,23 +16,10 @@ from feedback_app.extensions import db
 from feedback_app.models import SmsInvitationRun
 
 from ..committee_support import csrf_token, logged_in, make_account
-from ..skips import require_redis
 from ..sms_support import STATUS, new_sid, signed_post
 
 PAGE = "/committee/campaigns/test-campaign/invitations"
 STATEMENT = "These households gave their numbers at the village meeting to receive the survey by SMS."
-
-
-@pytest.fixture
-def rq_queue(app, monkeypatch):  # type: ignore[no-untyped-def]
-    redis_url = require_redis()
-    name = f"test-feedback-sms-{uuid.uuid4().hex}"
-    queue = RQQueue(redis_url, name)
-    monkeypatch.setitem(app.extensions, "task_queue", queue)
-    yield queue
-    queue.queue.delete(delete_jobs=True)
-    for key in queue.redis.scan_iter(f"{name}*"):
-        queue.redis.delete(key)
 
 
 def _hidden(html: str, name: str) -> str:
