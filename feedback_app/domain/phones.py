@@ -6,6 +6,7 @@ HMAC-SHA256 keyed with a server secret, and logs show `mask_number(e164)`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 
@@ -63,9 +64,13 @@ def normalise_vn_mobile(raw: str) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_sender(raw: str) -> str:
     """A stable form of an inbound sender: E.164 for a Vietnamese mobile, otherwise any valid
-    international number in E.164, otherwise the trimmed text (short codes, test numbers)."""
+    international number in E.164, otherwise the trimmed text (short codes, test numbers).
+
+    Cached: a conversation's messages come from the same sender, and parsing a number with
+    phonenumbers costs more than the rest of a message's hashing (about 0.3 ms)."""
     vn = normalise_vn_mobile(raw)
     if vn:
         return vn

@@ -160,8 +160,26 @@ class ParsedAnswer:
 _PARTICLES = ("a", "ah", "nhe", "nha", "nhe a", "a nhe", "ok")
 
 
+# answer_words per survey, built once: a survey's scale does not change (a new version is a new
+# object). Keyed by id(); the survey is kept in the value, so its id cannot be reused meanwhile.
+_WORDS: dict[int, tuple[Survey, dict[str, int]]] = {}
+_WORDS_KEPT = 64
+
+
 def answer_words(survey: Survey) -> dict[str, int]:
-    """Every word form accepted for each choice of a survey's scale."""
+    """Every word form accepted for each choice of a survey's scale (the same dict for the same
+    survey: do not change it)."""
+    known = _WORDS.get(id(survey))
+    if known is not None and known[0] is survey:
+        return known[1]
+    words = _answer_words(survey)
+    if len(_WORDS) >= _WORDS_KEPT:
+        _WORDS.clear()
+    _WORDS[id(survey)] = (survey, words)
+    return words
+
+
+def _answer_words(survey: Survey) -> dict[str, int]:
     words: dict[str, int] = {}
     for option in survey.options:
         for form in (option.sms, option.label.get("vi", ""), option.label.get("en", "")):

@@ -7,6 +7,7 @@ and every prompt of every shipped survey.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -30,8 +31,10 @@ def speaking(language: str) -> Iterator[None]:
         yield
 
 
+@functools.lru_cache(maxsize=4096)
 def guard(text: str) -> str:
-    """Every outgoing text passes here: one GSM-7 segment whatever a translation does."""
+    """Every outgoing text passes here: one GSM-7 segment whatever a translation does. Cached:
+    most replies are the same few prompts."""
     return text if fits_one_segment(text) else gsm_clip(text)
 
 
