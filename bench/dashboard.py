@@ -15,6 +15,7 @@ import gzip
 import random
 import re
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -22,6 +23,8 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import conditions
 from feedback_app import create_app
 from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
@@ -39,6 +42,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    conditions.print_line()
     folder = tempfile.mkdtemp(prefix="bench-dashboard-")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
                       "SMS_BACKEND": "fake", "WTF_CSRF_ENABLED": False})

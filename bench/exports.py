@@ -24,9 +24,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from sqlalchemy import bindparam, update
 
+from bench import conditions
 from bench.indices import reset_database
 from feedback_app import create_app
 from feedback_app.clock import local_today
@@ -118,6 +118,7 @@ def main() -> None:
                         help="districts x communes per district, comma separated (default 12x50,40x250)")
     parser.add_argument("--reset", action="store_true", help="empty the DATABASE_URL database first")
     args = parser.parse_args()
+    conditions.print_line()
     workdir = None
     url = os.environ.get("DATABASE_URL")
     if not url:

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from flask_migrate import upgrade
 from sqlalchemy import case, func, inspect, select, text, update
 
+from bench import conditions
 from feedback_app import create_app
 from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
@@ -311,6 +311,7 @@ def main() -> None:
     parser.add_argument("--raw-runs", type=int, default=3)
     parser.add_argument("--reset", action="store_true", help="empty the DATABASE_URL database first")
     args = parser.parse_args()
+    conditions.print_line()
     small = args.responses // 10
     if not 0 < args.service_sample <= small:
         sys.exit("--service-sample must be between 1 and a tenth of --responses")

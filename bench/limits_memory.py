@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from limits.storage import MemoryStorage
 
+from bench import conditions
 from feedback_app.adapters.limits_storage import SweptMemoryStorage
 
 
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,20000,100000")
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
+    conditions.print_line()
     print(f"{'counters held':>14}{'memory://':>14}{'swept-memory://':>18}   (share of one core)")
     for keys in (int(s) for s in args.sizes.split(",")):
         plain = core_share(MemoryStorage(), keys, args.seconds)

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Load benchmark: the app under gunicorn on PostgreSQL against the framework floor, in one run.
+"""Load benchmark: the app under gunicorn on PostgreSQL against the work it must do, in one run.
 
-Both sides are served by gunicorn with the same gunicorn.conf.py settings and the same database,
-one after the other, and driven by the same bounded load generator (bench/loadgen.py):
+Three sides are served by gunicorn with the same gunicorn.conf.py settings and the same database,
+in alternating rounds, and driven by the same bounded load generator (bench/loadgen.py):
 
-- floor: a bare Flask endpoint that inserts one row (bench/floor_app.py);
+- floor: a bare Flask endpoint that inserts one row (bench/floor_app.py), printed for reference;
+- required work: bench/required_app.py, a bare Flask app doing only the database work the app's
+  mix requires, in the fewest statements (bench/required_work.py), in a campaign of its own;
 - app: the mix below: web submissions with household codes issued for a benchmark campaign of
   its own, each simulated household coming from its own address (X-Forwarded-For through one
   trusted proxy, so the rate limits count real-looking clients), and SMS webhooks (signed Twilio
   posts of whole conversations, bench/sms_traffic.py; --sms-share 0 leaves them out).
 
-It prints throughput and p50/p99 latency side by side, checks that the database holds every
-answer that got a success reply, and says whether the app reaches 50 % of the floor's throughput
-with zero errors. Installs nothing. Typical use (the issue's 5-minute run: --duration 300):
+It prints throughput and p50/p99 latency side by side with each side's machine time per request
+by component (bench/cpu.py), checks that the database holds exactly the answers that got a success
+reply (and the required app's and the floor's rows), and says whether the app reaches 50 % of the
+required work's throughput with zero errors (the target of issue 21). Installs nothing.
+Typical use (the issue's 5-minute run: --duration 300):
 
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://postgres@127.0.0.1/feedback_bench
 """
@@ -39,7 +43,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import cpu  # noqa: E402
+from bench import conditions, cpu  # noqa: E402
 from bench.loadgen import Kind, Request, Result, merge, run  # noqa: E402
 from bench.sms_traffic import BASE_URL, TOKEN, SmsTraffic  # noqa: E402
 
@@ -169,7 +173,7 @@ def prepare(database_url: str, codes_needed: int) -> tuple[Traffic, str]:
     from feedback_app.services.units.importing import import_units
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "b" * 64})
-    key = f"bench-{time.strftime('%Y%m%d-%H%M%S')}"
+    key = f"bench-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     with app.app_context():
         upgrade()
         with (PROJECT_ROOT / "feedback_app" / "demo_data" / DEMO_FILE).open(encoding="utf-8") as f:
@@ -276,7 +280,7 @@ def measured(server: Gunicorn, machine: cpu.Meter, mix: list[Kind], args: argpar
     return result
 
 
-def report(floor: Result, app: Result, workers: int, args: argparse.Namespace,
+def report(sides: dict[str, Result], workers: int, args: argparse.Namespace,
            machine: dict[str, cpu.Meter] | None = None) -> bool:
     print(f"\nfeedback_app load benchmark: gunicorn, {workers} sync workers, PostgreSQL; "
           f"{args.clients} clients on 127.0.0.1; {args.duration:g} s per side after "
@@ -289,21 +293,27 @@ def report(floor: Result, app: Result, workers: int, args: argparse.Namespace,
         print(f"{name:54}{n:>9}{n / seconds:>9.1f}{s.percentile(50):>9.1f}"
               f"{s.percentile(99):>9.1f}{s.errors:>8}")
 
-    for title, result in (("floor: bare Flask endpoint, 1 INSERT", floor),
-                          ("app: resident mix", app)):
-        line(title, result.requests, result.seconds, result.overall())
+    titles = {"floor": "floor: bare Flask endpoint, 1 INSERT",
+              "required": "required work: bare Flask, the writes only", "app": "app: resident mix"}
+    for side, result in sides.items():
+        line(titles[side], result.requests, result.seconds, result.overall())
         if len(result.per_kind) > 1:
             for name, s in result.per_kind.items():
                 line(f"  {name}", len(s.latencies_ms), result.seconds, s)
     if machine and cpu.available():
-        print("machine time per request (CPU ms, both sides measured in the same rounds):")
-        for title, result in (("floor", floor), ("app", app)):
-            print(f"  {title:6}" + cpu.format_per_request(machine[title].per_request_ms(result.requests)))
-    ratio = app.throughput / floor.throughput
-    met = ratio >= TARGET and app.errors == 0 and floor.errors == 0
-    print(f"app / floor throughput: {ratio:.0%} (target >= {TARGET:.0%} with zero errors): "
+        print("machine time per request (CPU ms, every side measured in the same rounds):")
+        for side, result in sides.items():
+            print(f"  {side:9}" + cpu.format_per_request(
+                machine[side].per_request_ms(result.requests)))
+    floor, required, app = sides["floor"], sides["required"], sides["app"]
+    ratio = app.throughput / required.throughput
+    met = ratio >= TARGET and all(result.errors == 0 for result in sides.values())
+    print(f"app / floor throughput: {app.throughput / floor.throughput:.0%}; required work / floor: "
+          f"{required.throughput / floor.throughput:.0%} (the most an app doing this work could "
+          "reach)")
+    print(f"app / required work throughput: {ratio:.0%} (target >= {TARGET:.0%} with zero errors): "
           f"{'met' if met else 'NOT met'}")
-    for result in (floor, app):
+    for result in sides.values():
         for name, s in result.per_kind.items():
             for sample in s.error_samples:
                 print(f"  error in {name}: {sample}")
@@ -333,40 +343,57 @@ def main() -> int:
     if not args.database_url.startswith("postgres"):
         raise SystemExit("the benchmark runs on PostgreSQL (--database-url postgresql+psycopg://...)")
 
+    from bench.required_work import required_mix, setup, stored_answers  # (it imports this file)
+
+    conditions.print_line()
     ensure_database(args.database_url)
     codes_needed = int(args.max_rate * (args.duration + args.warmup))
     traffic, campaign = prepare(args.database_url, codes_needed)
+    yardstick, yardstick_campaign = prepare(args.database_url, codes_needed=1)
+    required_env = setup(args.database_url, yardstick_campaign, yardstick.items)
     prefix = f"{campaign}-limits"
     common = {"DATABASE_URL": args.database_url, "SECRET_KEY": uuid.uuid4().hex * 2}
     app_env = {**common, "FEEDBACK_ENV": "production", "TRUSTED_PROXIES": "1",
                "RATELIMIT_KEY_PREFIX": prefix, "REDIS_URL": args.redis_url or ""}
     app_env.update(PUBLIC_BASE_URL=BASE_URL, TWILIO_AUTH_TOKEN=TOKEN, SMS_BACKEND="console")
-    sms = SmsTraffic(lambda: traffic._next(traffic._fresh), concurrent=4 * args.clients)
-    mix = resident_mix(traffic, args.pages, sms, args.sms_share)
+    sms = SmsTraffic(lambda: traffic._next(traffic._fresh), concurrent=4 * args.clients,
+                     items=len(traffic.items))
+    mixes = {"floor": floor_mix(), "required": required_mix(yardstick.items, args.sms_share),
+             "app": resident_mix(traffic, args.pages, sms, args.sms_share)}
     rounds = args.rounds = max(1, round(args.duration / args.round))
-    floors, apps = [], []
+    measured_rounds: dict[str, list[Result]] = {side: [] for side in mixes}
+    warmups: dict[str, Result] = {}
     with tempfile.TemporaryDirectory(prefix="feedback-bench-") as logs, \
             Gunicorn("bench.floor_app:app", common, args.workers, Path(logs)) as floor_server, \
+            Gunicorn("bench.required_app:app", {**common, **required_env}, args.workers,
+                     Path(logs)) as required_server, \
             Gunicorn("wsgi:app", app_env, args.workers, Path(logs)) as app_server:
-        floor_warmup = run(floor_server.port, floor_mix(), args.clients, args.warmup, 0)
-        run(app_server.port, mix, args.clients, args.warmup, 0)
-        machine = {"floor": meter(floor_server), "app": meter(app_server)}
-        # Alternate short rounds, so that whatever else the machine does weighs on both sides.
+        servers = {"floor": floor_server, "required": required_server, "app": app_server}
+        for side, server in servers.items():
+            warmups[side] = run(server.port, mixes[side], args.clients, args.warmup, 0)
+        machine = {side: meter(server) for side, server in servers.items()}
+        # Alternate short rounds, so that whatever else the machine does weighs on every side.
         for _ in range(rounds):
-            floors.append(measured(floor_server, machine["floor"], floor_mix(), args,
-                                   args.duration / rounds))
-            apps.append(measured(app_server, machine["app"], mix, args, args.duration / rounds))
-    floor, app = merge(floors), merge(apps)
-    report(floor, app, args.workers, args, machine)
+            for side, server in servers.items():
+                measured_rounds[side].append(measured(server, machine[side], mixes[side], args,
+                                                      args.duration / rounds))
+    sides = {side: merge(results) for side, results in measured_rounds.items()}
+    report(sides, args.workers, args, machine)
+    floor, required, app = sides["floor"], sides["required"], sides["app"]
 
     rids, sms_stored, floor_rows = stored(args.database_url, campaign)
-    floor_ok = merge([floor_warmup, *floors]).per_kind[floor_mix()[0].name].successes_total
+    floor_ok = merge([warmups["floor"], *measured_rounds["floor"]]).per_kind[
+        floor_mix()[0].name].successes_total
+    required_answers = stored_answers(args.database_url, yardstick_campaign)
+    required_ok = merge([warmups["required"], *measured_rounds["required"]]).per_kind[
+        mixes["required"][0].name].successes_total
     consistent = (rids == set(traffic.stored_rids) and floor_rows == floor_ok
-                  and sms_stored == sms.completed)
+                  and sms_stored == sms.completed and required_answers == required_ok)
     print(f"database: {len(rids)} web answers stored for {len(traffic.stored_rids)} success replies "
           f"(the same rids: {rids == set(traffic.stored_rids)}); {sms_stored} SMS answers for "
-          f"{sms.completed} conversations completed; floor: {floor_rows} rows for "
-          f"{floor_ok} replies: {'consistent' if consistent else 'MISMATCH'}")
+          f"{sms.completed} conversations completed; required work: {required_answers} answers "
+          f"for {required_ok} replies; floor: {floor_rows} rows for {floor_ok} replies: "
+          f"{'consistent' if consistent else 'MISMATCH'}")
     print(f"rate limits counted in {'Redis' if args.redis_url else 'worker memory'}"
           + (f" (keys {prefix}*)" if args.redis_url else ""))
     if traffic.ran_out:
@@ -377,7 +404,8 @@ def main() -> int:
         client = redis.Redis.from_url(args.redis_url)
         for key in client.scan_iter(match=f"*{prefix}*"):
             client.delete(key)
-    return 0 if consistent and app.errors == 0 and floor.errors == 0 else 1
+    errors = app.errors + floor.errors + required.errors
+    return 0 if consistent and errors == 0 else 1
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cpu
+from bench import conditions, cpu
 
 ITEMS_NO_OPINION = 0.03
 CHANNEL_SHARES = (("web", 0.7), ("sms", 0.2), ("assisted", 0.1))
@@ -492,6 +492,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    conditions.print_line()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-national-')}/bench.sqlite"
     if args.measure:
         print(json.dumps(measure(url, args.repeat)))

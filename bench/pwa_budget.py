@@ -29,7 +29,7 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
+from bench import conditions  # noqa: E402
 from feedback_app import create_app  # noqa: E402
 from feedback_app.clock import local_today  # noqa: E402
 from feedback_app.extensions import db  # noqa: E402
@@ -127,6 +127,7 @@ def lighthouse(url: str) -> dict[str, float] | None:
 
 
 def main() -> None:
+    conditions.print_line()
     with tempfile.TemporaryDirectory() as tmp:
         base, url = serve(Path(tmp))
         requests = transfer_sizes(url)

@@ -18,6 +18,7 @@ import argparse
 import random
 import re
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -25,8 +26,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select
 
+from bench import conditions
 from feedback_app import create_app
 from feedback_app.clock import local_today, utcnow
 from feedback_app.domain.sms.fold import fold
@@ -58,6 +62,7 @@ def main() -> None:
     parser.add_argument("--remarks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    conditions.print_line()
     folder = tempfile.mkdtemp(prefix="bench-remarks-")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
                       "SMS_BACKEND": "fake", "WTF_CSRF_ENABLED": False})

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import cpu  # noqa: E402
+from bench import conditions, cpu  # noqa: E402
 from bench.load import (  # noqa: E402
     FORM,
     Gunicorn,
@@ -52,14 +52,14 @@ def _hash(phone: str) -> str:
     return hmac.new(KEY.encode(), phone.encode(), hashlib.sha256).hexdigest()
 
 
-def setup(database_url: str) -> tuple[dict[str, str], list[str]]:
-    """A campaign (load.py's), one running SMS conversation per benchmark phone; the required
-    app's settings, and the survey's question ids."""
+def setup(database_url: str, campaign: str, items: list[str]) -> dict[str, str]:
+    """One running SMS conversation per benchmark phone in `campaign` (a campaign of its own, made
+    by load.prepare, so that what the required app writes is never counted as the app's); the
+    required app's settings."""
     from sqlalchemy import create_engine, text
 
     from feedback_app.config import normalise_database_url
 
-    traffic, campaign = prepare(database_url, codes_needed=1)
     engine = create_engine(normalise_database_url(database_url))
     with engine.begin() as conn:
         campaign_id = conn.execute(text("SELECT id FROM campaigns WHERE key = :k"),
@@ -76,7 +76,22 @@ def setup(database_url: str) -> tuple[dict[str, str], list[str]]:
     engine.dispose()
     return {"REQUIRED_CAMPAIGN": str(campaign_id),
             "REQUIRED_COMMUNES": ",".join(str(c) for c in communes),
-            "REQUIRED_ITEMS": ",".join(traffic.items), "REQUIRED_KEY": KEY}, traffic.items
+            "REQUIRED_ITEMS": ",".join(items), "REQUIRED_KEY": KEY}
+
+
+def stored_answers(database_url: str, campaign: str) -> int:
+    """The responses the required app stored in its campaign."""
+    from sqlalchemy import create_engine, text
+
+    from feedback_app.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        count = conn.execute(text(
+            "SELECT count(*) FROM responses r JOIN campaigns c ON c.id = r.campaign_id "
+            "WHERE c.key = :key"), {"key": campaign}).scalar_one()
+    engine.dispose()
+    return int(count)
 
 
 def required_mix(items: list[str], sms_share: float) -> list[Kind]:
@@ -106,8 +121,10 @@ def main() -> int:
     parser.add_argument("--sms-share", type=float, default=0.5)
     args = parser.parse_args()
     args.clients = args.clients or 2 * args.workers
+    conditions.print_line()
     ensure_database(args.database_url)
-    settings, items = setup(args.database_url)
+    traffic, campaign = prepare(args.database_url, codes_needed=1)
+    settings, items = setup(args.database_url, campaign, traffic.items), traffic.items
     common = {"DATABASE_URL": args.database_url}
     mix = required_mix(items, args.sms_share)
     rounds = max(1, round(args.duration / args.round))

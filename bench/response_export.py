@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cpu
+from bench import conditions, cpu
 
 ODK_ROWS, ODK_SECONDS = 100_053, 9.5
 CHANNELS = ("web", "web", "web", "sms", "assisted")
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--measure", nargs=3, metavar=("URL", "FMT", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    conditions.print_line()
     if args.measure:
         url, fmt, spec = args.measure
         print(json.dumps(measure(url, fmt, json.loads(spec))))

@@ -17,14 +17,21 @@ from bench.loadgen import Request
 TOKEN = "bench-twilio-auth-token"
 BASE_URL = "https://bench.invalid"  # PUBLIC_BASE_URL of the app side: what signatures cover
 PATH = "/sms/twilio"
-# A household code, then 20 answers with the words people use (one unreadable, asked again).
-ANSWERS = ["1", "2", "hai long", "khong", "0", "1", "1", "2", "1", "1",
-           "1", "1", "x", "1", "1", "2", "1", "1", "1", "1", "1"]
+WORDS = ["1", "2", "hai long", "khong", "0", "1", "1", "2", "1", "1"]
+
+
+def replies(items: int) -> list[str]:
+    """What a household sends after its code for a survey of `items` questions: an answer to each
+    with the words people use, one unreadable reply (asked again) halfway, then K for no comment
+    when the closing comment is asked for; only then is the answer recorded."""
+    answers = [WORDS[n % len(WORDS)] for n in range(items)]
+    return [*answers[: items // 2], "x", *answers[items // 2:], "K"]
 
 
 class SmsTraffic:
-    def __init__(self, next_code: Callable[[], str | None], concurrent: int) -> None:
+    def __init__(self, next_code: Callable[[], str | None], concurrent: int, items: int) -> None:
         self._next_code = next_code
+        self._replies = replies(items)
         self._validator = RequestValidator(TOKEN)
         self._lock = threading.Lock()
         self._idle: collections.deque[tuple[str, list[str]]] = collections.deque()
@@ -37,7 +44,7 @@ class SmsTraffic:
         code = self._next_code()
         if code is None:
             return None
-        return f"+8491{next(self._phones):07d}", [f"HL {code}", *ANSWERS]
+        return f"+8491{next(self._phones):07d}", [f"HL {code}", *self._replies]
 
     def message(self) -> Request | None:
         with self._lock:
