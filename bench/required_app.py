@@ -8,7 +8,8 @@ validation, no rate limit, no signature check, no page), in the fewest statement
   ONE statement (data-modifying CTEs).
 - POST /sms: one SMS step: the sender's keyed hash (issue 3: numbers are never stored), the
   running conversation read and locked, its new state saved and the MessageSid stored with its
-  reply (idempotency), in two statements.
+  reply (idempotency), in two statements; on a conversation's last message (every
+  REQUIRED_CONVERSATION-th step of a phone) also the response, like /answer's, in one more.
 
 Same engine settings as the app (psycopg 3, pool_pre_ping). Configured by bench/required_work.py
 through the environment: DATABASE_URL, REQUIRED_CAMPAIGN (campaign id), REQUIRED_COMMUNES (unit
@@ -24,6 +25,7 @@ import hmac
 import json
 import os
 import random
+import uuid
 
 from flask import Flask, request
 from sqlalchemy import create_engine, text
@@ -35,9 +37,11 @@ app = Flask(__name__)
 CAMPAIGN = int(os.environ.get("REQUIRED_CAMPAIGN", "0"))
 COMMUNES = [int(c) for c in os.environ.get("REQUIRED_COMMUNES", "0").split(",")]
 ITEMS = os.environ.get("REQUIRED_ITEMS", "overall").split(",")
+# Messages in a conversation: the household code, an answer per question, one asked again, K.
+CONVERSATION = int(os.environ.get("REQUIRED_CONVERSATION", str(len(ITEMS) + 3)))
 KEY = os.environ.get("REQUIRED_KEY", "bench").encode()
 
-ANSWER = text("""
+ANSWER_SQL = """
 WITH r AS (
     INSERT INTO responses (uuid, campaign_id, commune_id, channel, content_hash, created_at)
     VALUES (:uuid, :campaign, :commune, 'web', :hash, now() AT TIME ZONE 'utc') RETURNING id),
@@ -62,7 +66,10 @@ d AS (
     ON CONFLICT (campaign_id, commune_id, day, channel)
     DO UPDATE SET responses = counter_daily.responses + 1)
 SELECT id FROM r
-""")
+"""
+ANSWER = text(ANSWER_SQL)
+# The same for an SMS conversation's response (its channel and its counter).
+SMS_ANSWER = text(ANSWER_SQL.replace("'web'", "'sms'").replace("via_web", "via_sms"))
 CONVERSATION = text("""
 SELECT id, position FROM sms_conversations
 WHERE number_hash = :hashed AND status IN ('active', 'paused')
@@ -79,21 +86,25 @@ ON CONFLICT (message_sid) DO NOTHING RETURNING message_sid
 """)
 
 
+def _answer_params(rid: str, values: dict[str, int]) -> dict[str, object]:
+    overall = values[ITEMS[0]]
+    return {
+        "uuid": rid, "campaign": CAMPAIGN, "commune": random.choice(COMMUNES),
+        "hash": hashlib.sha256(rid.encode()).hexdigest(),
+        "items": ITEMS, "answer_values": list(values.values()),
+        "overall_valid": int(overall != 0), "overall_satisfied": int(overall == 1),
+        "satisfied": [i for i, v in values.items() if v == 1],
+        "valid": [i for i, v in values.items() if v != 0],
+        "no_opinion": [i for i, v in values.items() if v == 0],
+    }
+
+
 @app.post("/answer")
 def answer() -> tuple[str, int]:
     form = request.form
     values = {item: int(form.get(f"q_{item}", "0")) for item in ITEMS}
-    overall = values[ITEMS[0]]
     with engine.begin() as conn:
-        conn.execute(ANSWER, {
-            "uuid": form["rid"], "campaign": CAMPAIGN, "commune": random.choice(COMMUNES),
-            "hash": hashlib.sha256(form["rid"].encode()).hexdigest(),
-            "items": ITEMS, "answer_values": list(values.values()),
-            "overall_valid": int(overall != 0), "overall_satisfied": int(overall == 1),
-            "satisfied": [i for i, v in values.items() if v == 1],
-            "valid": [i for i, v in values.items() if v != 0],
-            "no_opinion": [i for i, v in values.items() if v == 0],
-        })
+        conn.execute(ANSWER, _answer_params(form["rid"], values))
     return "stored", 201
 
 
@@ -106,7 +117,10 @@ def sms() -> tuple[str, int]:
         if row is None:
             return "no conversation", 404
         stored = conn.execute(STEP, {
-            "conversation": row.id, "answers": json.dumps([1] * (row.position % 21 + 1)),
+            "conversation": row.id,
+            "answers": json.dumps([1] * min(len(ITEMS), row.position % CONVERSATION + 1)),
             "sid": form["MessageSid"], "sealed": bytes(1040),  # the size of a sealed reply
         }).first()
+        if (row.position + 1) % CONVERSATION == 0:  # the last message: the response is recorded
+            conn.execute(SMS_ANSWER, _answer_params(str(uuid.uuid4()), dict.fromkeys(ITEMS, 1)))
     return ("stored", 200) if stored else ("repeat", 200)

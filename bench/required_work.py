@@ -6,7 +6,8 @@ serves, side by side and in the same alternating rounds, that floor and bench/re
 bare Flask app doing only the database work that the issues require of the app's traffic, in the
 fewest statements (a web answer: the response, its 20 answers and the index counters in one
 transaction and one statement; an SMS step: the locked conversation, its new state and the stored
-MessageSid). The traffic is load.py's default mix: half web answers, half SMS steps.
+MessageSid, and on a conversation's last message its response as a web answer's). The traffic
+is load.py's default mix: half web answers, half SMS steps.
 
 Whatever the app adds to that (rate limits, the entry check, validation, the Twilio signature,
 the dialogue, pages) can only lower its throughput, so the required work's share of the floor is
@@ -43,6 +44,7 @@ from bench.load import (  # noqa: E402
     prepare,
 )
 from bench.loadgen import Kind, Request, merge, run  # noqa: E402
+from bench.sms_traffic import replies  # noqa: E402
 
 KEY = "required-work-bench"
 PHONES = 2000
@@ -76,11 +78,13 @@ def setup(database_url: str, campaign: str, items: list[str]) -> dict[str, str]:
     engine.dispose()
     return {"REQUIRED_CAMPAIGN": str(campaign_id),
             "REQUIRED_COMMUNES": ",".join(str(c) for c in communes),
-            "REQUIRED_ITEMS": ",".join(items), "REQUIRED_KEY": KEY}
+            "REQUIRED_ITEMS": ",".join(items), "REQUIRED_KEY": KEY,
+            "REQUIRED_CONVERSATION": str(len(replies(len(items))) + 1)}
 
 
 def stored_answers(database_url: str, campaign: str) -> int:
-    """The responses the required app stored in its campaign."""
+    """The web responses the required app stored in its campaign (its SMS ones are not counted:
+    they depend on how the random senders' steps fell)."""
     from sqlalchemy import create_engine, text
 
     from feedback_app.config import normalise_database_url
@@ -89,7 +93,7 @@ def stored_answers(database_url: str, campaign: str) -> int:
     with engine.connect() as conn:
         count = conn.execute(text(
             "SELECT count(*) FROM responses r JOIN campaigns c ON c.id = r.campaign_id "
-            "WHERE c.key = :key"), {"key": campaign}).scalar_one()
+            "WHERE c.key = :key AND r.channel = 'web'"), {"key": campaign}).scalar_one()
     engine.dispose()
     return int(count)
 

@@ -216,3 +216,32 @@ def test_a_used_code_sent_again_and_again_is_counted(client, campaign, limits):
     statuses = [client.post("/api/v1/responses", environ_base=ALICE,
                             json={**body, "uuid": str(uuid.uuid4())}).status_code for _ in range(4)]
     assert statuses[-1] == 429 and 201 not in statuses  # refused every time: each one counts
+
+
+def test_the_before_request_pass_runs_only_for_limits_outside_the_views(client, campaign, limits,
+                                                                        monkeypatch):
+    """Every limit of this app decorates its view, so Flask-Limiter's before_request pass (which
+    counts only application, default, blueprint and meta limits) is skipped; the views' own
+    limits still count, and the pass comes back as soon as a limit of those kinds exists."""
+    from flask_limiter import Limiter
+
+    from feedback_app.extensions import limiter
+
+    passes: list[bool] = []
+    original = Limiter._check_request_limit
+
+    def spy(self, callable_name=None, in_middleware=True):  # type: ignore[no-untyped-def]
+        passes.append(in_middleware)
+        return original(self, callable_name=callable_name, in_middleware=in_middleware)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", spy)
+    limits["RATELIMIT_CODE_FAILURES"] = "2 per minute"
+    assert not limiter._limits_outside_views()
+    statuses = [client.get(f"/h/{unissued_code(n)}", environ_base=ALICE).status_code
+                for n in range(3)]
+    assert statuses == [404, 404, 429] and True not in passes and passes  # only the views' own checks
+
+    passes.clear()
+    monkeypatch.setattr(type(limiter), "_limits_outside_views", lambda self: True)
+    client.get("/")
+    assert passes == [True]
