@@ -38,7 +38,7 @@ CAMPAIGN = int(os.environ.get("REQUIRED_CAMPAIGN", "0"))
 COMMUNES = [int(c) for c in os.environ.get("REQUIRED_COMMUNES", "0").split(",")]
 ITEMS = os.environ.get("REQUIRED_ITEMS", "overall").split(",")
 # Messages in a conversation: the household code, an answer per question, one asked again, K.
-CONVERSATION = int(os.environ.get("REQUIRED_CONVERSATION", str(len(ITEMS) + 3)))
+MESSAGES = int(os.environ.get("REQUIRED_CONVERSATION", str(len(ITEMS) + 3)))
 KEY = os.environ.get("REQUIRED_KEY", "bench").encode()
 
 ANSWER_SQL = """
@@ -118,9 +118,9 @@ def sms() -> tuple[str, int]:
             return "no conversation", 404
         stored = conn.execute(STEP, {
             "conversation": row.id,
-            "answers": json.dumps([1] * min(len(ITEMS), row.position % CONVERSATION + 1)),
+            "answers": json.dumps([1] * min(len(ITEMS), row.position % MESSAGES + 1)),
             "sid": form["MessageSid"], "sealed": bytes(1040),  # the size of a sealed reply
         }).first()
-        if (row.position + 1) % CONVERSATION == 0:  # the last message: the response is recorded
+        if (row.position + 1) % MESSAGES == 0:  # the last message: the response is recorded
             conn.execute(SMS_ANSWER, _answer_params(str(uuid.uuid4()), dict.fromkeys(ITEMS, 1)))
     return ("stored", 200) if stored else ("repeat", 200)
