@@ -198,6 +198,19 @@ def prepare(database_url: str, codes_needed: int) -> tuple[Traffic, str]:
     return Traffic(key, communes, codes, items), key
 
 
+def count(database_url: str, sql: str, **params: object) -> int:
+    """One `SELECT count(*) ...` on its own connection: the benchmarks' checks of what was stored."""
+    from sqlalchemy import create_engine, text
+
+    from feedback_app.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        counted = conn.execute(text(sql), params).scalar_one()
+    engine.dispose()
+    return int(counted)
+
+
 def stored(database_url: str, campaign: str) -> tuple[set[str], int, int]:
     """The web answers' rids stored for the benchmark campaign, its SMS answers, and the rows in
     the floor's table."""

@@ -82,7 +82,8 @@ def merge(results: Sequence[Result]) -> Result:
     return Result(seconds=sum(r.seconds for r in results), per_kind=merged)
 
 
-def _send(port: int, request: Request) -> tuple[int, str]:
+def send(port: int, request: Request) -> tuple[int, str]:
+    """One request on a fresh connection: its status and the start of its body."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(request.method, request.path, body=request.body, headers=request.headers)
@@ -110,7 +111,7 @@ def run(port: int, mix: Sequence[Kind], clients: int, warmup: float, duration: f
                 continue
             began = time.perf_counter()
             try:
-                status, text = _send(port, request)
+                status, text = send(port, request)
                 error = None if status == request.expect else f"{status}: {text[:120]!r}"
             except (OSError, http.client.HTTPException) as exc:
                 error = f"{type(exc).__name__}: {exc}"

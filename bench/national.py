@@ -492,11 +492,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    conditions.print_line()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-national-')}/bench.sqlite"
     if args.measure:
         print(json.dumps(measure(url, args.repeat)))
         return
+    conditions.print_line()
     built = build(url, args.units_csv, args.villages, args.sample)
     print(f"# {url.split(':')[0]}: {built['campaigns']} campaigns, {built['communes']} communes, "
           f"{built['villages']} villages; set up in {built['setup_seconds']} s; "

@@ -37,6 +37,7 @@ from bench import conditions, cpu  # noqa: E402
 from bench.load import (  # noqa: E402
     FORM,
     Gunicorn,
+    count,
     ensure_database,
     floor_mix,
     measured,
@@ -85,17 +86,8 @@ def setup(database_url: str, campaign: str, items: list[str]) -> dict[str, str]:
 def stored_answers(database_url: str, campaign: str) -> int:
     """The web responses the required app stored in its campaign (its SMS ones are not counted:
     they depend on how the random senders' steps fell)."""
-    from sqlalchemy import create_engine, text
-
-    from feedback_app.config import normalise_database_url
-
-    engine = create_engine(normalise_database_url(database_url))
-    with engine.connect() as conn:
-        count = conn.execute(text(
-            "SELECT count(*) FROM responses r JOIN campaigns c ON c.id = r.campaign_id "
-            "WHERE c.key = :key AND r.channel = 'web'"), {"key": campaign}).scalar_one()
-    engine.dispose()
-    return int(count)
+    return count(database_url, "SELECT count(*) FROM responses r JOIN campaigns c ON "
+                 "c.id = r.campaign_id WHERE c.key = :key AND r.channel = 'web'", key=campaign)
 
 
 def required_mix(items: list[str], sms_share: float) -> list[Kind]:
@@ -128,7 +120,8 @@ def main() -> int:
     conditions.print_line()
     ensure_database(args.database_url)
     traffic, campaign = prepare(args.database_url, codes_needed=1)
-    settings, items = setup(args.database_url, campaign, traffic.items), traffic.items
+    items = traffic.items
+    settings = setup(args.database_url, campaign, items)
     common = {"DATABASE_URL": args.database_url}
     mix = required_mix(items, args.sms_share)
     rounds = max(1, round(args.duration / args.round))

@@ -156,11 +156,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--measure", nargs=3, metavar=("URL", "FMT", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    conditions.print_line()
     if args.measure:
         url, fmt, spec = args.measure
         print(json.dumps(measure(url, fmt, json.loads(spec))))
         return
+    conditions.print_line()
     peaks: dict[str, list[float]] = {"csv": [], "xlsx": []}
     print(f"{'responses':>10} {'fmt':>5} {'first s':>8} {'whole s':>8} {'rows/s':>8} "
           f"{'MB':>6} {'rows':>8} {'RSS before':>11} {'peak MB':>8}"

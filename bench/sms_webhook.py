@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import math
 import multiprocessing
 import os
@@ -50,6 +51,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import conditions, cpu
+from bench.load import count
+from bench.loadgen import Request, send
 from bench.sms_traffic import replies
 
 BASE = "https://bench.example.vn"
@@ -183,10 +186,9 @@ def _recording():  # type: ignore[no-untyped-def]
                    .values(satisfied=items.c.satisfied + case((items.c.item_id.in_(
                        bindparam("satisfied", expanding=True)), 1), else_=0),
                            valid=items.c.valid + 1))
-    count_day = {dialect: dialect_insert(daily, dialect) for dialect in DIALECTS}
-    count_day = {dialect: statement.on_conflict_do_update(
+    count_day = {dialect: dialect_insert(daily, dialect).on_conflict_do_update(
         index_elements=["campaign_id", "commune_id", "day", "channel"],
-        set_={"responses": daily.c.responses + 1}) for dialect, statement in count_day.items()}
+        set_={"responses": daily.c.responses + 1}) for dialect in DIALECTS}
 
     def record(connection, target: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
         rid = str(uuid.uuid4())
@@ -244,16 +246,8 @@ def _prepare(database_url: str, conversations: int) -> tuple[list[str], int]:
 def _sms_responses(database_url: str) -> int:
     """SMS responses with a household code in the database: the webhook's (the required work
     records none with a code)."""
-    from sqlalchemy import create_engine, text
-
-    from feedback_app.config import normalise_database_url
-
-    engine = create_engine(normalise_database_url(database_url))
-    with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM responses WHERE channel = 'sms' "
-                                  "AND household_code_id IS NOT NULL")).scalar_one()
-    engine.dispose()
-    return int(count)
+    return count(database_url, "SELECT count(*) FROM responses WHERE channel = 'sms' "
+                 "AND household_code_id IS NOT NULL")
 
 
 def _serve(database_url: str, port: int) -> None:
@@ -272,16 +266,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _signed(path: str, params: dict[str, str]) -> tuple[str, bytes, dict[str, str]]:
+def _signed(path: str, params: dict[str, str]) -> tuple[str, str, dict[str, str]]:
     from twilio.request_validator import RequestValidator
 
     signature = RequestValidator(TOKEN).compute_signature(BASE + path, params)
     headers = {"X-Twilio-Signature": signature,
                "Content-Type": "application/x-www-form-urlencoded"}
-    return path, urlencode(params).encode(), headers
+    return path, urlencode(params), headers
 
 
-Post = tuple[str, bytes, dict[str, str]]
+Post = tuple[str, str, dict[str, str]]
 
 
 def _conversations(codes: list[str], items: int) -> list[list[dict[str, str]]]:
@@ -308,6 +302,13 @@ class Measured:
     def throughput(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
+    def add(self, other: Measured) -> None:
+        self.seconds += other.seconds
+        self.ok += other.ok
+        self.errors += other.errors
+        self.completed += other.completed
+        self.samples.extend(other.samples[: 5 - len(self.samples)])
+
 
 def _load(port: int, slices: list[list[list[Post]]], seconds: float, replay: bool,
           total: Measured) -> float:
@@ -319,40 +320,27 @@ def _load(port: int, slices: list[list[list[Post]]], seconds: float, replay: boo
     turn = Measured()
 
     def client(mine: list[list[Post]]) -> None:
-        good = bad = completed = 0
-        samples: list[str] = []
-        while time.monotonic() < deadline and mine:
-            for conversation in mine:
-                answered = 0
-                for path, body, headers in conversation:
-                    if time.monotonic() > deadline:
-                        break
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    try:
-                        conn.request("POST", path, body, headers)
-                        response = conn.getresponse()
-                        text = response.read()
-                        status = response.status
-                    except (OSError, http.client.HTTPException) as exc:
-                        status, text = 0, str(exc).encode()
-                    finally:
-                        conn.close()
-                    if status == 200:
-                        good, answered = good + 1, answered + 1
-                    else:
-                        bad += 1
-                        if len(samples) < 3:
-                            samples.append(f"{status}: {text[:120]!r}")
-                completed += answered == len(conversation)
+        mine_turn = Measured()
+        for conversation in itertools.cycle(mine) if replay and mine else mine:
+            if time.monotonic() > deadline:
+                break
+            answered = 0
+            for path, body, headers in conversation:
                 if time.monotonic() > deadline:
                     break
-            if not replay:
-                break
+                try:
+                    status, text = send(port, Request("POST", path, 200, body, headers))
+                except (OSError, http.client.HTTPException) as exc:
+                    status, text = 0, str(exc)
+                if status == 200:
+                    answered += 1
+                elif len(mine_turn.samples) < 3:
+                    mine_turn.samples.append(f"{status}: {text[:120]!r}")
+                mine_turn.errors += status != 200
+            mine_turn.ok += answered
+            mine_turn.completed += answered == len(conversation)
         with lock:
-            turn.ok += good
-            turn.errors += bad
-            turn.completed += completed
-            turn.samples.extend(samples)
+            turn.add(mine_turn)
 
     started = time.perf_counter()
     workers = [threading.Thread(target=client, args=(s,)) for s in slices]
@@ -361,11 +349,7 @@ def _load(port: int, slices: list[list[list[Post]]], seconds: float, replay: boo
     for worker in workers:
         worker.join()
     turn.seconds = time.perf_counter() - started
-    total.seconds += turn.seconds
-    total.ok += turn.ok
-    total.errors += turn.errors
-    total.completed += turn.completed
-    total.samples.extend(turn.samples[: 5 - len(total.samples)])
+    total.add(turn)
     return turn.throughput
 
 
