@@ -9,10 +9,14 @@ FLASK  := $(BIN)/flask --app wsgi
 
 # The venv gets the versions in requirements.lock (runtime + the dev extra, every file
 # checked against its sha256), then this project itself, without resolving anything again
-# (`make clean install` for a venv that holds nothing else).
+# (`make clean install` for a venv that holds nothing else). The lock is complete, so it is
+# installed as it stands (--no-deps) and `pip check` then proves it consistent: a resolver pass
+# would ask for extras a dependency names (weasyprint's fonttools[woff]), which the lock lists
+# without them, and the pip of a new venv (23.2) then takes the newest release unhashed and stops.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
