@@ -82,8 +82,10 @@ def add_security_headers(response: Response) -> Response:
     if is_subresource(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One pass over the response's headers, not a setdefault (itself a scan) per header.
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in HEADERS.items()
+                             if name.lower() not in present])
     if request.path.startswith(PRIVATE_PREFIXES) or request.path == "/committee":
         # Replaces whatever a view set (a file response's own caching included).
         response.headers["Cache-Control"] = "no-store"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ...clock import local_today
@@ -87,7 +87,9 @@ def _current_query() -> Any:
             .join(UNITS, UNITS.c.id == c.commune_id)
             .outerjoin(CODES, CODES.c.id == c.household_code_id)
         )
-        .where(c.number_hash == bindparam("hashed"), c.status.in_(ACTIVE))
+        # Two comparisons, not `status IN (...)`: a list is an expanding parameter, which makes
+        # SQLAlchemy render the statement again at every execution.
+        .where(c.number_hash == bindparam("hashed"), or_(*(c.status == status for status in ACTIVE)))
         .order_by(c.id.desc())
         .limit(1)
         .with_for_update(of=CONVERSATIONS)
