@@ -278,6 +278,22 @@ def _check_sample() -> None:
                CommuneCounter.via_sms, CommuneCounter.via_assisted)
         .where(CommuneCounter.respondents > 0))}
     assert found_channels == channels, "channel counters differ from a GROUP BY of the sample"
+    coded: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for campaign_id, commune_id, item_id, value, n in db.session.execute(
+            select(Response.campaign_id, Response.commune_id, Answer.item_id, Answer.value, func.count())
+            .join(Answer, Answer.response_id == Response.id)
+            .where(Response.household_code_id.is_not(None))
+            .group_by(Response.campaign_id, Response.commune_id, Answer.item_id, Answer.value)):
+        if item_id == overall_item[campaign_id]:
+            person = coded[(campaign_id, commune_id)]
+            person[0] += n
+            person[1] += n if value in satisfied[campaign_id] else 0
+            person[2] += n if value != 0 else 0
+    found_coded = {(r[0], r[1]): [r[2], r[3], r[4]] for r in db.session.execute(
+        select(CommuneCounter.campaign_id, CommuneCounter.commune_id,
+               CommuneCounter.coded_respondents, CommuneCounter.coded_overall_satisfied,
+               CommuneCounter.coded_overall_valid).where(CommuneCounter.coded_respondents > 0))}
+    assert found_coded == dict(coded), "household-code counters differ from a GROUP BY of the sample"
 
 
 def bulk_load(database_url: str, total: int, seed: int) -> dict[str, Any]:
@@ -379,7 +395,10 @@ def bulk_load(database_url: str, total: int, seed: int) -> dict[str, Any]:
         add(CommuneCounter, "commune_id", [
             {"b_campaign": c, "b_unit": u, "d_n": r[0], "d_s": r[1], "d_v": r[2], "d_w": r[3],
              "d_m": r[4], "d_a": r[5]} for (c, u), r in commune.items()],
-            {**people, "via_web": "d_w", "via_sms": "d_m", "via_assisted": "d_a"}, False)
+            # Every bulk count is a village's: answers with its households' codes.
+            {**people, "via_web": "d_w", "via_sms": "d_m", "via_assisted": "d_a",
+             "coded_respondents": "d_n", "coded_overall_satisfied": "d_s",
+             "coded_overall_valid": "d_v"}, False)
         add(ItemCounter, "commune_id", [
             {"b_campaign": c, "b_unit": u, "b_item": i, "d_s": r[0], "d_v": r[1], "d_o": r[2]}
             for (c, u, i), r in commune_items.items()], tallies, True)

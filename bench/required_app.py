@@ -4,8 +4,8 @@ Two endpoints do what the issues require of every answer and every SMS step, and
 validation, no rate limit, no signature check, no page), in the fewest statements PostgreSQL allows:
 
 - POST /answer: one household's answers stored with the index counters in the same transaction
-  (issue 4): the response row, its 20 answers, the commune's, questions' and day's counters, all in
-  ONE statement (data-modifying CTEs).
+  (issue 4): the response row, its 20 answers, the commune's (its household-code answers apart
+  too), questions' and day's counters, all in ONE statement (data-modifying CTEs).
 - POST /sms: one SMS step: the sender's keyed hash (issue 3: numbers are never stored), the
   running conversation read and locked, its new state saved and the MessageSid stored with its
   reply (idempotency), in two statements; on a conversation's last message (every
@@ -52,7 +52,10 @@ a AS (
 c AS (
     UPDATE counter_communes SET respondents = respondents + 1, via_web = via_web + 1,
            overall_valid = overall_valid + :overall_valid,
-           overall_satisfied = overall_satisfied + :overall_satisfied
+           overall_satisfied = overall_satisfied + :overall_satisfied,
+           coded_respondents = coded_respondents + :coded,
+           coded_overall_valid = coded_overall_valid + :coded_valid,
+           coded_overall_satisfied = coded_overall_satisfied + :coded_satisfied
     WHERE campaign_id = :campaign AND commune_id = :commune),
 q AS (
     UPDATE counter_items SET
@@ -86,13 +89,16 @@ ON CONFLICT (message_sid) DO NOTHING RETURNING message_sid
 """)
 
 
-def _answer_params(rid: str, values: dict[str, int]) -> dict[str, object]:
+def _answer_params(rid: str, values: dict[str, int], coded: bool) -> dict[str, object]:
     overall = values[ITEMS[0]]
+    valid, satisfied = int(overall != 0), int(overall == 1)
     return {
         "uuid": rid, "campaign": CAMPAIGN, "commune": random.choice(COMMUNES),
         "hash": hashlib.sha256(rid.encode()).hexdigest(),
         "items": ITEMS, "answer_values": list(values.values()),
-        "overall_valid": int(overall != 0), "overall_satisfied": int(overall == 1),
+        "overall_valid": valid, "overall_satisfied": satisfied,
+        # An answer with a household code is counted apart too (the dashboard's two kinds).
+        "coded": int(coded), "coded_valid": valid * coded, "coded_satisfied": satisfied * coded,
         "satisfied": [i for i, v in values.items() if v == 1],
         "valid": [i for i, v in values.items() if v != 0],
         "no_opinion": [i for i, v in values.items() if v == 0],
@@ -104,7 +110,7 @@ def answer() -> tuple[str, int]:
     form = request.form
     values = {item: int(form.get(f"q_{item}", "0")) for item in ITEMS}
     with engine.begin() as conn:
-        conn.execute(ANSWER, _answer_params(form["rid"], values))
+        conn.execute(ANSWER, _answer_params(form["rid"], values, form.get("coded") == "1"))
     return "stored", 201
 
 
@@ -122,5 +128,6 @@ def sms() -> tuple[str, int]:
             "sid": form["MessageSid"], "sealed": bytes(1040),  # the size of a sealed reply
         }).first()
         if (row.position + 1) % MESSAGES == 0:  # the last message: the response is recorded
-            conn.execute(SMS_ANSWER, _answer_params(str(uuid.uuid4()), dict.fromkeys(ITEMS, 1)))
+            conn.execute(SMS_ANSWER, _answer_params(str(uuid.uuid4()), dict.fromkeys(ITEMS, 1),
+                                                    coded=True))
     return ("stored", 200) if stored else ("repeat", 200)

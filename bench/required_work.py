@@ -92,7 +92,9 @@ def stored_answers(database_url: str, campaign: str) -> int:
 
 def required_mix(items: list[str], sms_share: float) -> list[Kind]:
     def answer() -> Request:
-        body = urlencode({"rid": str(uuid.uuid4()), **{f"q_{i}": random.choice("0112") for i in items}})
+        # Four in five with a household code, as load.py's mix (the rest by the open link).
+        body = urlencode({"rid": str(uuid.uuid4()), "coded": "1" if random.random() < 0.8 else "0",
+                          **{f"q_{i}": random.choice("0112") for i in items}})
         return Request("POST", "/answer", 201, body, FORM)
 
     def sms() -> Request:

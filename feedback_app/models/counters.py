@@ -25,6 +25,11 @@ class CommuneCounter(Model):
     via_web: Mapped[int] = mapped_column(default=0)
     via_sms: Mapped[int] = mapped_column(default=0)
     via_assisted: Mapped[int] = mapped_column(default=0)
+    # The responses with a household code among them (the open link's are the rest), and their
+    # overall verdicts: the dashboard's two kinds of answers (services.indices.answer_kinds).
+    coded_respondents: Mapped[int] = mapped_column(default=0, server_default="0")
+    coded_overall_satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
+    coded_overall_valid: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ItemCounter(Model):

@@ -38,6 +38,11 @@ DAILY = DailyCounter.__table__
 VILLAGES = VillageCounter.__table__
 VILLAGE_ITEMS = VillageItemCounter.__table__
 CHANNEL_COLUMNS = {"web": "via_web", "sms": "via_sms", "assisted": "via_assisted"}
+# A response with a household code is counted a second time in these (answer_kinds).
+CODED_COLUMNS = {"respondents": "coded_respondents", "overall_satisfied": "coded_overall_satisfied",
+                 "overall_valid": "coded_overall_valid"}
+COMMUNE_DELTAS = ("respondents", "overall_satisfied", "overall_valid", *CHANNEL_COLUMNS.values(),
+                  *CODED_COLUMNS.values())
 
 
 def create_rows(campaign: Campaign) -> None:
@@ -96,7 +101,8 @@ def _zero_village_item(campaign_id: int, village_id: int, item_id: str) -> dict[
 
 def _zero_commune(campaign_id: int, commune_id: int) -> dict[str, Any]:
     return {"campaign_id": campaign_id, "commune_id": commune_id, "respondents": 0,
-            "overall_satisfied": 0, "overall_valid": 0, "via_web": 0, "via_sms": 0, "via_assisted": 0}
+            "overall_satisfied": 0, "overall_valid": 0, "via_web": 0, "via_sms": 0, "via_assisted": 0,
+            **dict.fromkeys(CODED_COLUMNS.values(), 0)}
 
 
 def _zero_item(campaign_id: int, commune_id: int, item_id: str) -> dict[str, Any]:
@@ -113,11 +119,11 @@ class Counted:
     channel: str
     created_at: datetime
     village_id: int | None = None  # the household code's village
+    coded: bool = False  # answered with a household code (not through the open link)
 
 
 def _commune_increment(table: Table = COMMUNES, unit: str = "commune_id",
-                       deltas: tuple[str, ...] = ("respondents", "overall_satisfied", "overall_valid",
-                                                  *CHANNEL_COLUMNS.values())) -> Update:
+                       deltas: tuple[str, ...] = COMMUNE_DELTAS) -> Update:
     """One row of a commune (or a village): every column adds its bound delta (0 or 1)."""
     c = table.c
     return (
@@ -169,10 +175,11 @@ def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]
     if overall is not None:
         commune_deltas["overall_valid"] = 1
         commune_deltas["overall_satisfied"] = int(overall)
+    if response.coded:
+        commune_deltas.update({CODED_COLUMNS[name]: commune_deltas[name]
+                               for name in CODED_COLUMNS if name in commune_deltas})
     params = {"k_campaign": response.campaign_id, "k_commune": response.commune_id,
-              **{f"d_{name}": commune_deltas.get(name, 0)
-                 for name in ("respondents", "overall_satisfied", "overall_valid",
-                              *CHANNEL_COLUMNS.values())}}
+              **{f"d_{name}": commune_deltas.get(name, 0) for name in COMMUNE_DELTAS}}
     if connection.execute(COMMUNE_INCREMENT, params).rowcount == 0:
         _upsert(COMMUNES, key, commune_deltas)
 

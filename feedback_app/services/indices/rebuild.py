@@ -20,6 +20,7 @@ from ...models import Answer, Campaign, CampaignCommune, CampaignVillage, Respon
 from ..surveys import survey_of
 from .counters import (
     CHANNEL_COLUMNS,
+    CODED_COLUMNS,
     COMMUNES,
     DAILY,
     ITEMS,
@@ -75,15 +76,18 @@ def rebuild(campaign: Campaign) -> Rebuilt:
     item_rows = {(c, i): _zero_item(campaign.id, c, i) for c in communes for i in survey.item_ids}
 
     responses = 0
+    coded = Response.household_code_id.is_not(None)
     by_channel = (
-        select(Response.commune_id, Response.channel, func.count(Response.id))
+        select(Response.commune_id, Response.channel, coded, func.count(Response.id))
         .where(Response.campaign_id == campaign.id)
-        .group_by(Response.commune_id, Response.channel)
+        .group_by(Response.commune_id, Response.channel, coded)
     )
-    for commune, channel, n in db.session.execute(by_channel):
+    for commune, channel, with_code, n in db.session.execute(by_channel):
         row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
         row["respondents"] += n
         row[CHANNEL_COLUMNS[channel]] += n
+        if with_code:
+            row[CODED_COLUMNS["respondents"]] += n
         responses += n
 
     satisfied = case((Answer.value.in_(sorted(survey.scale_type.satisfied_values)), 1), else_=0)
@@ -102,6 +106,9 @@ def rebuild(campaign: Campaign) -> Rebuilt:
     for commune, s, v in _overall(campaign, survey, Response.commune_id):
         row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
         row.update(overall_satisfied=s, overall_valid=v)
+    for commune, s, v in _overall(campaign, survey, Response.commune_id, coded):
+        row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
+        row.update({CODED_COLUMNS["overall_satisfied"]: s, CODED_COLUMNS["overall_valid"]: v})
 
     days: Counter[tuple[int, Any, str]] = Counter()
     moments = select(Response.commune_id, Response.channel, Response.created_at).where(
@@ -165,9 +172,9 @@ def _rebuild_villages(campaign: Campaign, survey: Any) -> None:
         db.session.execute(insert(VILLAGE_ITEMS), list(item_rows.values()))
 
 
-def _overall(campaign: Campaign, survey: Any, unit: Any) -> list[tuple[int, int, int]]:
+def _overall(campaign: Campaign, survey: Any, unit: Any, *where: Any) -> list[tuple[int, int, int]]:
     """(commune or village: the `unit` column of responses, overall satisfied, overall valid) from
-    the raw answers, by the survey's rule."""
+    the raw answers, by the survey's rule; of the responses matching `where` too."""
     satisfied_values = sorted(survey.scale_type.satisfied_values)
     if survey.overall_rule is OverallRule.OVERALL_ITEM:
         overall_item = next(item.id for item in survey.items if item.overall)
@@ -178,7 +185,7 @@ def _overall(campaign: Campaign, survey: Any, unit: Any) -> list[tuple[int, int,
                 func.sum(case((Answer.value != NO_OPINION, 1), else_=0)),
             )
             .join(Response, Response.id == Answer.response_id)
-            .where(Response.campaign_id == campaign.id, Answer.item_id == overall_item)
+            .where(Response.campaign_id == campaign.id, Answer.item_id == overall_item, *where)
             .group_by(unit)
         )
         return [(c, int(s), int(v)) for c, s, v in db.session.execute(query)]
@@ -190,7 +197,7 @@ def _overall(campaign: Campaign, survey: Any, unit: Any) -> list[tuple[int, int,
             func.sum(case((Answer.value != NO_OPINION, 1), else_=0)).label("v"),
         )
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id == campaign.id)
+        .where(Response.campaign_id == campaign.id, *where)
         .group_by(Answer.response_id)
         .subquery()
     )

@@ -1,0 +1,80 @@
+"""Migration 0025 fills the new household-code counters from the responses already stored, by each
+campaign's survey rule, to exactly what counting them as they arrived gives; and goes back down."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import yaml
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+
+from feedback_app.config import PROJECT_ROOT
+from feedback_app.domain.survey_schema import parse_survey
+from feedback_app.extensions import db
+from feedback_app.models import Campaign
+from feedback_app.services.campaigns.setup import issue_codes
+from feedback_app.services.indices.answer_kinds import answer_kinds
+from feedback_app.services.responses.record import Channel
+from feedback_app.services.surveys import survey_of
+
+from ..indices_support import submit
+from ..support import codes_of, migration_app, old_campaign, past
+
+CODED = ("SELECT campaign_id, commune_id, coded_respondents, coded_overall_satisfied, "
+         "coded_overall_valid FROM counter_communes ORDER BY campaign_id, commune_id")
+
+
+def _half_rule():  # type: ignore[no-untyped-def]
+    spec = yaml.safe_load((PROJECT_ROOT / "surveys" / "ntm-commune.v1.yaml").read_text(encoding="utf-8"))
+    spec["id"] = "ntm-commune-half"
+    spec["overall_rule"] = "half_of_valid_items"
+    spec["items"] = [item for item in spec["items"] if not item.get("overall")]
+    return parse_survey(spec)
+
+
+@pytest.mark.parametrize("rule", ["overall_item", "half_of_valid_items"])
+def test_the_coded_counters_of_stored_responses_are_filled_by_the_survey_rule(database_url, rule):
+    app = migration_app(database_url)
+    with app.app_context():
+        overrides = {"opens_on": past(1), "closes_on": past(-20), "open_link": True}
+        if rule == "half_of_valid_items":
+            overrides["survey"] = _half_rule()
+        old_campaign(**overrides)
+        campaign = db.session.scalar(select(Campaign).filter_by(key="old"))
+        for commune in campaign.communes:
+            issue_codes(campaign, commune, 6)
+        db.session.commit()
+        values = sorted(survey_of(campaign.survey_version).option_values)
+        rng = random.Random(20261207)
+        for commune in campaign.communes:
+            codes = codes_of(campaign, commune.unit.code)
+            for n in range(10):
+                answers = {item: rng.choice(values) for item in survey_of(campaign.survey_version).item_ids}
+                if n == 3:
+                    answers = dict.fromkeys(answers, 0)  # all "no opinion": not a valid answer
+                if n % 2 and codes:
+                    submit(campaign, code=codes.pop(), answers=answers, channel=rng.choice(list(Channel)))
+                else:
+                    submit(campaign, commune.unit.code, answers=answers)
+        db.session.commit()
+        communes = [c.unit_id for c in campaign.communes]
+        survey = survey_of(campaign.survey_version)
+        kinds = answer_kinds(campaign, survey, communes)
+        with db.engine.connect() as conn:
+            counted = conn.execute(text(CODED)).all()
+        db.session.remove()
+        downgrade(revision="0021_response_facts")
+        with db.engine.connect() as conn:
+            columns = set(conn.execute(text("SELECT * FROM counter_communes")).keys())
+        upgrade()
+        with db.engine.connect() as conn:
+            filled = conn.execute(text(CODED)).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert "coded_respondents" not in columns
+    assert filled == counted
+    assert kinds.household_code.answers == sum(row[2] for row in counted) > 0
+    assert kinds.open_link.answers > 0
+    assert 0 < kinds.household_code.valid < kinds.household_code.answers  # one all-"no opinion"
