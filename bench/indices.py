@@ -7,7 +7,9 @@ Loads N responses (20 answers each) across the communes of one synthetic provinc
 one run: the ingest rate through services.responses.record.record_response (one transaction per response,
 like a request); the province roll-up latency from the counters (services.indices.index, what the API
 serves); the same roll-up computed by a plain GROUP BY over the raw answers; both at N/10 and N
-responses. Targets: roll-up N / (N/10) <= 1.5, counters >= 50x faster than the GROUP BY at N.
+responses; and what the province's dashboard reads besides the index (answers by kind, the latest
+comments with their count, answers per day). Targets: roll-up N / (N/10) <= 1.5, counters >= 50x
+faster than the GROUP BY at N, the dashboard's other reads N / (N/10) <= 1.5.
 
 Only the service sample goes through the service; the rest is bulk-inserted (responses, answers
 and the matching counter increments) to keep the run to minutes. Without DATABASE_URL it uses a
@@ -40,12 +42,15 @@ from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.domain.index import Counts, Rules, Tally
 from feedback_app.domain.rollup import children_map, roll_up
+from feedback_app.domain.sms.fold import fold
 from feedback_app.domain.survey import NO_OPINION, Survey
 from feedback_app.extensions import db
 from feedback_app.models import Answer, Campaign, CommuneCounter, ItemCounter, Response
 from feedback_app.services.campaigns.setup import NewCampaign, create_campaign
 from feedback_app.services.indices import counters
+from feedback_app.services.indices.answer_kinds import AnswerKinds, answer_kinds
 from feedback_app.services.indices.counters import CHANNEL_COLUMNS, DAILY, _upsert
+from feedback_app.services.indices.dashboard import CommentPage, Timeline, comments, timeline
 from feedback_app.services.indices.document import index_document
 from feedback_app.services.indices.index import ancestry, campaign_index
 from feedback_app.services.responses.record import Channel, Submission, record_response
@@ -56,6 +61,10 @@ SCHEME, PROVINCE, KEY = "bench", "99", "bench-province"
 PATTERNS = 2000  # distinct answer sheets drawn from; enough variety, cheap to count
 BATCH = 25_000  # responses per bulk-insert batch
 ANSWER_WEIGHTS = {1: 0.8, 2: 0.15, 0: 0.05}  # satisfied, not satisfied, no opinion
+COMMENT_SHARE = 0.1  # responses with a closing comment
+COMMENTS = ("Đường vào thôn còn lầy lội mùa mưa", "Cần thêm đèn chiếu sáng", "Nước sạch chưa đủ",
+            "Hài lòng với nhà văn hóa mới")
+REMARK_COLUMNS = "response_id, campaign_id, commune_id, channel, created_at, text, folded"
 
 
 def units_csv(communes: int, households: int) -> str:
@@ -137,6 +146,7 @@ class BulkLoader:
         items = self.survey.item_ids
         self.patterns = [random_answers(rng, items) for _ in range(PATTERNS)]
         self.dialect = db.engine.dialect.name
+        self.comments = 0
 
     def load(self, count: int) -> None:
         next_id = (db.session.scalar(select(func.max(Response.id))) or 0) + 1
@@ -145,20 +155,28 @@ class BulkLoader:
         channels = [c.value for c in Channel]
         done = 0
         uses: Counter[tuple[int, int, str]] = Counter()
+        commented: Counter[int] = Counter()  # comments per commune
         while done < count:
             size = min(BATCH, count - done)
-            responses, answers = [], []
+            responses, answers, remarks = [], [], []
             for offset in range(size):
                 rid = next_id + done + offset
                 commune = self.rng.choice(self.communes)
                 pattern = self.rng.randrange(PATTERNS)
                 channel = self.rng.choice(channels)
                 uses[(commune, pattern, channel)] += 1
-                responses.append((rid, str(uuid.uuid4()), self.campaign_id, commune, channel, "bulk", now))
+                comment = None
+                if self.rng.random() < COMMENT_SHARE:  # and its copy in the remarks table
+                    comment = self.rng.choice(COMMENTS)
+                    remarks.append((rid, self.campaign_id, commune, channel, now, comment, fold(comment)))
+                    self.comments += 1
+                    commented[commune] += 1
+                responses.append((rid, str(uuid.uuid4()), self.campaign_id, commune, channel, "bulk",
+                                  now, comment))
                 answers.extend((rid, item, value) for item, value in self.patterns[pattern].items())
-            self._insert(responses, answers)
+            self._insert(responses, answers, remarks)
             done += size
-        self._count(uses)
+        self._count(uses, commented)
         if self.dialect == "postgresql":
             db.session.execute(text(
                 "SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT max(id) FROM responses))"))
@@ -166,31 +184,41 @@ class BulkLoader:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
 
-    def _insert(self, responses: list[tuple[Any, ...]], answers: list[tuple[Any, ...]]) -> None:
+    def _insert(self, responses: list[tuple[Any, ...]], answers: list[tuple[Any, ...]],
+                remarks: list[tuple[Any, ...]]) -> None:
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
             if self.dialect == "postgresql":
                 with cursor.copy("COPY responses (id, uuid, campaign_id, commune_id, channel, content_hash, "
-                                 "created_at) FROM STDIN") as copy:
+                                 "created_at, comment) FROM STDIN") as copy:
                     for row in responses:
                         copy.write_row(row)
                 with cursor.copy("COPY answers (response_id, item_id, value) FROM STDIN") as copy:
                     copy.write("".join(f"{r}\t{i}\t{v}\n" for r, i, v in answers))
+                with cursor.copy(f"COPY remarks ({REMARK_COLUMNS}) FROM STDIN") as copy:
+                    for row in remarks:
+                        copy.write_row(row)
             else:
+                # The app's SQLite connections leave transactions to SQLAlchemy (database.py: the
+                # driver begins none), so a raw one commits every row on its own, an fsync each,
+                # unless told to BEGIN: the 1 M load took over an hour without it.
+                cursor.execute("BEGIN")
                 cursor.executemany(
                     "INSERT INTO responses (id, uuid, campaign_id, commune_id, channel, content_hash, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(*row[:6], row[6].isoformat(sep=" ")) for row in responses])
+                    "created_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(*row[:6], row[6].isoformat(sep=" "), row[7]) for row in responses])
                 cursor.executemany("INSERT INTO answers (response_id, item_id, value) VALUES (?, ?, ?)",
                                    answers)
+                cursor.executemany(f"INSERT INTO remarks ({REMARK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   [(*row[:4], row[4].isoformat(sep=" "), *row[5:]) for row in remarks])
             raw.commit()
         finally:
             raw.close()
 
-    def _count(self, uses: Counter[tuple[int, int, str]]) -> None:
+    def _count(self, uses: Counter[tuple[int, int, str]], commented: Counter[int]) -> None:
         """Add the batch to the counters, with the same rules as services.indices.counters."""
-        communes: dict[int, Counter[str]] = {}
+        communes: dict[int, Counter[str]] = {c: Counter({"comments": n}) for c, n in commented.items()}
         items: dict[tuple[int, str], Counter[str]] = {}
         for (commune, pattern, channel), n in uses.items():
             answers = self.patterns[pattern]
@@ -235,6 +263,15 @@ class BulkLoader:
 def rollup_from_counters() -> dict[str, Any]:
     """What GET /api/v1/committee/campaigns/<key>/index serves for the province."""
     return index_document(campaign_index(KEY, PROVINCE, depth=1))
+
+
+def dashboard_reads() -> tuple[AnswerKinds, CommentPage, Timeline]:
+    """What the province's dashboard reads besides the index: the answers by kind (household code,
+    open link), the latest comments with their count, and the answers per day."""
+    campaign = db.session.scalar(select(Campaign).filter_by(key=KEY))
+    communes = [c.unit_id for c in campaign.communes]
+    return (answer_kinds(campaign, survey_of(campaign.survey_version), communes),
+            comments(campaign, communes, per_page=5), timeline(campaign, communes))
 
 
 def rollup_from_raw_answers() -> dict[str, Any]:
@@ -338,7 +375,10 @@ def main() -> None:
             loader.load(target - have)
             rollup, counters_doc = timed(rollup_from_counters, args.rollup_runs, warmup=3)
             raw, raw_doc = timed(rollup_from_raw_answers, args.raw_runs, warmup=0)
-            rows.append((target, rollup, raw, agree(counters_doc, raw_doc)))
+            reads, (kinds, latest, _) = timed(dashboard_reads, args.rollup_runs, warmup=3)
+            right = (kinds.total == target == kinds.open_link.answers  # no household code here
+                     and latest.total == loader.comments and len(latest.comments) == 5)
+            rows.append((target, rollup, raw, agree(counters_doc, raw_doc), reads, right))
         total = time.perf_counter() - started
         version = db.engine.dialect.server_version_info if dialect == "postgresql" else None
     engine = f"PostgreSQL {'.'.join(map(str, version or ()))}" if version else f"SQLite {_sqlite_version()}"
@@ -349,9 +389,16 @@ def main() -> None:
           f"{counting * 1000:.2f} ms of the {1000 / rate:.1f} ms per response")
     print(f"{'responses':>10}  {'roll-up from counters':>22}  {'GROUP BY over raw answers':>26}  "
           f"{'speed-up':>9}  {'same figures':>12}")
-    for target, rollup, raw, same in rows:
+    for target, rollup, raw, same, *_ in rows:
         print(f"{target:>10,}  {rollup * 1000:>19.2f} ms  {raw * 1000:>23.1f} ms  {raw / rollup:>8.0f}x  "
               f"{'yes' if same else 'NO':>12}")
+    print(f"the dashboard's other reads (answers by kind, the 5 latest comments and their count, "
+          f"answers per day; {COMMENT_SHARE:.0%} of the responses with a comment):")
+    for target, *_, reads, right in rows:
+        print(f"{target:>10,}  {reads * 1000:>19.2f} ms  {'right figures' if right else 'WRONG FIGURES'}")
+    reads_ratio = rows[1][4] / rows[0][4]
+    print(f"dashboard reads {args.responses:,} / {small:,}: {reads_ratio:.2f} (target <= 1.5: "
+          f"{'met' if reads_ratio <= 1.5 else 'MISSED'})")
     ratio = rows[1][1] / rows[0][1]
     speedup = rows[1][2] / rows[1][1]
     print(f"roll-up latency {args.responses:,} / {small:,}: {ratio:.2f} (target <= 1.5: "

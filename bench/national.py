@@ -294,6 +294,14 @@ def _check_sample() -> None:
                CommuneCounter.coded_respondents, CommuneCounter.coded_overall_satisfied,
                CommuneCounter.coded_overall_valid).where(CommuneCounter.coded_respondents > 0))}
     assert found_coded == dict(coded), "household-code counters differ from a GROUP BY of the sample"
+    commented = {(r[0], r[1]): r[2] for r in db.session.execute(
+        select(Response.campaign_id, Response.commune_id, func.count())
+        .where(Response.comment.is_not(None), Response.comment != "")
+        .group_by(Response.campaign_id, Response.commune_id))}
+    found_comments = {(r[0], r[1]): r[2] for r in db.session.execute(
+        select(CommuneCounter.campaign_id, CommuneCounter.commune_id, CommuneCounter.comments)
+        .where(CommuneCounter.comments > 0))}
+    assert found_comments == commented, "comment counters differ from a GROUP BY of the sample"
 
 
 def bulk_load(database_url: str, total: int, seed: int) -> dict[str, Any]:

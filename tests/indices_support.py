@@ -57,7 +57,8 @@ def import_csv(text: str) -> None:
 
 
 def submit(campaign: Campaign, commune: str | None = None, answers: dict[str, int] | None = None,
-           channel: Channel = Channel.WEB, code: str | None = None, value: int = 1) -> None:
+           channel: Channel = Channel.WEB, code: str | None = None, value: int = 1,
+           comment: str | None = None) -> None:
     """Record one response through the service (by household code, or the commune's open link)."""
     record_response(Submission(
         campaign_key=None if code else campaign.key,
@@ -66,6 +67,7 @@ def submit(campaign: Campaign, commune: str | None = None, answers: dict[str, in
         client_uuid=str(uuid.uuid4()),
         household_code=code,
         commune_code=None if code else commune,
+        comment=comment,
     ))
 
 

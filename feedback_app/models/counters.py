@@ -30,6 +30,7 @@ class CommuneCounter(Model):
     coded_respondents: Mapped[int] = mapped_column(default=0, server_default="0")
     coded_overall_satisfied: Mapped[int] = mapped_column(default=0, server_default="0")
     coded_overall_valid: Mapped[int] = mapped_column(default=0, server_default="0")
+    comments: Mapped[int] = mapped_column(default=0, server_default="0")  # with a closing comment
 
 
 class ItemCounter(Model):

@@ -1,10 +1,12 @@
-"""coded counters: a commune's answers with a household code, counted apart
+"""coded counters: a commune's answers with a household code counted apart, and its comments
 
 The dashboard shows the answers with a household code and those through the open link side by side
 (services.indices.answer_kinds). It read them with a GROUP BY over every response and answer of
 the unit, about 2 s for a province of a million responses on PostgreSQL at every page view; the
 commune counters now keep them as responses arrive: how many responses carry a household code, and
 their overall satisfied and valid counts (the open link's are the commune's totals minus these).
+The dashboard's count of comments scanned them the same way; the counters keep it too
+(`comments`: responses with a closing comment).
 
 The new columns are filled here from the responses already stored, by the rule of each campaign's
 survey version as stored with it (its `spec`): the answer to the item marked overall, or at least
@@ -27,7 +29,7 @@ down_revision = '0021_response_facts'
 branch_labels = None
 depends_on = None
 
-COLUMNS = ('coded_respondents', 'coded_overall_satisfied', 'coded_overall_valid')
+COLUMNS = ('coded_respondents', 'coded_overall_satisfied', 'coded_overall_valid', 'comments')
 SATISFIED = {'binary': (1,), 'likert5': (4, 5)}  # domain.survey.ScaleType.satisfied_values
 NO_OPINION = 0
 
@@ -39,6 +41,10 @@ def upgrade():
     connection = op.get_bind()
     campaigns = connection.execute(sa.text(
         "SELECT c.id, v.spec FROM campaigns c JOIN survey_versions v ON v.id = c.survey_version_id"))
+    connection.execute(sa.text(
+        "UPDATE counter_communes SET comments = (SELECT COUNT(*) FROM responses r "
+        "WHERE r.campaign_id = counter_communes.campaign_id "
+        "AND r.commune_id = counter_communes.commune_id AND r.comment IS NOT NULL AND r.comment <> '')"))
     for campaign_id, spec in campaigns.all():
         for commune_id, respondents, satisfied, valid in _coded(connection, campaign_id, spec):
             connection.execute(sa.text(

@@ -1,5 +1,6 @@
-"""Migration 0025 fills the new household-code counters from the responses already stored, by each
-campaign's survey rule, to exactly what counting them as they arrived gives; and goes back down."""
+"""Migration 0025 fills the new household-code and comment counters from the responses already
+stored, by each campaign's survey rule, to exactly what counting them as they arrived gives; and
+goes back down."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from ..indices_support import submit
 from ..support import codes_of, migration_app, old_campaign, past
 
 CODED = ("SELECT campaign_id, commune_id, coded_respondents, coded_overall_satisfied, "
-         "coded_overall_valid FROM counter_communes ORDER BY campaign_id, commune_id")
+         "coded_overall_valid, comments FROM counter_communes ORDER BY campaign_id, commune_id")
 
 
 def _half_rule():  # type: ignore[no-untyped-def]
@@ -54,10 +55,12 @@ def test_the_coded_counters_of_stored_responses_are_filled_by_the_survey_rule(da
                 answers = {item: rng.choice(values) for item in survey_of(campaign.survey_version).item_ids}
                 if n == 3:
                     answers = dict.fromkeys(answers, 0)  # all "no opinion": not a valid answer
+                comment = ["Đường làng còn lầy lội", "  ", None][n % 3]  # "  " is no comment
                 if n % 2 and codes:
-                    submit(campaign, code=codes.pop(), answers=answers, channel=rng.choice(list(Channel)))
+                    submit(campaign, code=codes.pop(), answers=answers, channel=rng.choice(list(Channel)),
+                           comment=comment)
                 else:
-                    submit(campaign, commune.unit.code, answers=answers)
+                    submit(campaign, commune.unit.code, answers=answers, comment=comment)
         db.session.commit()
         communes = [c.unit_id for c in campaign.communes]
         survey = survey_of(campaign.survey_version)
@@ -78,3 +81,4 @@ def test_the_coded_counters_of_stored_responses_are_filled_by_the_survey_rule(da
     assert kinds.household_code.answers == sum(row[2] for row in counted) > 0
     assert kinds.open_link.answers > 0
     assert 0 < kinds.household_code.valid < kinds.household_code.answers  # one all-"no opinion"
+    assert [row[5] for row in filled] == [4] * len(filled)  # n = 0, 3, 6, 9 of each commune

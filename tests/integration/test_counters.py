@@ -78,10 +78,11 @@ def test_incremental_counters_equal_a_rebuild_after_a_random_mix(make_campaign, 
         if n % 7 == 0:
             answers = {item: 0 for item in answers}  # all "no opinion"
         channel = rng.choice(list(Channel))
+        comment = "Cần thêm đèn đường" if n % 4 == 0 else None
         if codes[commune] and rng.random() < 0.5:
-            submit(campaign, code=codes[commune].pop(), answers=answers, channel=channel)
+            submit(campaign, code=codes[commune].pop(), answers=answers, channel=channel, comment=comment)
         else:
-            submit(campaign, commune, answers=answers, channel=channel)
+            submit(campaign, commune, answers=answers, channel=channel, comment=comment)
         if n % 10 == 0:
             db.session.commit()
     db.session.commit()
@@ -93,6 +94,8 @@ def test_incremental_counters_equal_a_rebuild_after_a_random_mix(make_campaign, 
     assert counter_rows(campaign.id) == incremental
     respondents = {row[1]: row[2] for row in incremental["communes"]}
     assert sum(respondents.values()) == 60
+    assert db.session.scalar(select(func.sum(CommuneCounter.comments))) == 15
+    assert 0 < db.session.scalar(select(func.sum(CommuneCounter.coded_respondents))) < 60
     assert sum(row[-1] for row in incremental["daily"]) == 60
 
 

@@ -42,7 +42,7 @@ CHANNEL_COLUMNS = {"web": "via_web", "sms": "via_sms", "assisted": "via_assisted
 CODED_COLUMNS = {"respondents": "coded_respondents", "overall_satisfied": "coded_overall_satisfied",
                  "overall_valid": "coded_overall_valid"}
 COMMUNE_DELTAS = ("respondents", "overall_satisfied", "overall_valid", *CHANNEL_COLUMNS.values(),
-                  *CODED_COLUMNS.values())
+                  *CODED_COLUMNS.values(), "comments")
 
 
 def create_rows(campaign: Campaign) -> None:
@@ -102,7 +102,7 @@ def _zero_village_item(campaign_id: int, village_id: int, item_id: str) -> dict[
 def _zero_commune(campaign_id: int, commune_id: int) -> dict[str, Any]:
     return {"campaign_id": campaign_id, "commune_id": commune_id, "respondents": 0,
             "overall_satisfied": 0, "overall_valid": 0, "via_web": 0, "via_sms": 0, "via_assisted": 0,
-            **dict.fromkeys(CODED_COLUMNS.values(), 0)}
+            **dict.fromkeys(CODED_COLUMNS.values(), 0), "comments": 0}
 
 
 def _zero_item(campaign_id: int, commune_id: int, item_id: str) -> dict[str, Any]:
@@ -120,6 +120,7 @@ class Counted:
     created_at: datetime
     village_id: int | None = None  # the household code's village
     coded: bool = False  # answered with a household code (not through the open link)
+    commented: bool = False  # with a closing comment
 
 
 def _commune_increment(table: Table = COMMUNES, unit: str = "commune_id",
@@ -178,6 +179,8 @@ def count_response(response: Counted, survey: Survey, answers: Mapping[str, int]
     if response.coded:
         commune_deltas.update({CODED_COLUMNS[name]: commune_deltas[name]
                                for name in CODED_COLUMNS if name in commune_deltas})
+    if response.commented:
+        commune_deltas["comments"] = 1
     params = {"k_campaign": response.campaign_id, "k_commune": response.commune_id,
               **{f"d_{name}": commune_deltas.get(name, 0) for name in COMMUNE_DELTAS}}
     if connection.execute(COMMUNE_INCREMENT, params).rowcount == 0:

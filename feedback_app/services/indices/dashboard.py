@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from ...clock import local_today
 from ...domain.access import Principal
 from ...extensions import db
-from ...models import Campaign, CampaignCommune, DailyCounter, Remark, Unit
+from ...models import Campaign, CampaignCommune, CommuneCounter, DailyCounter, Remark, Unit
 from ..campaigns.manage import get_campaign_for
 from .index import IndexReport, ancestry, campaign_index
 
@@ -95,14 +95,17 @@ def comments(campaign: Campaign, communes: list[int], page: int = 1,
              per_page: int = COMMENTS_PER_PAGE) -> CommentPage:
     """Residents' comments in the communes, newest first (committee-only: never shown publicly).
 
-    Read from the remarks table (a closing comment is a remark without an item), whose
-    (campaign, item, time) index gives the comments alone, newest first: the responses table has no
-    such index, and reading it scanned every response of the unit (180 ms for a province of a
-    million responses on PostgreSQL, at every dashboard view)."""
+    Their count is the commune counters' (services.indices.counters), the page read from the
+    remarks table (a closing comment is a remark without an item), whose (campaign, item, time)
+    index gives the comments alone, newest first: the responses table has no such index, and
+    reading it scanned every response of the unit (180 ms for a province of a million responses on
+    PostgreSQL, at every dashboard view)."""
     where = (Remark.campaign_id == campaign.id, Remark.item_id.is_(None),
              Remark.commune_id.in_(communes))
-    total = (db.session.execute(select(func.count(Remark.id)).where(*where)).scalar_one()
-             if communes else 0)
+    total = int(db.session.execute(
+        select(func.coalesce(func.sum(CommuneCounter.comments), 0))
+        .where(CommuneCounter.campaign_id == campaign.id, CommuneCounter.commune_id.in_(communes))
+    ).scalar_one()) if communes else 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     rows = db.session.execute(

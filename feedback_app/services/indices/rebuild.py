@@ -77,15 +77,17 @@ def rebuild(campaign: Campaign) -> Rebuilt:
 
     responses = 0
     coded = Response.household_code_id.is_not(None)
+    commented = func.sum(case((and_(Response.comment.is_not(None), Response.comment != ""), 1), else_=0))
     by_channel = (
-        select(Response.commune_id, Response.channel, coded, func.count(Response.id))
+        select(Response.commune_id, Response.channel, coded, func.count(Response.id), commented)
         .where(Response.campaign_id == campaign.id)
         .group_by(Response.commune_id, Response.channel, coded)
     )
-    for commune, channel, with_code, n in db.session.execute(by_channel):
+    for commune, channel, with_code, n, comments in db.session.execute(by_channel):
         row = commune_rows.setdefault(commune, _zero_commune(campaign.id, commune))
         row["respondents"] += n
         row[CHANNEL_COLUMNS[channel]] += n
+        row["comments"] += int(comments)
         if with_code:
             row[CODED_COLUMNS["respondents"]] += n
         responses += n

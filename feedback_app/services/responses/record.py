@@ -259,7 +259,8 @@ def record_response(sub: Submission, today: date | None = None) -> Recorded:
     # The index counters move in the same transaction as the response (atomic n = n + 1 updates).
     counters.count_response(
         counters.Counted(entry.campaign.id, entry.commune.unit_id, sub.channel.value, now,
-                         entry.code.village_id if entry.code else None, coded=entry.code is not None),
+                         entry.code.village_id if entry.code else None, coded=entry.code is not None,
+                         commented=bool(comment)),
         entry.survey, answers)
     return Recorded(response_id, client_uuid, created=True)
 
