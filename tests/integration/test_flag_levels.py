@@ -8,7 +8,7 @@ import uuid
 from feedback_app.extensions import db
 from feedback_app.services.campaigns.setup import get_campaign, get_unit
 from feedback_app.services.responses.record import Channel, Submission, record_response
-from feedback_app.services.verification.flags import unit_flags
+from feedback_app.services.verification.flags import children_flags, unit_flags
 
 from ..support import all_answers
 
@@ -49,3 +49,17 @@ def test_village_level_in_the_demo(runner) -> None:  # type: ignore[no-untyped-d
     assert any(ident.endswith(":burst:cadre") for ident in villages)
     assert any(ident.endswith(":fast_completion") for ident in villages)
     assert _found(campaign, "03394") == []  # the other demo communes raise nothing
+
+
+def test_a_committee_page_reads_its_children_s_flags_in_one_pass(runner) -> None:  # type: ignore[no-untyped-def]
+    """children_flags gives, for each unit below the province, exactly what unit_flags gives it
+    alone (its own flags and its villages'), from one read of the province's responses."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    campaign = get_campaign("demo-ntm-lai-chau")
+    province = get_unit("vn-2025", "12")
+    by_child = children_flags(campaign, province)
+    communes = {c.unit_id: c.unit for c in campaign.communes}
+    assert set(by_child) == set(communes)
+    for commune_id, commune in communes.items():
+        assert [f.ident for f in by_child[commune_id]] == [f.ident for f in unit_flags(campaign, commune)]
+    assert any(by_child.values())  # the demo raises flags in 03390 and its villages

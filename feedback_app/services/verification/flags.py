@@ -138,23 +138,67 @@ def _sum(values: Iterable[int | None]) -> int | None:
     return sum(known) if known else None
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The campaign's communes, each with its chain of units (itself first, then its ancestors)."""
+
+    communes: dict[int, CampaignCommune]
+    chains: dict[int, list[int]]
+
+    def below(self, unit: Unit) -> tuple[dict[int, CampaignCommune], dict[int, int]]:
+        """The communes under `unit` (itself, for a commune), and for each the id of the child of
+        `unit` it lies under (none for the unit's own commune)."""
+        below: dict[int, CampaignCommune] = {}
+        child_of: dict[int, int] = {}
+        for commune_id, chain in self.chains.items():
+            if unit.id in chain:
+                below[commune_id] = self.communes[commune_id]
+                position = chain.index(unit.id)
+                if position > 0:
+                    child_of[commune_id] = chain[position - 1]
+        return below, child_of
+
+
+def _scope(campaign: Campaign) -> _Scope:
+    communes = {c.unit_id: c for c in db.session.scalars(
+        select(CampaignCommune).filter_by(campaign_id=campaign.id))}
+    return _Scope(communes, {commune_id: _chain(c.unit) for commune_id, c in communes.items()})
+
+
 def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     """The flags of `unit` and of each unit directly below it in the campaign (a commune's
     villages; a province's communes, or a legacy district's), the unit's first, then by code."""
-    settings = campaign_settings(campaign)
-    communes = list(db.session.scalars(select(CampaignCommune).filter_by(campaign_id=campaign.id)))
-    below: dict[int, CampaignCommune] = {}
-    child_of: dict[int, int] = {}  # commune id -> the id of the child of `unit` it lies under
-    for commune in communes:
-        chain = _chain(commune.unit)
-        if unit.id in chain:
-            below[commune.unit_id] = commune
-            position = chain.index(unit.id)
-            if position > 0:
-                child_of[commune.unit_id] = chain[position - 1]
+    scope = _scope(campaign)
+    below, child_of = scope.below(unit)
     if not below:
         return []
-    rows = _rows(campaign, below.keys())
+    return _flags(campaign, unit, below, child_of, _rows(campaign, below.keys()))
+
+
+def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
+    """`unit_flags` of each unit directly below `unit` that holds communes of the campaign (by
+    id; none below a commune), from one read of the responses under `unit`: what a committee's
+    own page shows for its communes, without reading the campaign's communes and responses once
+    per commune."""
+    scope = _scope(campaign)
+    below, child_of = scope.below(unit)
+    by_commune: dict[int, list[tuple[int, _Row]]] = defaultdict(list)  # in the order read (by id)
+    for position, row in enumerate(_rows(campaign, below.keys())):
+        by_commune[row.commune_id].append((position, row))
+    children = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(child_of.values()))))}
+    found = {}
+    for child_id, child in children.items():
+        child_below, grandchild_of = scope.below(child)
+        rows = [row for _, row in sorted(item for commune_id in child_below
+                                         for item in by_commune[commune_id])]
+        found[child_id] = _flags(campaign, child, child_below, grandchild_of, rows)
+    return found
+
+
+def _flags(campaign: Campaign, unit: Unit, below: dict[int, CampaignCommune], child_of: dict[int, int],
+           rows: list[_Row]) -> list[UnitFlag]:
+    """The flags of `unit` (its communes `below`, their responses `rows`) and of its children."""
+    settings = campaign_settings(campaign)
     pools: list[tuple[Unit, list[_Row], int | None]] = [
         (unit, rows, _sum(c.households for c in below.values()))]
     if unit.level == "commune":
