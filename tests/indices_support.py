@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 from io import StringIO
+from typing import Any
 
+import yaml
 from sqlalchemy import select
 
+from feedback_app.config import PROJECT_ROOT
+from feedback_app.domain.survey_schema import parse_survey
 from feedback_app.extensions import db
 from feedback_app.models import (
     Campaign,
@@ -81,3 +85,12 @@ def counter_rows(campaign_id: int) -> dict[str, set[tuple]]:
         rows[name] = {tuple(r) for r in db.session.execute(
             select(*columns).where(model.campaign_id == campaign_id))}
     return rows
+
+
+def half_rule_survey() -> Any:
+    """ntm-commune without its overall item: a response is satisfied on half of its valid answers."""
+    spec = yaml.safe_load((PROJECT_ROOT / "surveys" / "ntm-commune.v1.yaml").read_text(encoding="utf-8"))
+    spec["id"] = "ntm-commune-half"
+    spec["overall_rule"] = "half_of_valid_items"
+    spec["items"] = [item for item in spec["items"] if not item.get("overall")]
+    return parse_survey(spec)

@@ -7,12 +7,9 @@ from __future__ import annotations
 import random
 
 import pytest
-import yaml
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from feedback_app.config import PROJECT_ROOT
-from feedback_app.domain.survey_schema import parse_survey
 from feedback_app.extensions import db
 from feedback_app.models import Campaign
 from feedback_app.services.campaigns.setup import issue_codes
@@ -20,19 +17,11 @@ from feedback_app.services.indices.answer_kinds import answer_kinds
 from feedback_app.services.responses.record import Channel
 from feedback_app.services.surveys import survey_of
 
-from ..indices_support import submit
+from ..indices_support import half_rule_survey, submit
 from ..support import codes_of, migration_app, old_campaign, past
 
 CODED = ("SELECT campaign_id, commune_id, coded_respondents, coded_overall_satisfied, "
          "coded_overall_valid, comments FROM counter_communes ORDER BY campaign_id, commune_id")
-
-
-def _half_rule():  # type: ignore[no-untyped-def]
-    spec = yaml.safe_load((PROJECT_ROOT / "surveys" / "ntm-commune.v1.yaml").read_text(encoding="utf-8"))
-    spec["id"] = "ntm-commune-half"
-    spec["overall_rule"] = "half_of_valid_items"
-    spec["items"] = [item for item in spec["items"] if not item.get("overall")]
-    return parse_survey(spec)
 
 
 @pytest.mark.parametrize("rule", ["overall_item", "half_of_valid_items"])
@@ -41,7 +30,7 @@ def test_the_coded_counters_of_stored_responses_are_filled_by_the_survey_rule(da
     with app.app_context():
         overrides = {"opens_on": past(1), "closes_on": past(-20), "open_link": True}
         if rule == "half_of_valid_items":
-            overrides["survey"] = _half_rule()
+            overrides["survey"] = half_rule_survey()
         old_campaign(**overrides)
         campaign = db.session.scalar(select(Campaign).filter_by(key="old"))
         for commune in campaign.communes:

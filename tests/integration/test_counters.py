@@ -6,11 +6,9 @@ import random
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select, update
 
 from feedback_app.config import PROJECT_ROOT
-from feedback_app.domain.survey_schema import parse_survey
 from feedback_app.extensions import db
 from feedback_app.models import CommuneCounter, ItemCounter, Response
 from feedback_app.services.errors import Refused
@@ -18,17 +16,8 @@ from feedback_app.services.indices.rebuild import rebuild
 from feedback_app.services.responses.record import Channel
 from feedback_app.services.surveys import survey_of
 
-from ..indices_support import counter_rows, submit
+from ..indices_support import counter_rows, half_rule_survey, submit
 from ..support import all_answers, codes_of
-
-
-def _half_rule_survey():  # type: ignore[no-untyped-def]
-    """ntm-commune without its overall item: a response is satisfied on half of its valid answers."""
-    spec = yaml.safe_load((PROJECT_ROOT / "surveys" / "ntm-commune.v1.yaml").read_text(encoding="utf-8"))
-    spec["id"] = "ntm-commune-half"
-    spec["overall_rule"] = "half_of_valid_items"
-    spec["items"] = [item for item in spec["items"] if not item.get("overall")]
-    return parse_survey(spec)
 
 
 def test_a_new_campaign_has_zero_counters_for_every_commune_and_question(campaign):
@@ -66,7 +55,7 @@ def test_a_refused_or_replayed_response_counts_nothing_more(campaign):
 
 @pytest.mark.parametrize("survey_id", ["ntm-commune", "ntm-commune-5", "half-rule"])
 def test_incremental_counters_equal_a_rebuild_after_a_random_mix(make_campaign, survey_id):
-    survey = _half_rule_survey() if survey_id == "half-rule" else None
+    survey = half_rule_survey() if survey_id == "half-rule" else None
     overrides = {"survey": survey} if survey else {"survey_id": survey_id}
     campaign = make_campaign(codes=15, **overrides)
     values = sorted(survey_of(campaign.survey_version).option_values)
@@ -137,5 +126,5 @@ def test_campaigns_without_counter_rows_are_counted_by_upsert(campaign):
 
 
 def test_the_half_rule_survey_file_is_valid():
-    assert _half_rule_survey().overall_rule.value == "half_of_valid_items"
+    assert half_rule_survey().overall_rule.value == "half_of_valid_items"
     assert Path(PROJECT_ROOT / "surveys").is_dir()
