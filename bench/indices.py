@@ -270,7 +270,7 @@ def dashboard_reads() -> tuple[AnswerKinds, CommentPage, Timeline]:
     open link), the latest comments with their count, and the answers per day."""
     campaign = db.session.scalar(select(Campaign).filter_by(key=KEY))
     communes = [c.unit_id for c in campaign.communes]
-    return (answer_kinds(campaign, survey_of(campaign.survey_version), communes),
+    return (answer_kinds(campaign, communes),
             comments(campaign, communes, per_page=5), timeline(campaign, communes))
 
 

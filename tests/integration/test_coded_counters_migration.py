@@ -52,8 +52,7 @@ def test_the_coded_counters_of_stored_responses_are_filled_by_the_survey_rule(da
                     submit(campaign, commune.unit.code, answers=answers, comment=comment)
         db.session.commit()
         communes = [c.unit_id for c in campaign.communes]
-        survey = survey_of(campaign.survey_version)
-        kinds = answer_kinds(campaign, survey, communes)
+        kinds = answer_kinds(campaign, communes)
         with db.engine.connect() as conn:
             counted = conn.execute(text(CODED)).all()
         db.session.remove()

@@ -13,7 +13,6 @@ from feedback_app.extensions import db
 from feedback_app.models import Response
 from feedback_app.services.indices.answer_kinds import answer_kinds
 from feedback_app.services.responses.record import Channel
-from feedback_app.services.surveys import survey_of
 from feedback_app.web import device
 
 from ..committee_support import logged_in, make_account
@@ -117,16 +116,15 @@ def test_answers_by_kind_count_and_rate_each_kind(campaign):
         submit(campaign, "03390", value=value)
     submit(campaign, "03430", value=1)
     db.session.commit()
-    survey = survey_of(campaign.survey_version)
     binh_lu = [c.unit_id for c in campaign.communes if c.unit.code == "03390"]
-    kinds = answer_kinds(campaign, survey, binh_lu)
+    kinds = answer_kinds(campaign, binh_lu)
     code, link = kinds.household_code, kinds.open_link
     assert (code.answers, code.satisfied, code.valid) == (2, 1, 2)
     assert (link.answers, link.satisfied, link.valid) == (3, 2, 3)
     assert kinds.total == 5
-    everywhere = answer_kinds(campaign, survey, [c.unit_id for c in campaign.communes])
+    everywhere = answer_kinds(campaign, [c.unit_id for c in campaign.communes])
     assert everywhere.open_link.answers == 4
-    assert answer_kinds(campaign, survey, []).total == 0
+    assert answer_kinds(campaign, []).total == 0
 
 
 def test_the_dashboard_shows_the_two_kinds_apart(client, campaign):

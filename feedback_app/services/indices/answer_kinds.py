@@ -20,7 +20,6 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from ...domain.survey import Survey
 from ...extensions import db
 from ...models import Campaign, CommuneCounter
 
@@ -56,9 +55,8 @@ class AnswerKinds:
         return Fraction(figures.answers, self.total) if self.total else None
 
 
-def answer_kinds(campaign: Campaign, survey: Survey, communes: list[int]) -> AnswerKinds:
-    """Answers by kind in the given communes of the campaign (ids, e.g. dashboard.communes_below).
-    `survey` is the campaign's: its rule made the counters' overall verdicts."""
+def answer_kinds(campaign: Campaign, communes: list[int]) -> AnswerKinds:
+    """Answers by kind in the given communes of the campaign (ids, e.g. dashboard.communes_below)."""
     totals = db.session.execute(
         select(*(func.coalesce(func.sum(column), 0) for column in (
             CommuneCounter.respondents, CommuneCounter.overall_satisfied, CommuneCounter.overall_valid,

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from ...clock import as_utc, local_day
 from ...domain.access import Principal, Relation
-from ...domain.plausibility import Answered, Flag, UnitFacts, flags_of
+from ...domain.plausibility import Answered, Flag, Settings, UnitFacts, flags_of
 from ...domain.survey import OverallRule, Survey
 from ...extensions import db
 from ...models import Answer, Campaign, CampaignCommune, CampaignVillage, Response, Unit
@@ -172,7 +172,8 @@ def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     below, child_of = scope.below(unit)
     if not below:
         return []
-    return _flags(campaign, unit, below, child_of, _rows(campaign, below.keys()))
+    return _flags(campaign, campaign_settings(campaign), unit, below, child_of,
+                  _rows(campaign, below.keys()))
 
 
 def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
@@ -186,19 +187,19 @@ def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
     for position, row in enumerate(_rows(campaign, below.keys())):
         by_commune[row.commune_id].append((position, row))
     children = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(child_of.values()))))}
+    settings = campaign_settings(campaign)
     found = {}
     for child_id, child in children.items():
         child_below, grandchild_of = scope.below(child)
         rows = [row for _, row in sorted(item for commune_id in child_below
                                          for item in by_commune[commune_id])]
-        found[child_id] = _flags(campaign, child, child_below, grandchild_of, rows)
+        found[child_id] = _flags(campaign, settings, child, child_below, grandchild_of, rows)
     return found
 
 
-def _flags(campaign: Campaign, unit: Unit, below: dict[int, CampaignCommune], child_of: dict[int, int],
-           rows: list[_Row]) -> list[UnitFlag]:
+def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, CampaignCommune],
+           child_of: dict[int, int], rows: list[_Row]) -> list[UnitFlag]:
     """The flags of `unit` (its communes `below`, their responses `rows`) and of its children."""
-    settings = campaign_settings(campaign)
     pools: list[tuple[Unit, list[_Row], int | None]] = [
         (unit, rows, _sum(c.households for c in below.values()))]
     if unit.level == "commune":
@@ -248,6 +249,16 @@ def visible_flags(principal: Principal, campaign: Campaign, unit: Unit) -> list[
     if own.level in VERIFIED_LEVELS or relation(principal, unit) is Relation.OUTSIDE:
         return []
     return [f for f in unit_flags(campaign, unit) if may_see_flags(principal, f.unit)]
+
+
+def visible_children_flags(principal: Principal, campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+    """On a committee's own page: the flags of each unit directly below it (by code) that
+    `principal` may see, from one read of the responses (children_flags)."""
+    children = [c for c in sorted(unit.children, key=lambda c: c.code) if may_see_flags(principal, c)]
+    if not children:
+        return []
+    by_child = children_flags(campaign, unit)
+    return [f for child in children for f in by_child.get(child.id, []) if may_see_flags(principal, f.unit)]
 
 
 def flags_for(principal: Principal, campaign_key: str, unit_code: str) -> list[UnitFlag]:

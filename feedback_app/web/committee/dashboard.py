@@ -56,7 +56,7 @@ def unit_dashboard(key: str, code: str | None = None) -> str:
                            breadcrumb=_breadcrumb(report), days=days, comments=latest,
                            charts=charts, item_label=_item_label, reporting=report_panel(report),
                            reasons=reasons, rules=rule_lines(rules_document(report.campaign, report.rules)),
-                           kinds=answer_kinds(report.campaign, report.survey, communes),
+                           kinds=answer_kinds(report.campaign, communes),
                            resident_reasons=reasons_per_item)
 
 

@@ -16,10 +16,10 @@ from ...i18n import language
 from ...models import Campaign, ReportEvent, Unit
 from ...services.verification.flags import (
     UnitFlag,
-    children_flags,
     may_see_flags,
     recorded_flags,
     report_flags,
+    visible_children_flags,
     visible_flags,
 )
 from ...services.verification.settings import campaign_settings
@@ -66,15 +66,7 @@ def flag_card(campaign: Campaign, unit: Unit) -> list[FlagLine]:
             return _lines(campaign, visible_flags(principal, campaign, unit))
         if principal.unit_id != unit.id:
             return []
-        children = [c for c in sorted(unit.children, key=lambda c: c.code) if may_see_flags(principal, c)]
-        if not children:
-            return []
-        by_child = children_flags(campaign, unit)  # one read of the responses for every child
-        lines = []
-        for child in children:
-            lines.extend(_lines(campaign, [f for f in by_child.get(child.id, [])
-                                           if may_see_flags(principal, f.unit)]))
-        return lines
+        return _lines(campaign, visible_children_flags(principal, campaign, unit))
     return _cached(("card", campaign.id, unit.id), compute)
 
 
