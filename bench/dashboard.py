@@ -5,7 +5,10 @@ dashboard of the demo campaign, with N responses recorded through the real servi
 
 Uses a temporary SQLite file. Prints, side by side: median and p95 server time of one dashboard
 request (login session, counters through services.indices.index, 5 latest comments), the HTML size, and
-the size of the plotly.js partial bundle (raw and gzip) that loads after the figures.
+the size of the plotly.js partial bundle (raw and gzip) that loads after the figures. Each page is
+timed three ways: its first view (no plausibility flags kept, so the province page computes them
+from every response), views with nothing changed in between (the kept flags), and views each after
+one new answer (the province page computes again the flags of that answer's commune only).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import time
 import uuid
 from pathlib import Path
 
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import delete
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import conditions
@@ -29,6 +34,7 @@ from feedback_app import create_app
 from feedback_app.clock import local_today
 from feedback_app.config import PROJECT_ROOT
 from feedback_app.extensions import db
+from feedback_app.models import FlagSnapshot
 from feedback_app.services.demo.accounts import ensure_demo_accounts
 from feedback_app.services.demo.province import DEMO_CAMPAIGN, ensure_demo
 from feedback_app.services.responses.record import Channel, Submission, record_response
@@ -56,37 +62,57 @@ def main() -> None:
         item_ids = survey_of(campaign.survey_version).item_ids
         communes = [c.unit.code for c in campaign.communes]
         started = time.perf_counter()
-        for n in range(args.responses):
+        def record(n: int) -> None:
             record_response(Submission(
                 campaign_key=DEMO_CAMPAIGN, channel=rng.choice(CHANNELS),
                 answers={item: rng.choice((1, 1, 1, 1, 1, 1, 1, 1, 2, 0)) for item in item_ids},
                 client_uuid=str(uuid.uuid4()), commune_code=rng.choice(communes),
-                comment=f"comment {n}" if rng.random() < 0.1 else None,
+                comment=f"comment {n}" if rng.random() < 0.1 else "",
             ))
             db.session.commit()
+        for n in range(args.responses):
+            record(n)
         ingest = time.perf_counter() - started
     print(f"{args.responses} responses recorded through record_response in {ingest:.1f} s")
-    print(f"{'page':<28}{'median ms':>10}{'p95 ms':>10}{'HTML kB':>10}")
+    print("first: the first view, no flags kept; again: nothing changed since the last view; "
+          "new answer: one answer recorded (in a random commune) before each view")
+    print(f"{'page':<22}{'view':<12}{'median ms':>10}{'p95 ms':>10}{'HTML kB':>10}")
+    extra = args.responses
     for account in (accounts[0], accounts[1]):
         client = app.test_client()
         client.post("/committee/login", data={"username": account["username"],
                                                "password": account["password"]})
         path = re.sub(r"^https?://[^/]+", "", account["dashboard_url"])
-        timings = []
-        size = 0
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, response.status_code
-            size = len(response.data)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
         label = f"{account['unit']['level']} {account['unit']['code']}"
-        print(f"{label:<28}{statistics.median(timings):>10.1f}{p95:>10.1f}{size / 1024:>10.1f}")
+        with app.app_context():
+            db.session.execute(delete(FlagSnapshot))
+            db.session.commit()
+        first, size = _view(client, path)
+        print(f"{label:<22}{'first':<12}{first:>10.1f}{first:>10.1f}{size / 1024:>10.1f}")
+        for kind in ("again", "new answer"):
+            timings = []
+            for _ in range(args.repeat):
+                if kind == "new answer":
+                    with app.app_context():
+                        record(extra)
+                    extra += 1
+                elapsed, size = _view(client, path)
+                timings.append(elapsed)
+            timings.sort()
+            p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+            print(f"{label:<22}{kind:<12}{statistics.median(timings):>10.1f}{p95:>10.1f}{size / 1024:>10.1f}")
     bundle = (PROJECT_ROOT / "static/vendor/plotly/plotly-basic.min.js").read_bytes()
     print(f"plotly-basic.min.js: {len(bundle) / 1024:.0f} kB raw, "
           f"{len(gzip.compress(bundle)) / 1024:.0f} kB gzip (deferred, after the figures)")
+
+
+def _view(client: FlaskClient, path: str) -> tuple[float, int]:
+    """One request's server time (ms) and its HTML's size."""
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, response.status_code
+    return elapsed, len(response.data)
 
 
 if __name__ == "__main__":

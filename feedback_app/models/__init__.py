@@ -4,6 +4,7 @@ from .accounts import Account, AccountEvent
 from .campaign_events import CampaignEvent
 from .campaigns import Campaign, CampaignCommune, CampaignVillage, HouseholdCode
 from .counters import CommuneCounter, DailyCounter, ItemCounter, VillageCounter, VillageItemCounter
+from .flags import FlagSnapshot
 from .follows import CampaignFollows
 from .recontact import RecontactEntry, RecontactOutcome, RecontactSample, ReportPosting
 from .reports import Report, ReportEvent
@@ -37,6 +38,7 @@ __all__ = [
     "CampaignVillage",
     "CommuneCounter",
     "DailyCounter",
+    "FlagSnapshot",
     "HouseholdCode",
     "ItemCounter",
     "RecontactEntry",

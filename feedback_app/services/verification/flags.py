@@ -9,26 +9,55 @@ itself, never a commune or a village account, never the public.
 `report_flags(campaign, unit)` is what accepting `unit`'s report asks to acknowledge: the flags of
 the unit and of the units directly below it (for a commune, its villages). The report documents may
 call it for their verification section.
+
+A unit's flags are kept once computed (models.FlagSnapshot) with a fingerprint of all they depend
+on: the settings, the field window, the minimum coverage, the survey, the rules' own code, the
+register's households and each commune's count of responses (from the counters; responses are only
+ever added, so an equal count is the same responses). A page uses the kept flags while the
+fingerprint holds and reads the responses again only for the units whose fingerprint changed: once
+the field window has closed, when the verifier reads them, no page reads a response.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ...clock import as_utc, local_day
+from ...clock import as_utc, local_day, utcnow
+from ...database import dialect_insert
+from ...domain import plausibility
 from ...domain.access import Principal, Relation
-from ...domain.plausibility import Answered, Flag, Settings, UnitFacts, flags_of
+from ...domain.plausibility import (
+    Answered,
+    Flag,
+    FlagRule,
+    Settings,
+    Source,
+    UnitFacts,
+    flags_of,
+    settings_values,
+)
 from ...domain.survey import OverallRule, Survey
 from ...extensions import db
-from ...models import Answer, Campaign, CampaignCommune, CampaignVillage, Response, Unit
+from ...models import (
+    Answer,
+    Campaign,
+    CampaignCommune,
+    CampaignVillage,
+    CommuneCounter,
+    FlagSnapshot,
+    Response,
+    Unit,
+)
 from ..accounts.access import relation, unit_of
 from ..campaigns.setup import get_campaign, get_unit
 from ..errors import Refused
@@ -37,6 +66,8 @@ from .settings import campaign_settings
 
 # Accounts of these units never see flags: the commune is the one being verified.
 VERIFIED_LEVELS = frozenset({"commune", "village"})
+# The rules' code and this module's: kept flags computed by other code are computed again.
+_CODE = hashlib.sha256(Path(plausibility.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -65,11 +96,6 @@ class _Row:
     village_id: int | None
     fact: Answered
     satisfied: bool | None  # overall; None: not a valid answer
-
-
-@dataclass
-class _Pool:
-    rows: list[_Row] = field(default_factory=list)
 
 
 def _row(response: Any, straight: bool, satisfied: bool | None) -> _Row:
@@ -165,6 +191,98 @@ def _scope(campaign: Campaign) -> _Scope:
     return _Scope(communes, {commune_id: _chain(c.unit) for commune_id, c in communes.items()})
 
 
+@dataclass(frozen=True)
+class _Register:
+    """What the flags of the communes under a page's unit depend on beside their responses: each
+    commune's count of responses (its counter) and, for the communes whose villages have flags of
+    their own, each village's registered households."""
+
+    respondents: dict[int, int]
+    villages: dict[int, dict[int, int]]  # commune id -> village id -> households
+
+
+def _register(campaign: Campaign, communes: Collection[int], village_communes: Collection[int]) -> _Register:
+    respondents: dict[int, int] = {}
+    villages: dict[int, dict[int, int]] = {c: {} for c in village_communes}
+    if communes:
+        respondents = {commune_id: count for commune_id, count in db.session.execute(
+            select(CommuneCounter.commune_id, CommuneCounter.respondents)
+            .where(CommuneCounter.campaign_id == campaign.id,
+                   CommuneCounter.commune_id.in_(list(communes))))}
+    if village_communes:
+        for commune_id, village_id, households in db.session.execute(
+                select(CampaignVillage.commune_id, CampaignVillage.village_id, CampaignVillage.households)
+                .where(CampaignVillage.campaign_id == campaign.id,
+                       CampaignVillage.commune_id.in_(list(village_communes)))):
+            villages[commune_id][village_id] = households
+    return _Register(respondents, villages)
+
+
+def _basis(campaign: Campaign, settings: Settings) -> str:
+    """What the flags of every unit of the campaign depend on."""
+    return json.dumps({"code": _CODE, "settings": settings_values(settings),
+                       "opens": campaign.opens_on.isoformat(), "closes": campaign.closes_on.isoformat(),
+                       "min_coverage": str(Fraction(campaign.min_coverage)),
+                       "survey": campaign.survey_version_id}, sort_keys=True)
+
+
+def _fingerprint(basis: str, unit: Unit, below: dict[int, CampaignCommune], child_of: dict[int, int],
+                 register: _Register) -> str:
+    communes = sorted([commune_id, row.households, register.respondents.get(commune_id, 0),
+                       child_of.get(commune_id)] for commune_id, row in below.items())
+    villages = sorted(register.villages.get(unit.id, {}).items()) if unit.level == "commune" else []
+    return hashlib.sha256(json.dumps([basis, unit.id, communes, villages]).encode()).hexdigest()
+
+
+def _number(value: Fraction | int) -> str | int:
+    return value if isinstance(value, int) else str(value)
+
+
+def _encode(flags: Sequence[UnitFlag]) -> str:
+    return json.dumps([{"unit": f.unit.id, "rule": f.flag.rule.value, "value": _number(f.flag.value),
+                        "limit": _number(f.flag.limit), "count": f.flag.count,
+                        "source": f.flag.source.value if f.flag.source else None, "key": f.flag.key}
+                       for f in flags])
+
+
+def _decode(text: str, units: dict[int, Unit]) -> list[UnitFlag]:
+    def number(value: str | int) -> Fraction | int:
+        return value if isinstance(value, int) else Fraction(value)
+    return [UnitFlag(units[item["unit"]], Flag(
+        FlagRule(item["rule"]), item["unit"], number(item["value"]), number(item["limit"]), item["count"],
+        Source(item["source"]) if item["source"] else None, item["key"])) for item in json.loads(text)]
+
+
+def _kept(campaign: Campaign, fingerprints: dict[int, str]) -> dict[int, list[UnitFlag]]:
+    """The kept flags of those units whose fingerprint is still the one given."""
+    if not fingerprints:
+        return {}
+    texts = {unit_id: text for unit_id, fingerprint, text in db.session.execute(
+        select(FlagSnapshot.unit_id, FlagSnapshot.fingerprint, FlagSnapshot.flags)
+        .where(FlagSnapshot.campaign_id == campaign.id, FlagSnapshot.unit_id.in_(list(fingerprints))))
+        if fingerprint == fingerprints[unit_id]}
+    if not texts:
+        return {}
+    ids = {item["unit"] for text in texts.values() for item in json.loads(text)}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
+    return {unit_id: _decode(text, units) for unit_id, text in texts.items()}
+
+
+def _keep(campaign: Campaign, computed: dict[int, tuple[str, list[UnitFlag]]]) -> None:
+    """Keep computed flags (in the request's transaction, in the order of the units' ids, so that
+    two requests keeping the same units on PostgreSQL take their rows' locks in one order)."""
+    if not computed:
+        return
+    table = FlagSnapshot.__table__
+    stmt = dialect_insert(table, db.session.get_bind().dialect.name).values([
+        {"campaign_id": campaign.id, "unit_id": unit_id, "fingerprint": fingerprint,
+         "computed_at": utcnow(), "flags": _encode(flags)}
+        for unit_id, (fingerprint, flags) in sorted(computed.items())])
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["campaign_id", "unit_id"],
+        set_={name: stmt.excluded[name] for name in ("fingerprint", "computed_at", "flags")}))
+
+
 def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     """The flags of `unit` and of each unit directly below it in the campaign (a commune's
     villages; a province's communes, or a legacy district's), the unit's first, then by code."""
@@ -172,39 +290,60 @@ def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     below, child_of = scope.below(unit)
     if not below:
         return []
-    return _flags(campaign, campaign_settings(campaign), unit, below, child_of,
-                  _rows(campaign, below.keys()))
+    settings = campaign_settings(campaign)
+    register = _register(campaign, below.keys(), [unit.id] if unit.level == "commune" else [])
+    fingerprint = _fingerprint(_basis(campaign, settings), unit, below, child_of, register)
+    kept = _kept(campaign, {unit.id: fingerprint})
+    if unit.id in kept:
+        return kept[unit.id]
+    flags = _flags(campaign, settings, unit, below, child_of, _rows(campaign, below.keys()), register)
+    _keep(campaign, {unit.id: (fingerprint, flags)})
+    return flags
 
 
 def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
     """`unit_flags` of each unit directly below `unit` that holds communes of the campaign (by
-    id; none below a commune), from one read of the responses under `unit`: what a committee's
-    own page shows for its communes, without reading the campaign's communes and responses once
-    per commune."""
+    id; none below a commune): what a committee's own page shows for its communes. Kept flags
+    serve the children whose fingerprint holds; the others are computed from one read of their
+    responses, not one per child."""
     scope = _scope(campaign)
     below, child_of = scope.below(unit)
-    by_commune: dict[int, list[tuple[int, _Row]]] = defaultdict(list)  # in the order read (by id)
-    for position, row in enumerate(_rows(campaign, below.keys())):
-        by_commune[row.commune_id].append((position, row))
     children = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(child_of.values()))))}
+    if not children:
+        return {}
     settings = campaign_settings(campaign)
-    found = {}
-    for child_id, child in children.items():
-        child_below, grandchild_of = scope.below(child)
+    register = _register(campaign, below.keys(), [c for c, u in children.items() if u.level == "commune"])
+    basis = _basis(campaign, settings)
+    pools = {child_id: scope.below(child) for child_id, child in children.items()}
+    fingerprints = {child_id: _fingerprint(basis, children[child_id], *pools[child_id], register)
+                    for child_id in children}
+    found = _kept(campaign, fingerprints)
+    missing = [child_id for child_id in children if child_id not in found]
+    if not missing:
+        return found
+    by_commune: dict[int, list[tuple[int, _Row]]] = defaultdict(list)  # in the order read (by id)
+    communes = {commune_id for child_id in missing for commune_id in pools[child_id][0]}
+    for position, row in enumerate(_rows(campaign, communes)):
+        by_commune[row.commune_id].append((position, row))
+    computed = {}
+    for child_id in missing:
+        child_below, grandchild_of = pools[child_id]
         rows = [row for _, row in sorted(item for commune_id in child_below
                                          for item in by_commune[commune_id])]
-        found[child_id] = _flags(campaign, settings, child, child_below, grandchild_of, rows)
+        flags = _flags(campaign, settings, children[child_id], child_below, grandchild_of, rows, register)
+        computed[child_id] = (fingerprints[child_id], flags)
+        found[child_id] = flags
+    _keep(campaign, computed)
     return found
 
 
 def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, CampaignCommune],
-           child_of: dict[int, int], rows: list[_Row]) -> list[UnitFlag]:
+           child_of: dict[int, int], rows: list[_Row], register: _Register) -> list[UnitFlag]:
     """The flags of `unit` (its communes `below`, their responses `rows`) and of its children."""
     pools: list[tuple[Unit, list[_Row], int | None]] = [
         (unit, rows, _sum(c.households for c in below.values()))]
     if unit.level == "commune":
-        villages = {v.village_id: v for v in db.session.scalars(
-            select(CampaignVillage).filter_by(campaign_id=campaign.id, commune_id=unit.id))}
+        villages = register.villages[unit.id]
         by_village: dict[int, list[_Row]] = defaultdict(list)
         for row in rows:
             if row.village_id is not None:
@@ -212,8 +351,7 @@ def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, 
         for village_id in set(villages) | set(by_village):
             village = db.session.get(Unit, village_id)
             assert village is not None
-            registered = villages.get(village_id)
-            pools.append((village, by_village[village_id], registered.households if registered else None))
+            pools.append((village, by_village[village_id], villages.get(village_id)))
     else:
         by_child: dict[int, list[_Row]] = defaultdict(list)
         for row in rows:
