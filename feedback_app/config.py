@@ -58,6 +58,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_CONTENT_LENGTH": 256 * 1024,
         # The limits of the plausibility flags (domain.plausibility.Settings; a campaign sets its own).
         "FLAG_SETTINGS": {},
+        # The most responses a page reads to compute the flags kept for it that are no longer
+        # current; beyond it the worker computes them and the page shows the last ones "as of".
+        "FLAGS_INLINE_RESPONSES": int(env.get("FLAGS_INLINE_RESPONSES", "20000")),
     }
     config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))

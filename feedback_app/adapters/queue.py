@@ -52,6 +52,12 @@ class TaskQueue(Protocol):
         the sending window or for a number's daily allowance."""
         ...
 
+    def enqueue_once(self, key: str, ttl: int, func: Callable[..., Any], *args: Any,
+                     description: str) -> bool:
+        """Queue func(*args) unless a job was queued under `key` in the last `ttl` seconds, ahead
+        of the rate-limited invitations (a job that a page waits for); whether it was queued."""
+        ...
+
     def rate_limiter(self, rate: float) -> RateLimiter: ...
 
     def progress(self, run_key: str) -> Progress: ...
@@ -116,6 +122,7 @@ class InProcessQueue:
         self._limiters: dict[float, LocalRateLimiter] = {}
         self._progress: dict[str, LocalProgress] = {}
         self._notes: dict[str, tuple[str, float]] = {}
+        self._once: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def enqueue(self, func: Callable[..., Any], *args: Any, description: str) -> None:
@@ -134,6 +141,17 @@ class InProcessQueue:
                                 kwargs={"description": description})
         timer.daemon = True
         timer.start()
+
+    def enqueue_once(self, key: str, ttl: int, func: Callable[..., Any], *args: Any,
+                     description: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._once.get(key, 0.0) > now:
+                return False
+            self._once = {k: until for k, until in self._once.items() if until > now}
+            self._once[key] = now + ttl
+        self.enqueue(func, *args, description=description)
+        return True
 
     def _work(self) -> None:
         while True:
@@ -245,6 +263,17 @@ class RQQueue:
         moves the job to the queue at `when`."""
         self.queue.enqueue_at(when, func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
                               failure_ttl=FAILED_JOB_TTL, description=description)
+
+    def enqueue_once(self, key: str, ttl: int, func: Callable[..., Any], *args: Any,
+                     description: str) -> bool:
+        """A Redis key set only if absent (SET NX EX) claims the slot, so that one job is queued
+        whichever web worker asks first; the job goes to the export queue, which the worker
+        takes first."""
+        if not self.redis.set(f"{self.name}:once:{key}", "1", nx=True, ex=ttl):
+            return False
+        (self.exports or self.queue).enqueue(func, *args, job_timeout=JOB_TIMEOUT, result_ttl=0,
+                                             failure_ttl=FAILED_JOB_TTL, description=description)
+        return True
 
     def rate_limiter(self, rate: float) -> RateLimiter:
         return RedisRateLimiter(self.redis, f"{self.name}:rate", rate)

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from feedback_app.extensions import db
+from feedback_app.services.campaigns.setup import get_campaign
 from feedback_app.services.reports import workflow as reports
 
 from ..committee_support import make_account
+from ..integration.test_flag_snapshots import RecordingQueue, _one_answer
 from ..reports_support import officer
 from ..web.test_flags import BURST, one_phone
 from .support import assert_readable
@@ -56,6 +58,12 @@ def test_the_verifier_sees_the_flags_and_acknowledges_them(browser, server, make
         page.evaluate("document.querySelector('#children fieldset.acknowledge')"
                       ".scrollIntoView({block: 'center'})")
         assert_readable(page, "#children fieldset.acknowledge")
+        inside = page.evaluate("""() => {  // the table of units, forms and all, within its card
+            const table = document.querySelector('#children').getBoundingClientRect();
+            const card = document.querySelector('#children').closest('.card').getBoundingClientRect();
+            return [table.left >= card.left, table.right <= card.right];
+        }""")
+        assert inside == [True, True]
         page.screenshot(path=str(SHOTS / f"accept-{lang}-{width}.png"))
         page.locator("#confirm-03390").check()  # 11 of 40 households: not enough, accepted knowingly
         form.locator("button").click()  # the box is required: the browser keeps the form
@@ -81,5 +89,65 @@ def test_the_verifier_sees_the_flags_and_acknowledges_them(browser, server, make
         commune.goto(f"{server}{DASH}/03390/log?lang={lang}")
         assert commune.locator(".log-flags").count() == 0 and BURST not in commune.content()
         commune.context.close()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_late_flags_are_said_to_be_late(browser, server, app, runner, monkeypatch, width, lang):  # type: ignore[no-untyped-def]
+    """A province whose communes have more answers than a page reads (here 5): the card says
+    which communes' flags the worker is computing; once computed they show; after new answers the
+    card shows the flags last computed and says as of when."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    queue = RecordingQueue(app)
+    monkeypatch.setitem(app.extensions, "task_queue", queue)
+    monkeypatch.setitem(app.config, "FLAGS_INLINE_RESPONSES", 5)
+    campaign = get_campaign("demo-ntm-lai-chau")
+    reports.submit_report(officer("03390"), campaign.key, "Đã rà soát")
+    make_account("tinh-late", "12")
+    url = f"/committee/campaigns/{campaign.key}/units/12?lang={lang}"
+    ctx = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = ctx.new_page()
+        errors = _watch(page)
+        sign_in(page, server, "tinh-late", url)
+        page.goto(f"{server}{url}")
+        late = page.locator("#flags .flag-late li").first
+        said = ("đang tính các dấu hiệu từ rất nhiều câu trả lời" if lang == "vi"
+                else "its flags are being computed from its many answers")
+        assert said in late.inner_text()
+        assert page.locator("#flags [data-flag]").count() == 0
+        page.evaluate("document.querySelector('#flags').scrollIntoView({block: 'start'})")
+        assert_readable(page, "#flags .flag-late li")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"late-{lang}-{width}.png"))
+        boxes = page.locator("#children fieldset.acknowledge[data-unit='03390']")
+        waiting = ("đang được tính lại; khi tiếp nhận" if lang == "vi"
+                   else "are being computed again; accepting checks them")
+        assert waiting in boxes.inner_text() and boxes.locator("input").count() == 0
+        page.evaluate("document.querySelector(\"#children fieldset.acknowledge[data-unit='03390']\")"
+                      ".scrollIntoView({block: 'center'})")
+        assert_readable(page, "#children fieldset.acknowledge[data-unit='03390'] p")
+        page.screenshot(path=str(SHOTS / f"late-accept-{lang}-{width}.png"))
+
+        db.session.commit()  # (the test thread reads no longer: the server thread may write)
+        queue.run()  # the worker
+        page.goto(f"{server}{url}")
+        assert page.locator("#flags .flag-late").count() == 0
+        assert page.locator("#flags [data-flag='03390:burst:device']").count() == 1
+
+        _one_answer(campaign, "03390")
+        queue._once.clear()  # as after REFRESH_SECONDS
+        page.goto(f"{server}{url}")
+        again = ("đang tính lại. Đang hiển thị: các dấu hiệu tính lúc" if lang == "vi"
+                 else "they are being computed again. Shown: the flags as of")
+        assert again in page.locator("#flags .flag-late").inner_text()
+        assert page.locator("#flags [data-flag='03390:burst:device']").count() == 1
+        page.evaluate("document.querySelector('#flags').scrollIntoView({block: 'start'})")
+        assert_readable(page, "#flags .flag-late li")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"late-as-of-{lang}-{width}.png"))
+        assert page.evaluate("window.__csp") == [] and errors == []
     finally:
         ctx.close()

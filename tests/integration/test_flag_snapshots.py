@@ -7,20 +7,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import g
 from sqlalchemy import delete
 
+from feedback_app.adapters.queue import InProcessQueue, RQQueue
 from feedback_app.extensions import db
 from feedback_app.models import CampaignCommune, FlagSnapshot
 from feedback_app.services.campaigns.setup import get_campaign, get_unit
+from feedback_app.services.errors import Refused
+from feedback_app.services.reports import workflow as reports
 from feedback_app.services.responses.record import Channel, Provenance, Submission, record_response
 from feedback_app.services.verification import flags as flags_service
 from feedback_app.services.verification.flags import children_flags, unit_flags
 from feedback_app.services.verification.settings import set_campaign_settings
 
 from ..committee_support import logged_in, make_account
+from ..reports_support import officer
+from ..skips import require_redis
 from ..support import all_answers
 
 
@@ -127,6 +133,140 @@ def test_the_province_page_keeps_what_it_computed(app, demo, reads) -> None:  # 
     assert first.status_code == 200 and 'data-flag="03390:burst:device"' in first.text
     assert len(reads) == 1
     g.pop("csrf_token", None)
+    g.pop("flag_lines", None)
     second = client.get(url)
     assert second.status_code == 200 and 'data-flag="03390:burst:device"' in second.text
     assert len(reads) == 1
+
+
+class RecordingQueue(InProcessQueue):
+    """The in-process queue with its jobs kept for the test to run when it chooses."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.jobs: list[tuple[Any, tuple[Any, ...]]] = []
+
+    def enqueue(self, func: Any, *args: Any, description: str) -> None:
+        self.jobs.append((func, args))
+
+    def run(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        for func, args in jobs:
+            func(*args)
+
+
+@pytest.fixture
+def small_budget(app, monkeypatch):  # type: ignore[no-untyped-def]
+    """A page may read 5 responses to compute flags; its jobs wait for the test."""
+    monkeypatch.setitem(app.config, "FLAGS_INLINE_RESPONSES", 5)
+    queue = RecordingQueue(app)
+    monkeypatch.setitem(app.extensions, "task_queue", queue)
+    return queue
+
+
+def _province_page(app, demo, username: str = "tinh-late"):  # type: ignore[no-untyped-def]
+    make_account(username, "12")
+    g.pop("csrf_token", None)
+    client = logged_in(app.test_client(), username)
+
+    def view() -> str:
+        g.pop("csrf_token", None)  # (the tests' requests share one app context: its g)
+        g.pop("flag_lines", None)
+        page = client.get(f"/committee/campaigns/{demo.key}/units/12")
+        assert page.status_code == 200
+        return page.text
+    return view
+
+
+def test_beyond_the_budget_the_worker_computes_and_the_page_says_so(app, demo, small_budget, reads) -> None:  # type: ignore[no-untyped-def]
+    view = _province_page(app, demo)
+    first = view()
+    assert 'data-flag="03390:burst:device"' not in first  # too many answers to read in the request
+    assert 'data-late="Xã Bình Lư"' in first
+    assert "đang tính các dấu hiệu từ rất nhiều câu trả lời" in first
+    queued = len(small_budget.jobs)
+    assert queued >= 1 and all(func is flags_service.refresh_flags for func, _ in small_budget.jobs)
+    assert all(get_unit("vn-2025", "03390").id not in ids for ids in reads)  # its answers not read
+    view()  # a second view while the jobs wait queues nothing more
+    assert len(small_budget.jobs) == queued
+
+    small_budget.run()  # the worker
+    reads.clear()
+    done = view()
+    assert reads == [] and 'data-flag="03390:burst:device"' in done and "data-late" not in done
+
+    _one_answer(demo, "03390")
+    small_budget._once.clear()  # as after REFRESH_SECONDS
+    late = view()
+    assert 'data-flag="03390:burst:device"' in late  # the flags last computed, said to be so
+    assert "đang tính lại. Đang hiển thị: các dấu hiệu tính lúc" in late
+    assert len(small_budget.jobs) == 1
+    small_budget.run()
+    assert "data-late" not in view()
+
+
+def test_the_late_card_in_english(app, demo, small_budget) -> None:  # type: ignore[no-untyped-def]
+    view = _province_page(app, demo, "tinh-late-en")
+    view()
+    small_budget.run()
+    _one_answer(demo, "03390")
+    small_budget._once.clear()
+    g.pop("csrf_token", None)
+    g.pop("flag_lines", None)
+    client = logged_in(app.test_client(), "tinh-late-en")
+    page = client.get(f"/committee/campaigns/{demo.key}/units/12?lang=en").text
+    assert "new answers since its flags were computed; they are being computed again" in page
+
+
+def test_accepting_checks_the_flags_as_they_are_then(app, demo, small_budget) -> None:  # type: ignore[no-untyped-def]
+    """Beyond the budget the accept boxes may be late; accepting computes the flags itself."""
+    reports.submit_report(officer("03390"), demo.key, "Đã rà soát")
+    db.session.commit()
+    page = _province_page(app, demo, "tinh-accept")()
+    assert "Các dấu hiệu của Xã Bình Lư đang được tính lại" in page  # above the accept button
+    assert 'value="03390:burst:device"' not in page
+    with pytest.raises(Refused) as refused:
+        reports.accept_report(officer("12"), demo.key, "03390", acknowledged=[])
+    assert refused.value.status == 422 and "03390:burst:device" in refused.value.data["flags"]
+
+
+def test_the_rq_worker_computes_late_flags(app, demo, runner, monkeypatch, reads) -> None:  # type: ignore[no-untyped-def]
+    redis_url = require_redis()
+    name = f"test-feedback-{uuid.uuid4().hex}"
+    queue = RQQueue(redis_url, f"{name}-sms", f"{name}-exports")
+    monkeypatch.setitem(app.extensions, "task_queue", queue)
+    monkeypatch.setitem(app.config, "FLAGS_INLINE_RESPONSES", 5)
+    try:
+        view = _province_page(app, demo, "tinh-rq")
+        assert "data-late" in view()
+        assert queue.exports is not None and queue.exports.count >= 1 and queue.queue.count == 0
+        view()
+        assert queue.exports.count == len(set(queue.exports.job_ids))  # none queued twice
+        result = runner.invoke(args=["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+        db.session.rollback()
+        reads.clear()
+        done = view()
+        assert reads == [] and 'data-flag="03390:burst:device"' in done and "data-late" not in done
+    finally:
+        for q in (queue.queue, queue.exports):
+            if q is not None:
+                q.delete(delete_jobs=True)
+        for pattern in (f"{name}*", f"rq:*{name}*"):
+            for key in queue.redis.scan_iter(pattern):
+                queue.redis.delete(key)
+
+
+def test_enqueue_once_in_process(app) -> None:  # type: ignore[no-untyped-def]
+    """The in-process queue runs a job queued once, and refuses the same key within its time."""
+    queue = InProcessQueue(app)
+    ran: list[int] = []
+    assert queue.enqueue_once("k", 60, ran.append, 1, description="one")
+    assert not queue.enqueue_once("k", 60, ran.append, 2, description="again")
+    assert queue.enqueue_once("other", 60, ran.append, 3, description="another key")
+    queue.join()
+    assert ran == [1, 3]
+    assert queue.enqueue_once("short", 0, ran.append, 4, description="no time")
+    assert queue.enqueue_once("short", 0, ran.append, 5, description="its time is over")
+    queue.join()
+    assert ran == [1, 3, 4, 5]

@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ...adapters.queue import job_app_context, task_queue
 from ...clock import as_utc, local_day, utcnow
 from ...database import dialect_insert
 from ...domain import plausibility
@@ -60,6 +61,7 @@ from ...models import (
 )
 from ..accounts.access import relation, unit_of
 from ..campaigns.setup import get_campaign, get_unit
+from ..effects import after_commit
 from ..errors import Refused
 from ..surveys import survey_of
 from .settings import campaign_settings
@@ -253,19 +255,24 @@ def _decode(text: str, units: dict[int, Unit]) -> list[UnitFlag]:
         Source(item["source"]) if item["source"] else None, item["key"])) for item in json.loads(text)]
 
 
-def _kept(campaign: Campaign, fingerprints: dict[int, str]) -> dict[int, list[UnitFlag]]:
-    """The kept flags of those units whose fingerprint is still the one given."""
-    if not fingerprints:
+@dataclass(frozen=True)
+class _Kept:
+    fingerprint: str
+    computed_at: datetime
+    flags: list[UnitFlag]
+
+
+def _kept(campaign: Campaign, unit_ids: Collection[int]) -> dict[int, _Kept]:
+    """The flags last kept for these units, whatever their fingerprint."""
+    if not unit_ids:
         return {}
-    texts = {unit_id: text for unit_id, fingerprint, text in db.session.execute(
-        select(FlagSnapshot.unit_id, FlagSnapshot.fingerprint, FlagSnapshot.flags)
-        .where(FlagSnapshot.campaign_id == campaign.id, FlagSnapshot.unit_id.in_(list(fingerprints))))
-        if fingerprint == fingerprints[unit_id]}
-    if not texts:
-        return {}
-    ids = {item["unit"] for text in texts.values() for item in json.loads(text)}
+    rows = db.session.execute(
+        select(FlagSnapshot.unit_id, FlagSnapshot.fingerprint, FlagSnapshot.computed_at, FlagSnapshot.flags)
+        .where(FlagSnapshot.campaign_id == campaign.id, FlagSnapshot.unit_id.in_(list(unit_ids)))).all()
+    ids = {item["unit"] for row in rows for item in json.loads(row.flags)}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
-    return {unit_id: _decode(text, units) for unit_id, text in texts.items()}
+    return {row.unit_id: _Kept(row.fingerprint, as_utc(row.computed_at), _decode(row.flags, units))
+            for row in rows}
 
 
 def _keep(campaign: Campaign, computed: dict[int, tuple[str, list[UnitFlag]]]) -> None:
@@ -283,58 +290,115 @@ def _keep(campaign: Campaign, computed: dict[int, tuple[str, list[UnitFlag]]]) -
         set_={name: stmt.excluded[name] for name in ("fingerprint", "computed_at", "flags")}))
 
 
+@dataclass(frozen=True)
+class Late:
+    """A unit whose flags are being computed again in the background (too many responses to read
+    in a page's request): the flags shown for it are those computed at `as_of` (none: not yet)."""
+
+    unit: Unit
+    as_of: datetime | None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Flags as a page shows them, and the units whose flags are late."""
+
+    flags: list[UnitFlag]
+    late: list[Late] = field(default_factory=list)
+
+
+# A unit late on a page is queued for computing at most once in this many seconds: while answers
+# keep coming, its flags on the page are at most about this old (plus the job's own time).
+REFRESH_SECONDS = 300
+
+
+def _resolve(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
+             budget: int | None) -> tuple[dict[int, list[UnitFlag]], dict[int, datetime | None]]:
+    """`unit_flags` of each of `units` that holds communes of the campaign: the kept flags where the
+    fingerprint holds; the others computed from one read of their responses, as long as all those
+    read number at most `budget` (None: no limit; the smallest units first). A unit beyond it keeps
+    the flags last computed, is queued for computing in the background, and is returned as late,
+    with when its flags shown were computed."""
+    by_id = {u.id: u for u in units}
+    pools = {u.id: scope.below(u) for u in units}
+    pools = {unit_id: pool for unit_id, pool in pools.items() if pool[0]}
+    if not pools:
+        return {}, {}
+    communes = {commune_id for below, _ in pools.values() for commune_id in below}
+    settings = campaign_settings(campaign)
+    register = _register(campaign, communes, [i for i in pools if by_id[i].level == "commune"])
+    basis = _basis(campaign, settings)
+    fingerprints = {i: _fingerprint(basis, by_id[i], *pools[i], register) for i in pools}
+    kept = _kept(campaign, pools.keys())
+    found = {i: kept[i].flags for i in pools if i in kept and kept[i].fingerprint == fingerprints[i]}
+    sizes = {i: sum(register.respondents.get(c, 0) for c in pools[i][0]) for i in pools if i not in found}
+    now, later, total = [], [], 0
+    for unit_id in sorted(sizes, key=lambda i: (sizes[i], by_id[i].code)):
+        if budget is None or total + sizes[unit_id] <= budget:
+            now.append(unit_id)
+            total += sizes[unit_id]
+        else:
+            later.append(unit_id)
+    if now:
+        by_commune: dict[int, list[tuple[int, _Row]]] = defaultdict(list)  # in the order read (by id)
+        read = {commune_id for unit_id in now for commune_id in pools[unit_id][0]}
+        for position, row in enumerate(_rows(campaign, read)):
+            by_commune[row.commune_id].append((position, row))
+        computed = {}
+        for unit_id in now:
+            below, child_of = pools[unit_id]
+            rows = [row for _, row in sorted(item for commune_id in below for item in by_commune[commune_id])]
+            found[unit_id] = _flags(campaign, settings, by_id[unit_id], below, child_of, rows, register)
+            computed[unit_id] = (fingerprints[unit_id], found[unit_id])
+        _keep(campaign, computed)
+    late: dict[int, datetime | None] = {}
+    for unit_id in later:
+        found[unit_id] = kept[unit_id].flags if unit_id in kept else []
+        late[unit_id] = kept[unit_id].computed_at if unit_id in kept else None
+        _refresh_after_commit(campaign.id, unit_id)
+    return found, late
+
+
+def _refresh_after_commit(campaign_id: int, unit_id: int) -> None:
+    queue = task_queue()
+
+    def dispatch() -> None:
+        queue.enqueue_once(f"flags:{campaign_id}:{unit_id}", REFRESH_SECONDS, refresh_flags,
+                           campaign_id, unit_id, description=f"flags of unit {unit_id}")
+    after_commit(db.session, dispatch)
+
+
+def refresh_flags(campaign_id: int, unit_id: int) -> None:
+    """The background job: compute a unit's flags and keep them."""
+    with job_app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        unit = db.session.get(Unit, unit_id)
+        if campaign is None or unit is None:
+            return
+        unit_flags(campaign, unit)
+        db.session.commit()
+
+
 def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     """The flags of `unit` and of each unit directly below it in the campaign (a commune's
-    villages; a province's communes, or a legacy district's), the unit's first, then by code."""
-    scope = _scope(campaign)
-    below, child_of = scope.below(unit)
-    if not below:
-        return []
-    settings = campaign_settings(campaign)
-    register = _register(campaign, below.keys(), [unit.id] if unit.level == "commune" else [])
-    fingerprint = _fingerprint(_basis(campaign, settings), unit, below, child_of, register)
-    kept = _kept(campaign, {unit.id: fingerprint})
-    if unit.id in kept:
-        return kept[unit.id]
-    flags = _flags(campaign, settings, unit, below, child_of, _rows(campaign, below.keys()), register)
-    _keep(campaign, {unit.id: (fingerprint, flags)})
-    return flags
+    villages; a province's communes, or a legacy district's), the unit's first, then by code;
+    computed now if those kept are not current."""
+    found, _ = _resolve(campaign, _scope(campaign), [unit], None)
+    return found.get(unit.id, [])
 
 
 def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
     """`unit_flags` of each unit directly below `unit` that holds communes of the campaign (by
-    id; none below a commune): what a committee's own page shows for its communes. Kept flags
-    serve the children whose fingerprint holds; the others are computed from one read of their
-    responses, not one per child."""
-    scope = _scope(campaign)
-    below, child_of = scope.below(unit)
-    children = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(child_of.values()))))}
-    if not children:
-        return {}
-    settings = campaign_settings(campaign)
-    register = _register(campaign, below.keys(), [c for c, u in children.items() if u.level == "commune"])
-    basis = _basis(campaign, settings)
-    pools = {child_id: scope.below(child) for child_id, child in children.items()}
-    fingerprints = {child_id: _fingerprint(basis, children[child_id], *pools[child_id], register)
-                    for child_id in children}
-    found = _kept(campaign, fingerprints)
-    missing = [child_id for child_id in children if child_id not in found]
-    if not missing:
-        return found
-    by_commune: dict[int, list[tuple[int, _Row]]] = defaultdict(list)  # in the order read (by id)
-    communes = {commune_id for child_id in missing for commune_id in pools[child_id][0]}
-    for position, row in enumerate(_rows(campaign, communes)):
-        by_commune[row.commune_id].append((position, row))
-    computed = {}
-    for child_id in missing:
-        child_below, grandchild_of = pools[child_id]
-        rows = [row for _, row in sorted(item for commune_id in child_below
-                                         for item in by_commune[commune_id])]
-        flags = _flags(campaign, settings, children[child_id], child_below, grandchild_of, rows, register)
-        computed[child_id] = (fingerprints[child_id], flags)
-        found[child_id] = flags
-    _keep(campaign, computed)
+    id; none below a commune): what a committee's own page shows for its communes, from one read
+    of the responses of the children whose kept flags are not current, not one per child."""
+    found, _ = _resolve(campaign, _scope(campaign), _children(campaign, unit), None)
     return found
+
+
+def _children(campaign: Campaign, unit: Unit) -> list[Unit]:
+    _, child_of = _scope(campaign).below(unit)
+    ids = set(child_of.values())
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
 
 
 def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, CampaignCommune],
@@ -380,23 +444,35 @@ def may_see_flags(principal: Principal, unit: Unit) -> bool:
     return relation(principal, unit) in (Relation.CHILD, Relation.BELOW)
 
 
-def visible_flags(principal: Principal, campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+def visible_flags(principal: Principal, campaign: Campaign, unit: Unit, budget: int | None = None) -> Shown:
     """The flags of `unit` and the units below it that `principal` may see (none for the unit's
-    own committee, a commune or a village account)."""
+    own committee, a commune or a village account); with a `budget` (the most responses the page
+    may read), late when its responses are more."""
     own = unit_of(principal)
     if own.level in VERIFIED_LEVELS or relation(principal, unit) is Relation.OUTSIDE:
-        return []
-    return [f for f in unit_flags(campaign, unit) if may_see_flags(principal, f.unit)]
+        return Shown([])
+    found, late = _resolve(campaign, _scope(campaign), [unit], budget)
+    return Shown([f for f in found.get(unit.id, []) if may_see_flags(principal, f.unit)],
+                 [Late(unit, as_of) for as_of in late.values()])
 
 
-def visible_children_flags(principal: Principal, campaign: Campaign, unit: Unit) -> list[UnitFlag]:
+def visible_children_flags(principal: Principal, campaign: Campaign, unit: Unit,
+                           budget: int | None = None) -> Shown:
     """On a committee's own page: the flags of each unit directly below it (by code) that
-    `principal` may see, from one read of the responses (children_flags)."""
+    `principal` may see, from one read of the responses (children_flags), within `budget`."""
     children = [c for c in sorted(unit.children, key=lambda c: c.code) if may_see_flags(principal, c)]
     if not children:
-        return []
-    by_child = children_flags(campaign, unit)
-    return [f for child in children for f in by_child.get(child.id, []) if may_see_flags(principal, f.unit)]
+        return Shown([])
+    found, late = _resolve(campaign, _scope(campaign), children, budget)
+    shown = [f for child in children for f in found.get(child.id, []) if may_see_flags(principal, f.unit)]
+    return Shown(shown, [Late(child, late[child.id]) for child in children if child.id in late])
+
+
+def report_flags_shown(campaign: Campaign, unit: Unit, budget: int | None) -> Shown:
+    """What a page offers to acknowledge when accepting `unit`'s report (report_flags, within
+    `budget`); accepting itself checks against report_flags, computed then."""
+    found, late = _resolve(campaign, _scope(campaign), [unit], budget)
+    return Shown(found.get(unit.id, []), [Late(unit, as_of) for as_of in late.values()])
 
 
 def flags_for(principal: Principal, campaign_key: str, unit_code: str) -> list[UnitFlag]:

@@ -7,18 +7,19 @@ village account, or the public)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 
 from ...domain.plausibility import FlagRule
 from ...i18n import language
 from ...models import Campaign, ReportEvent, Unit
 from ...services.verification.flags import (
-    UnitFlag,
+    Shown,
     may_see_flags,
     recorded_flags,
-    report_flags,
+    report_flags_shown,
     visible_children_flags,
     visible_flags,
 )
@@ -37,15 +38,40 @@ class FlagLine:
     sentence: str
 
 
-def _lines(campaign: Campaign, flags: list[UnitFlag]) -> list[FlagLine]:
+@dataclass(frozen=True)
+class LateLine:
+    """A unit whose flags are being computed again in the background: its name in the reader's
+    language, and when the flags shown for it were computed (None: none yet)."""
+
+    unit: str
+    as_of: datetime | None
+
+
+@dataclass(frozen=True)
+class FlagCard:
+    lines: list[FlagLine] = field(default_factory=list)
+    late: list[LateLine] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.late)
+
+
+def _card(campaign: Campaign, shown: Shown) -> FlagCard:
     settings = campaign_settings(campaign)
     lang = language()
-    return [FlagLine(f.ident, f.unit.display_name(lang), f.unit.level, title(f),
-                     sentence(f, campaign, settings)) for f in flags]
+    return FlagCard([FlagLine(f.ident, f.unit.display_name(lang), f.unit.level, title(f),
+                              sentence(f, campaign, settings)) for f in shown.flags],
+                    [LateLine(late.unit.display_name(lang), late.as_of) for late in shown.late])
 
 
-def _cached(key: tuple[object, ...], compute: object) -> list[FlagLine]:
-    cache: dict[tuple[object, ...], list[FlagLine]] = g.setdefault("flag_lines", {})
+def _budget() -> int:
+    """The most responses one page reads to compute flags (FLAGS_INLINE_RESPONSES); beyond it the
+    worker computes them and the page says so."""
+    return int(current_app.config["FLAGS_INLINE_RESPONSES"])
+
+
+def _cached(key: tuple[object, ...], compute: object) -> FlagCard:
+    cache: dict[tuple[object, ...], FlagCard] = g.setdefault("flag_lines", {})
     principal = g.get("principal")
     key = (principal.name if principal else None, principal.unit_id if principal else None, *key)
     if key not in cache:
@@ -54,30 +80,32 @@ def _cached(key: tuple[object, ...], compute: object) -> list[FlagLine]:
 
 
 @bp.app_template_global()
-def flag_card(campaign: Campaign, unit: Unit) -> list[FlagLine]:
+def flag_card(campaign: Campaign, unit: Unit) -> FlagCard:
     """The flags the signed-in committee may see on `unit`'s page: the unit's and its children's
-    when the unit is below it; on its own unit's page, those of each unit directly below."""
+    when the unit is below it; on its own unit's page, those of each unit directly below; and
+    the units whose flags are late (being computed in the background)."""
     principal = g.get("principal")
     if principal is None:
-        return []
+        return FlagCard()
 
-    def compute() -> list[FlagLine]:
+    def compute() -> FlagCard:
         if may_see_flags(principal, unit):
-            return _lines(campaign, visible_flags(principal, campaign, unit))
+            return _card(campaign, visible_flags(principal, campaign, unit, _budget()))
         if principal.unit_id != unit.id:
-            return []
-        return _lines(campaign, visible_children_flags(principal, campaign, unit))
+            return FlagCard()
+        return _card(campaign, visible_children_flags(principal, campaign, unit, _budget()))
     return _cached(("card", campaign.id, unit.id), compute)
 
 
 @bp.app_template_global()
-def flags_to_acknowledge(campaign: Campaign, unit: Unit) -> list[FlagLine]:
-    """The flags that accepting `unit`'s report asks the signed-in committee to acknowledge."""
+def flags_to_acknowledge(campaign: Campaign, unit: Unit) -> FlagCard:
+    """The flags that accepting `unit`'s report asks the signed-in committee to acknowledge
+    (accepting checks them against the flags computed then: services.reports.workflow)."""
     principal = g.get("principal")
     if principal is None or not may_see_flags(principal, unit):
-        return []
+        return FlagCard()
     return _cached(("accept", campaign.id, unit.id),
-                   lambda: _lines(campaign, report_flags(campaign, unit)))
+                   lambda: _card(campaign, report_flags_shown(campaign, unit, _budget())))
 
 
 @bp.app_template_global()
