@@ -4,6 +4,7 @@ shows is always what computing them afresh gives."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Collection
 from datetime import timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import g
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from feedback_app.adapters.queue import InProcessQueue, RQQueue
 from feedback_app.extensions import db
@@ -151,8 +152,8 @@ class RecordingQueue(InProcessQueue):
 
     def run(self) -> None:
         jobs, self.jobs = self.jobs, []
-        for func, args in jobs:
-            func(*args)
+        for job, args in jobs:
+            job(*args)
 
 
 @pytest.fixture
@@ -270,3 +271,28 @@ def test_enqueue_once_in_process(app) -> None:  # type: ignore[no-untyped-def]
     assert queue.enqueue_once("short", 0, ran.append, 5, description="its time is over")
     queue.join()
     assert ran == [1, 3, 4, 5]
+
+
+def test_a_page_that_computes_flags_while_an_answer_arrives(app, demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An answer recorded (and committed) by another worker while the page computes: the page is
+    shown, and its flags are kept after it (on SQLite a write in the page's own reading
+    transaction would fail at once: database.writing)."""
+    read = flags_service._rows
+    key = demo.key
+
+    def meanwhile(campaign, commune_ids: Collection[int]):  # type: ignore[no-untyped-def]
+        rows = read(campaign, commune_ids)
+
+        def answer() -> None:
+            with app.app_context():
+                _one_answer(get_campaign(key), "03394")
+                db.session.remove()
+        worker = threading.Thread(target=answer)
+        worker.start()
+        worker.join()
+        return rows
+    monkeypatch.setattr(flags_service, "_rows", meanwhile)
+    view = _province_page(app, demo, "tinh-meanwhile")
+    assert 'data-flag="03390:burst:device"' in view()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(FlagSnapshot)) > 0

@@ -276,18 +276,28 @@ def _kept(campaign: Campaign, unit_ids: Collection[int]) -> dict[int, _Kept]:
 
 
 def _keep(campaign: Campaign, computed: dict[int, tuple[str, list[UnitFlag]]]) -> None:
-    """Keep computed flags (in the request's transaction, in the order of the units' ids, so that
-    two requests keeping the same units on PostgreSQL take their rows' locks in one order)."""
+    """Keep computed flags once the request's transaction has committed, in a transaction of their
+    own: they are a cache of committed answers, not part of the request's work. A page only reads;
+    writing in its transaction would, on SQLite, turn it into a read-then-write that fails at once
+    when an answer was recorded meanwhile (database.writing), and a failed write here loses only
+    the time to compute them again. Rows go in the order of the units' ids, so that two writers on
+    PostgreSQL take their locks in one order."""
     if not computed:
         return
     table = FlagSnapshot.__table__
-    stmt = dialect_insert(table, db.session.get_bind().dialect.name).values([
-        {"campaign_id": campaign.id, "unit_id": unit_id, "fingerprint": fingerprint,
-         "computed_at": utcnow(), "flags": _encode(flags)}
-        for unit_id, (fingerprint, flags) in sorted(computed.items())])
-    db.session.execute(stmt.on_conflict_do_update(
+    rows = [{"campaign_id": campaign.id, "unit_id": unit_id, "fingerprint": fingerprint,
+             "computed_at": utcnow(), "flags": _encode(flags)}
+            for unit_id, (fingerprint, flags) in sorted(computed.items())]
+    engine = db.engine
+    stmt = dialect_insert(table, engine.dialect.name).values(rows)
+    upsert = stmt.on_conflict_do_update(
         index_elements=["campaign_id", "unit_id"],
-        set_={name: stmt.excluded[name] for name in ("fingerprint", "computed_at", "flags")}))
+        set_={name: stmt.excluded[name] for name in ("fingerprint", "computed_at", "flags")})
+
+    def store() -> None:
+        with engine.begin() as connection:
+            connection.execute(upsert)
+    after_commit(db.session, store)
 
 
 @dataclass(frozen=True)
