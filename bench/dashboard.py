@@ -78,12 +78,17 @@ def main() -> None:
           "new answer: one answer recorded (in a random commune) before each view")
     print(f"{'page':<22}{'view':<12}{'median ms':>10}{'p95 ms':>10}{'HTML kB':>10}")
     extra = args.responses
-    for account in (accounts[0], accounts[1]):
+    national = [a for a in accounts if a["unit"]["level"] == "country"]
+    for account in (*national, accounts[0], accounts[1]):
         client = app.test_client()
         client.post("/committee/login", data={"username": account["username"],
                                                "password": account["password"]})
-        path = re.sub(r"^https?://[^/]+", "", account["dashboard_url"])
+        # The central committee reads the province's page: the province's own flags and its communes'.
+        page_of = accounts[0] if account in national else account
+        path = re.sub(r"^https?://[^/]+", "", page_of["dashboard_url"])
         label = f"{account['unit']['level']} {account['unit']['code']}"
+        if account in national:
+            label += f" on {accounts[0]['unit']['code']}"
         with app.app_context():
             db.session.execute(delete(FlagSnapshot))
             db.session.commit()

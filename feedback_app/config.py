@@ -60,7 +60,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "FLAG_SETTINGS": {},
         # The most responses a page reads to compute the flags kept for it that are no longer
         # current; beyond it the worker computes them and the page shows the last ones "as of".
-        "FLAGS_INLINE_RESPONSES": int(env.get("FLAGS_INLINE_RESPONSES", "20000")),
+        "FLAGS_INLINE_RESPONSES": int(env.get("FLAGS_INLINE_RESPONSES", "10000")),
     }
     config.update(deployment.deployment_settings(env))
     config.update(_sms_settings(env))
