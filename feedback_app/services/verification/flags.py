@@ -336,6 +336,9 @@ def _resolve(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
         return {}, {}
     communes = {commune_id for below, _ in pools.values() for commune_id in below}
     settings = campaign_settings(campaign)
+    # The counts first, the responses after: on PostgreSQL each statement sees what is committed
+    # when it runs, so the responses read may be more than those counted (the flags are then
+    # kept under an older fingerprint and computed again at the next view), never fewer.
     register = _register(campaign, communes, [i for i in pools if by_id[i].level == "commune"])
     basis = _basis(campaign, settings)
     fingerprints = {i: _fingerprint(basis, by_id[i], *pools[i], register) for i in pools}
