@@ -404,14 +404,11 @@ def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
     """`unit_flags` of each unit directly below `unit` that holds communes of the campaign (by
     id; none below a commune): what a committee's own page shows for its communes, from one read
     of the responses of the children whose kept flags are not current, not one per child."""
-    found, _ = _resolve(campaign, _scope(campaign), _children(campaign, unit), None)
+    scope = _scope(campaign)
+    ids = set(scope.below(unit)[1].values())
+    children = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
+    found, _ = _resolve(campaign, scope, children, None)
     return found
-
-
-def _children(campaign: Campaign, unit: Unit) -> list[Unit]:
-    _, child_of = _scope(campaign).below(unit)
-    ids = set(child_of.values())
-    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
 
 
 def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, CampaignCommune],
