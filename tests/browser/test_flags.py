@@ -22,6 +22,13 @@ from .test_committee import DASH, _watch, sign_in
 
 pytestmark = pytest.mark.browser
 
+
+class NoWorker:
+    """An export store (Redis) with no worker listening."""
+
+    def has_worker(self) -> bool:
+        return False
+
 SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/flags-shots"))
 
 
@@ -103,6 +110,7 @@ def test_late_flags_are_said_to_be_late(browser, server, app, runner, monkeypatc
     queue = RecordingQueue(app)
     monkeypatch.setitem(app.extensions, "task_queue", queue)
     monkeypatch.setitem(app.config, "FLAGS_INLINE_RESPONSES", 5)
+    monkeypatch.setitem(app.extensions, "export_store", NoWorker())  # Redis, and no worker up
     campaign = get_campaign("demo-ntm-lai-chau")
     reports.submit_report(officer("03390"), campaign.key, "Đã rà soát")
     make_account("tinh-late", "12")
@@ -118,8 +126,12 @@ def test_late_flags_are_said_to_be_late(browser, server, app, runner, monkeypatc
                 else "its flags are being computed from its many answers")
         assert said in late.inner_text()
         assert page.locator("#flags [data-flag]").count() == 0
+        no_worker = ("Chưa có tiến trình nền (worker) nào chạy" if lang == "vi"
+                     else "No worker is running to compute them")
+        assert no_worker in page.locator("#flags .flag-no-worker").inner_text()
         page.evaluate("document.querySelector('#flags').scrollIntoView({block: 'start'})")
         assert_readable(page, "#flags .flag-late li")
+        assert_readable(page, "#flags .flag-no-worker")
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"late-{lang}-{width}.png"))
         boxes = page.locator("#children fieldset.acknowledge[data-unit='03390']")
@@ -132,6 +144,7 @@ def test_late_flags_are_said_to_be_late(browser, server, app, runner, monkeypatc
         page.screenshot(path=str(SHOTS / f"late-accept-{lang}-{width}.png"))
 
         db.session.commit()  # (the test thread reads no longer: the server thread may write)
+        monkeypatch.setitem(app.extensions, "export_store", None)  # (as without Redis)
         queue.run()  # the worker
         page.goto(f"{server}{url}")
         assert page.locator("#flags .flag-late").count() == 0

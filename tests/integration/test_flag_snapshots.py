@@ -14,6 +14,7 @@ import pytest
 from flask import g
 from sqlalchemy import delete, func, select
 
+from feedback_app.adapters.export_store import RedisExportStore
 from feedback_app.adapters.queue import InProcessQueue, RQQueue
 from feedback_app.extensions import db
 from feedback_app.models import CampaignCommune, FlagSnapshot
@@ -237,12 +238,20 @@ def test_the_rq_worker_computes_late_flags(app, demo, runner, monkeypatch, reads
     queue = RQQueue(redis_url, f"{name}-sms", f"{name}-exports")
     monkeypatch.setitem(app.extensions, "task_queue", queue)
     monkeypatch.setitem(app.config, "FLAGS_INLINE_RESPONSES", 5)
+    monkeypatch.setitem(app.extensions, "export_store",
+                        RedisExportStore(queue.redis, queue.exports, app.config["EXPORT_TTL"]))
+    listening = queue.worker()
     try:
         view = _province_page(app, demo, "tinh-rq")
-        assert "data-late" in view()
+        first = view()
+        assert "data-late" in first
+        assert "Chưa có tiến trình nền (worker) nào chạy" in first  # nobody would compute them
         assert queue.exports is not None and queue.exports.count >= 1 and queue.queue.count == 0
-        view()
+        listening.register_birth()  # a worker is up, as `flask worker` registers itself at start
+        again = view()
+        assert "data-late" in again and "flag-no-worker" not in again
         assert queue.exports.count == len(set(queue.exports.job_ids))  # none queued twice
+        listening.register_death()
         result = runner.invoke(args=["worker", "--burst"])
         assert result.exit_code == 0, result.output
         db.session.rollback()

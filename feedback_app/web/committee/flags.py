@@ -7,6 +7,7 @@ village account, or the public)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from ...services.verification.settings import campaign_settings
 from ...services.verification.wording import TITLES, sentence, title
 
 bp = Blueprint("committee_flags", __name__)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class LateLine:
 class FlagCard:
     lines: list[FlagLine] = field(default_factory=list)
     late: list[LateLine] = field(default_factory=list)
+    no_worker: bool = False  # late units, and no worker listening to compute them (with Redis)
 
     def __bool__(self) -> bool:
         return bool(self.lines or self.late)
@@ -61,7 +64,22 @@ def _card(campaign: Campaign, shown: Shown) -> FlagCard:
     lang = language()
     return FlagCard([FlagLine(f.ident, f.unit.display_name(lang), f.unit.level, title(f),
                               sentence(f, campaign, settings)) for f in shown.flags],
-                    [LateLine(late.unit.display_name(lang), late.as_of) for late in shown.late])
+                    [LateLine(late.unit.display_name(lang), late.as_of) for late in shown.late],
+                    bool(shown.late) and _worker_missing())
+
+
+def _worker_missing() -> bool:
+    """With Redis: whether no worker listens to the export queue, where late flags are queued
+    (adapters.export_store, as exports ask before queueing). Without Redis the web process's own
+    thread computes them."""
+    store = current_app.extensions.get("export_store")
+    if store is None:
+        return False
+    try:
+        return not store.has_worker()
+    except Exception:  # Redis away: queueing the job says so in the log
+        log.warning("could not ask Redis whether a worker runs", exc_info=True)
+        return False
 
 
 def _budget() -> int:
