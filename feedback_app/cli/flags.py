@@ -8,8 +8,8 @@ from flask_babel import force_locale
 
 from ..domain.plausibility import Settings, settings_values
 from ..services.campaigns.setup import get_campaign
-from ..services.verification.flags import flags_for
 from ..services.verification.settings import campaign_overrides, campaign_settings, set_campaign_settings
+from ..services.verification.shown import flags_for
 from ..services.verification.wording import sentence, title
 from .common import unit_of_work
 from .reports import _actor, actor_options

@@ -2,9 +2,8 @@
 
 The rules are pure (domain.plausibility); this module gathers their facts from the database (the
 campaign's register and its responses with their provenance, services.responses.provenance) for a
-unit and the units directly below it, and says who may see them: only a committee above the unit
-(a province for its communes and their villages, the country for a province), never the unit
-itself, never a commune or a village account, never the public.
+unit and the units directly below it. Who may see them, and what a page shows of them, is
+services.verification.shown.
 
 `report_flags(campaign, unit)` is what accepting `unit`'s report asks to acknowledge: the flags of
 the unit and of the units directly below it (for a commune, its villages). The report documents may
@@ -24,7 +23,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -33,16 +32,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ...adapters.queue import job_app_context, task_queue
-from ...clock import as_utc, local_day, utcnow
-from ...database import dialect_insert
+from ...clock import as_utc, local_day
 from ...domain import plausibility
-from ...domain.access import Principal, Relation
 from ...domain.plausibility import (
     Answered,
-    Flag,
-    FlagRule,
     Settings,
-    Source,
     UnitFacts,
     flags_of,
     settings_values,
@@ -55,41 +49,19 @@ from ...models import (
     CampaignCommune,
     CampaignVillage,
     CommuneCounter,
-    FlagSnapshot,
     Response,
     Unit,
 )
-from ..accounts.access import relation, unit_of
-from ..campaigns.setup import get_campaign, get_unit
 from ..effects import after_commit
 from ..errors import Refused
 from ..surveys import survey_of
+from . import snapshots
 from .settings import campaign_settings
+from .snapshots import UnitFlag, decoded, keep_after_commit, kept_rows
 
-# Accounts of these units never see flags: the commune is the one being verified.
-VERIFIED_LEVELS = frozenset({"commune", "village"})
-# The rules' code and this module's: kept flags computed by other code are computed again.
-_CODE = hashlib.sha256(Path(plausibility.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()
-
-
-@dataclass(frozen=True)
-class UnitFlag:
-    """One flag of one unit, with a stable id for its acknowledgement."""
-
-    unit: Unit
-    flag: Flag
-
-    @property
-    def ident(self) -> str:
-        source = f":{self.flag.source.value}" if self.flag.source else ""
-        return f"{self.unit.code}:{self.flag.rule.value}{source}"
-
-    def record(self) -> dict[str, Any]:
-        """As the audit log keeps it (report_events.flags): what was flagged, with its figures."""
-        return {"id": self.ident, "unit": self.unit.code, "level": self.unit.level,
-                "rule": self.flag.rule.value, "value": str(self.flag.value),
-                "limit": str(self.flag.limit), "count": self.flag.count,
-                "source": self.flag.source.value if self.flag.source else None}
+# The rules' code, this module's and the kept flags' format: flags kept by other code are computed again.
+_CODE = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (
+    plausibility.__file__, __file__, snapshots.__file__))).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -187,7 +159,7 @@ class _Scope:
         return below, child_of
 
 
-def _scope(campaign: Campaign) -> _Scope:
+def campaign_scope(campaign: Campaign) -> _Scope:
     communes = {c.unit_id: c for c in db.session.scalars(
         select(CampaignCommune).filter_by(campaign_id=campaign.id))}
     return _Scope(communes, {commune_id: _chain(c.unit) for commune_id, c in communes.items()})
@@ -236,93 +208,12 @@ def _fingerprint(basis: str, unit: Unit, below: dict[int, CampaignCommune], chil
     return hashlib.sha256(json.dumps([basis, unit.id, communes, villages]).encode()).hexdigest()
 
 
-def _number(value: Fraction | int) -> str | int:
-    return value if isinstance(value, int) else str(value)
-
-
-def _encode(flags: Sequence[UnitFlag]) -> str:
-    return json.dumps([{"unit": f.unit.id, "rule": f.flag.rule.value, "value": _number(f.flag.value),
-                        "limit": _number(f.flag.limit), "count": f.flag.count,
-                        "source": f.flag.source.value if f.flag.source else None, "key": f.flag.key}
-                       for f in flags])
-
-
-def _decode(text: str, units: dict[int, Unit]) -> list[UnitFlag]:
-    def number(value: str | int) -> Fraction | int:
-        return value if isinstance(value, int) else Fraction(value)
-    return [UnitFlag(units[item["unit"]], Flag(
-        FlagRule(item["rule"]), item["unit"], number(item["value"]), number(item["limit"]), item["count"],
-        Source(item["source"]) if item["source"] else None, item["key"])) for item in json.loads(text)]
-
-
-@dataclass(frozen=True)
-class _Kept:
-    fingerprint: str
-    computed_at: datetime
-    flags: list[UnitFlag]
-
-
-def _kept(campaign: Campaign, unit_ids: Collection[int]) -> dict[int, _Kept]:
-    """The flags last kept for these units, whatever their fingerprint."""
-    if not unit_ids:
-        return {}
-    rows = db.session.execute(
-        select(FlagSnapshot.unit_id, FlagSnapshot.fingerprint, FlagSnapshot.computed_at, FlagSnapshot.flags)
-        .where(FlagSnapshot.campaign_id == campaign.id, FlagSnapshot.unit_id.in_(list(unit_ids)))).all()
-    ids = {item["unit"] for row in rows for item in json.loads(row.flags)}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
-    return {row.unit_id: _Kept(row.fingerprint, as_utc(row.computed_at), _decode(row.flags, units))
-            for row in rows}
-
-
-def _keep(campaign: Campaign, computed: dict[int, tuple[str, list[UnitFlag]]]) -> None:
-    """Keep computed flags once the request's transaction has committed, in a transaction of their
-    own: they are a cache of committed answers, not part of the request's work. A page only reads;
-    writing in its transaction would, on SQLite, turn it into a read-then-write that fails at once
-    when an answer was recorded meanwhile (database.writing), and a failed write here loses only
-    the time to compute them again. Rows go in the order of the units' ids, so that two writers on
-    PostgreSQL take their locks in one order."""
-    if not computed:
-        return
-    table = FlagSnapshot.__table__
-    rows = [{"campaign_id": campaign.id, "unit_id": unit_id, "fingerprint": fingerprint,
-             "computed_at": utcnow(), "flags": _encode(flags)}
-            for unit_id, (fingerprint, flags) in sorted(computed.items())]
-    engine = db.engine
-    stmt = dialect_insert(table, engine.dialect.name).values(rows)
-    upsert = stmt.on_conflict_do_update(
-        index_elements=["campaign_id", "unit_id"],
-        set_={name: stmt.excluded[name] for name in ("fingerprint", "computed_at", "flags")})
-
-    def store() -> None:
-        with engine.begin() as connection:
-            connection.execute(upsert)
-    after_commit(db.session, store)
-
-
-@dataclass(frozen=True)
-class Late:
-    """A unit whose flags are being computed again in the background (too many responses to read
-    in a page's request): the flags shown for it are those computed at `as_of` (none: not yet)."""
-
-    unit: Unit
-    as_of: datetime | None
-
-
-@dataclass(frozen=True)
-class Shown:
-    """Flags as a page shows them, and the units whose flags are late."""
-
-    flags: list[UnitFlag]
-    late: list[Late] = field(default_factory=list)
-
-
 # A unit late on a page is queued for computing at most once in this many seconds: while answers
 # keep coming, its flags on the page are at most about this old (plus the job's own time).
 REFRESH_SECONDS = 300
 
 
-def _resolve(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
+def resolve_flags(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
              budget: int | None) -> tuple[dict[int, list[UnitFlag]], dict[int, datetime | None]]:
     """`unit_flags` of each of `units` that holds communes of the campaign: the kept flags where the
     fingerprint holds; the others computed from one read of their responses, as long as all those
@@ -342,8 +233,8 @@ def _resolve(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
     register = _register(campaign, communes, [i for i in pools if by_id[i].level == "commune"])
     basis = _basis(campaign, settings)
     fingerprints = {i: _fingerprint(basis, by_id[i], *pools[i], register) for i in pools}
-    kept = _kept(campaign, pools.keys())
-    found = {i: kept[i].flags for i in pools if i in kept and kept[i].fingerprint == fingerprints[i]}
+    kept = kept_rows(campaign, pools.keys())
+    found = decoded({i: row for i, row in kept.items() if row.fingerprint == fingerprints[i]})
     sizes = {i: sum(register.respondents.get(c, 0) for c in pools[i][0]) for i in pools if i not in found}
     now, later, total = [], [], 0
     for unit_id in sorted(sizes, key=lambda i: (sizes[i], by_id[i].code)):
@@ -363,10 +254,11 @@ def _resolve(campaign: Campaign, scope: _Scope, units: Sequence[Unit],
             rows = [row for _, row in sorted(item for commune_id in below for item in by_commune[commune_id])]
             found[unit_id] = _flags(campaign, settings, by_id[unit_id], below, child_of, rows, register)
             computed[unit_id] = (fingerprints[unit_id], found[unit_id])
-        _keep(campaign, computed)
+        keep_after_commit(campaign, computed)
+    found.update(decoded({i: kept[i] for i in later if i in kept}))  # as last computed
     late: dict[int, datetime | None] = {}
     for unit_id in later:
-        found[unit_id] = kept[unit_id].flags if unit_id in kept else []
+        found.setdefault(unit_id, [])
         late[unit_id] = kept[unit_id].computed_at if unit_id in kept else None
         _refresh_after_commit(campaign.id, unit_id)
     return found, late
@@ -396,7 +288,7 @@ def unit_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     """The flags of `unit` and of each unit directly below it in the campaign (a commune's
     villages; a province's communes, or a legacy district's), the unit's first, then by code;
     computed now if those kept are not current."""
-    found, _ = _resolve(campaign, _scope(campaign), [unit], None)
+    found, _ = resolve_flags(campaign, campaign_scope(campaign), [unit], None)
     return found.get(unit.id, [])
 
 
@@ -404,10 +296,10 @@ def children_flags(campaign: Campaign, unit: Unit) -> dict[int, list[UnitFlag]]:
     """`unit_flags` of each unit directly below `unit` that holds communes of the campaign (by
     id; none below a commune): what a committee's own page shows for its communes, from one read
     of the responses of the children whose kept flags are not current, not one per child."""
-    scope = _scope(campaign)
+    scope = campaign_scope(campaign)
     ids = set(scope.below(unit)[1].values())
     children = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
-    found, _ = _resolve(campaign, scope, children, None)
+    found, _ = resolve_flags(campaign, scope, children, None)
     return found
 
 
@@ -444,58 +336,6 @@ def _flags(campaign: Campaign, settings: Settings, unit: Unit, below: dict[int, 
 def report_flags(campaign: Campaign, unit: Unit) -> list[UnitFlag]:
     """What the one who accepts `unit`'s report must acknowledge (also for the report documents)."""
     return unit_flags(campaign, unit)
-
-
-def may_see_flags(principal: Principal, unit: Unit) -> bool:
-    """Only a committee strictly above the unit, and never a commune's or a village's account."""
-    own = unit_of(principal)
-    if own.level in VERIFIED_LEVELS:
-        return False
-    return relation(principal, unit) in (Relation.CHILD, Relation.BELOW)
-
-
-def visible_flags(principal: Principal, campaign: Campaign, unit: Unit, budget: int | None = None) -> Shown:
-    """The flags of `unit` and the units below it that `principal` may see (none for the unit's
-    own committee, a commune or a village account); with a `budget` (the most responses the page
-    may read), late when its responses are more."""
-    own = unit_of(principal)
-    if own.level in VERIFIED_LEVELS or relation(principal, unit) is Relation.OUTSIDE:
-        return Shown([])
-    found, late = _resolve(campaign, _scope(campaign), [unit], budget)
-    return Shown([f for f in found.get(unit.id, []) if may_see_flags(principal, f.unit)],
-                 [Late(unit, as_of) for as_of in late.values()])
-
-
-def visible_children_flags(principal: Principal, campaign: Campaign, unit: Unit,
-                           budget: int | None = None) -> Shown:
-    """On a committee's own page: the flags of each unit directly below it (by code) that
-    `principal` may see, from one read of the responses (children_flags), within `budget`."""
-    children = [c for c in sorted(unit.children, key=lambda c: c.code) if may_see_flags(principal, c)]
-    if not children:
-        return Shown([])
-    found, late = _resolve(campaign, _scope(campaign), children, budget)
-    shown = [f for child in children for f in found.get(child.id, []) if may_see_flags(principal, f.unit)]
-    return Shown(shown, [Late(child, late[child.id]) for child in children if child.id in late])
-
-
-def report_flags_shown(campaign: Campaign, unit: Unit, budget: int | None) -> Shown:
-    """What a page offers to acknowledge when accepting `unit`'s report (report_flags, within
-    `budget`); accepting itself checks against report_flags, computed then."""
-    found, late = _resolve(campaign, _scope(campaign), [unit], budget)
-    return Shown(found.get(unit.id, []), [Late(unit, as_of) for as_of in late.values()])
-
-
-def flags_for(principal: Principal, campaign_key: str, unit_code: str) -> list[UnitFlag]:
-    """For `reports flags`: the flags of a unit's report, Refused 403 unless the principal is a
-    committee above it."""
-    campaign = get_campaign(campaign_key)
-    unit = get_unit(campaign.unit.scheme, unit_code)
-    if principal.unit_id is None:  # the operator names the unit at the shell (reports CLI)
-        scheme = principal.unit_scheme or campaign.unit.scheme
-        principal = replace(principal, unit_id=get_unit(scheme, principal.unit_code).id)
-    if not may_see_flags(principal, unit):
-        raise Refused("flags_not_permitted", status=403, code=unit.code)
-    return report_flags(campaign, unit)
 
 
 def check_acknowledged(flags: Sequence[UnitFlag], acknowledged: Collection[str]) -> str | None:

@@ -11,7 +11,7 @@ from ...domain.plausibility import FlagRule, Settings, Source
 from ...i18n import fmt_date, fmt_number
 from ...models import Campaign
 from ..indices.wording import gettext, percent
-from .flags import UnitFlag
+from .snapshots import UnitFlag
 
 TITLES = {
     FlagRule.ALL_SATISFIED: _l("Everyone satisfied"),

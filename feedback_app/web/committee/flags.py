@@ -7,7 +7,6 @@ village account, or the public)."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,19 +15,18 @@ from flask import Blueprint, current_app, g
 from ...domain.plausibility import FlagRule
 from ...i18n import language
 from ...models import Campaign, ReportEvent, Unit
-from ...services.verification.flags import (
+from ...services.verification.flags import recorded_flags
+from ...services.verification.settings import campaign_settings
+from ...services.verification.shown import (
     Shown,
     may_see_flags,
-    recorded_flags,
     report_flags_shown,
     visible_children_flags,
     visible_flags,
 )
-from ...services.verification.settings import campaign_settings
 from ...services.verification.wording import TITLES, sentence, title
 
 bp = Blueprint("committee_flags", __name__)
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -65,21 +63,7 @@ def _card(campaign: Campaign, shown: Shown) -> FlagCard:
     return FlagCard([FlagLine(f.ident, f.unit.display_name(lang), f.unit.level, title(f),
                               sentence(f, campaign, settings)) for f in shown.flags],
                     [LateLine(late.unit.display_name(lang), late.as_of) for late in shown.late],
-                    bool(shown.late) and _worker_missing())
-
-
-def _worker_missing() -> bool:
-    """With Redis: whether no worker listens to the export queue, where late flags are queued
-    (adapters.export_store, as exports ask before queueing). Without Redis the web process's own
-    thread computes them."""
-    store = current_app.extensions.get("export_store")
-    if store is None:
-        return False
-    try:
-        return not store.has_worker()
-    except Exception:  # Redis away: queueing the job says so in the log
-        log.warning("could not ask Redis whether a worker runs", exc_info=True)
-        return False
+                    shown.no_worker)
 
 
 def _budget() -> int:
